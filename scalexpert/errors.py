@@ -1,0 +1,61 @@
+"""Errors raised by scalexpert.
+
+Every error a user can cause derives from :class:`ScalexpertError`; the command line turns
+them into one-line messages and exit code 2. Exceptions of the libraries used underneath
+(PyYAML, pydantic, experta) never escape: they are wrapped in one of these.
+
+    ScalexpertError
+    ├── InputError          an architecture file is unreadable or invalid (carries Diagnostics)
+    ├── RuleError           a rule or knowledge file is invalid (carries Diagnostics)
+    ├── ConfigError         a configuration file or option is invalid
+    └── UsageError          a command was called with arguments that do not fit
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem at one place: ``file:line:column: path: message``."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class ScalexpertError(Exception):
+    """Base class of every error scalexpert raises on purpose."""
+
+
+class _DiagnosticsError(ScalexpertError):
+    def __init__(self, diagnostics: list[Diagnostic] | Diagnostic) -> None:
+        items = [diagnostics] if isinstance(diagnostics, Diagnostic) else list(diagnostics)
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(items)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+class InputError(_DiagnosticsError):
+    """An architecture (or imported deployment) file cannot be read or is invalid."""
+
+
+class RuleError(_DiagnosticsError):
+    """A rule, fixture or knowledge file is invalid."""
+
+
+class ConfigError(ScalexpertError):
+    """A configuration file or option is invalid."""
+
+
+class UsageError(ScalexpertError):
+    """A command or function was called with arguments that do not fit."""
+
+
+__all__ = ["ConfigError", "Diagnostic", "InputError", "RuleError", "ScalexpertError", "UsageError"]

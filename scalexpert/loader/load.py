@@ -1,0 +1,200 @@
+"""Loading architecture files: YAML → validated model, with the source position of everything."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import Diagnostic, InputError
+from ..model import Architecture
+from . import messages
+from .yamlsource import Limits, Path, Position, SourceMap, decode, format_path, parse
+
+_MAX_EXTENDS_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class LoadedArchitecture:
+    """A validated architecture and where each part of it was written."""
+
+    model: Architecture
+    source: SourceMap
+    file: str
+
+    def position(self, *path: str | int) -> Position:
+        """Source position of a path such as ``("components", "db", "replicas")``."""
+        return self.source.position(path)
+
+    def component_position(self, name: str, field: str | None = None) -> Position:
+        """Where a component (or one of its dotted fields, e.g. ``data.replication.failover``) is written."""
+        parts: tuple[str | int, ...] = ("components", name)
+        if field:
+            parts += tuple(field.split("."))
+        return self.source.position(parts)
+
+    def dependency_position(self, index: int, field: str | None = None) -> Position:
+        """Where dependency ``index`` (or one of its fields) is written."""
+        parts: tuple[str | int, ...] = ("dependencies", index)
+        if field:
+            parts += tuple(field.split("."))
+        return self.source.position(parts)
+
+
+def read_text(path: str | os.PathLike[str], limits: Limits = Limits()) -> str:
+    """Read a file as UTF-8 text, with clear errors for every way that can fail."""
+    name = str(path)
+    try:
+        info = os.stat(name)
+    except FileNotFoundError:
+        raise InputError(Diagnostic(name, 0, 0, "", "no such file")) from None
+    except OSError as exc:
+        raise InputError(Diagnostic(name, 0, 0, "", f"cannot read: {exc.strerror or exc}")) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(Diagnostic(name, 0, 0, "", "is a directory, not a file"))
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(Diagnostic(name, 0, 0, "", "is not a regular file (device, pipe or socket)"))
+    if info.st_size > limits.max_bytes:
+        raise InputError(Diagnostic(name, 0, 0, "", f"file of {info.st_size:,} bytes is larger than the limit of {limits.max_bytes:,}"))
+    try:
+        with open(name, "rb") as handle:
+            data = handle.read(limits.max_bytes + 1)
+    except OSError as exc:
+        raise InputError(Diagnostic(name, 0, 0, "", f"cannot read: {exc.strerror or exc}")) from None
+    return decode(data, name)
+
+
+def load_file(path: str | os.PathLike[str], limits: Limits = Limits()) -> LoadedArchitecture:
+    """Load and validate an architecture file."""
+    raw, source = _read_raw(str(path), limits, ())
+    return validate(raw, source, str(path))
+
+
+def load_text(text: str, file: str = "<text>", limits: Limits = Limits()) -> LoadedArchitecture:
+    """Load and validate architecture YAML given as text (``extends`` resolves against the cwd)."""
+    raw, source = parse(text, file, limits)
+    raw, source = _apply_extends(raw, source, file, limits, ())
+    return validate(raw, source, file)
+
+
+def _read_raw(file: str, limits: Limits, chain: tuple[str, ...]) -> tuple[Any, SourceMap]:
+    raw, source = parse(read_text(file, limits), file, limits)
+    return _apply_extends(raw, source, file, limits, chain)
+
+
+def _apply_extends(
+    raw: Any, source: SourceMap, file: str, limits: Limits, chain: tuple[str, ...]
+) -> tuple[Any, SourceMap]:
+    if not isinstance(raw, dict) or not isinstance(raw.get("extends"), str):
+        return raw, source
+    pos = source.position(("extends",))
+    base_name = str(FsPath(file).parent / raw["extends"]) if not file.startswith("<") else raw["extends"]
+    real = os.path.realpath(base_name)
+    if real in chain or len(chain) >= _MAX_EXTENDS_DEPTH:
+        raise InputError(Diagnostic(file, pos.line, pos.column, "extends", "files extend each other in a cycle (or too deeply)"))
+    try:
+        base_raw, base_source = _read_raw(base_name, limits, (*chain, real))
+    except InputError as exc:
+        raise InputError([Diagnostic(file, pos.line, pos.column, "extends", f"cannot use {raw['extends']!r}"), *exc.diagnostics]) from None
+    overlay = {k: v for k, v in raw.items() if k != "extends"}
+    return merge(base_raw, overlay), source.merged_under(base_source)
+
+
+def merge(base: Any, overlay: Any) -> Any:
+    """Overlay one raw architecture on another: mappings merge, dependencies merge by (from, to)."""
+    if isinstance(base, dict) and isinstance(overlay, dict):
+        result = dict(base)
+        for key, value in overlay.items():
+            if key == "dependencies" and isinstance(value, list) and isinstance(result.get(key), list):
+                result[key] = _merge_dependencies(result[key], value)
+            elif key == "suppressions" and isinstance(value, list) and isinstance(result.get(key), list):
+                result[key] = [*result[key], *value]
+            else:
+                result[key] = merge(result.get(key), value) if key in result else value
+        return result
+    return overlay
+
+
+def _merge_dependencies(base: list[Any], overlay: list[Any]) -> list[Any]:
+    result = list(base)
+    index = {(d.get("from"), d.get("to")): i for i, d in enumerate(result) if isinstance(d, dict)}
+    for dep in overlay:
+        key = (dep.get("from"), dep.get("to")) if isinstance(dep, dict) else None
+        if key in index:
+            result[index[key]] = merge(result[index[key]], dep)
+        else:
+            result.append(dep)
+    return result
+
+
+def validate(raw: Any, source: SourceMap, file: str) -> LoadedArchitecture:
+    """Validate raw values against the format and the cross-references between components."""
+    if not isinstance(raw, dict):
+        pos = source.position(())
+        raise InputError(Diagnostic(file, pos.line, pos.column, "", f"expected a mapping with 'version: 1', got {messages.show(raw)}"))
+    problems: list[tuple[Position, str, str]] = []
+    model: Architecture | None = None
+    try:
+        model = Architecture.model_validate(raw, strict=True)
+    except ValidationError as exc:
+        seen: set[tuple[Path, str]] = set()
+        for error in exc.errors(include_url=False):
+            path, text = messages.message(dict(error), raw)
+            if (path, text) in seen or any(p == path for p, _ in seen) and error["type"] not in ("extra_forbidden", "missing"):
+                continue
+            seen.add((path, text))
+            problems.append((source.position(path), format_path(path), text))
+    problems.extend(_reference_problems(raw, source))
+    if problems or model is None:
+        problems.sort(key=lambda p: (p[0].file != file, p[0].file, p[0].line, p[0].column))
+        raise InputError([Diagnostic(pos.file, pos.line, pos.column, path, text) for pos, path, text in problems])
+    return LoadedArchitecture(model=model, source=source, file=file)
+
+
+def _reference_problems(raw: dict[str, Any], source: SourceMap) -> list[tuple[Position, str, str]]:
+    components = raw.get("components")
+    names = [str(n) for n in components] if isinstance(components, dict) else []
+    known = set(names)
+    problems: list[tuple[Position, str, str]] = []
+
+    def check(path: Path, value: Any) -> None:
+        if isinstance(value, str) and known and value not in known:
+            hint = messages.suggestion(value, names)
+            problems.append((source.position(path), format_path(path), f"unknown component {value!r}{hint}"))
+
+    seen_pairs: dict[tuple[Any, Any], int] = {}
+    for i, dep in enumerate(raw.get("dependencies") or [] if isinstance(raw.get("dependencies"), list) else []):
+        if not isinstance(dep, dict):
+            continue
+        check(("dependencies", i, "from"), dep.get("from"))
+        check(("dependencies", i, "to"), dep.get("to"))
+        pair = (dep.get("from"), dep.get("to"))
+        if pair[0] is not None and pair[0] == pair[1]:
+            problems.append((source.position(("dependencies", i)), f"dependencies[{i}]", f"{pair[0]!r} depends on itself"))
+        elif pair in seen_pairs and all(isinstance(p, str) for p in pair):
+            first = source.position(("dependencies", seen_pairs[pair]))
+            problems.append((source.position(("dependencies", i)), f"dependencies[{i}]",
+                             f"second dependency {pair[0]} → {pair[1]} (first at line {first.line}); merge them into one"))
+        else:
+            seen_pairs.setdefault(pair, i)
+    system = raw.get("system")
+    entries = system.get("entry_points") if isinstance(system, dict) else None
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        if isinstance(entry, dict):
+            check(("system", "entry_points", i, "component"), entry.get("component"))
+        else:
+            check(("system", "entry_points", i), entry)
+    for name, comp in (components or {}).items() if isinstance(components, dict) else []:
+        if not isinstance(comp, dict):
+            continue
+        check(("components", name, "session_store"), comp.get("session_store"))
+        for block, key in (("cache", "fronts"), ("messaging", "consumed_by"), ("data", "denormalized_from")):
+            section = comp.get(block)
+            refs = section.get(key) if isinstance(section, dict) else None
+            for j, ref in enumerate(refs if isinstance(refs, list) else []):
+                check(("components", name, block, key, j), ref)
+    return problems

@@ -1,0 +1,169 @@
+"""Turning pydantic validation errors into one-line messages a user can act on."""
+
+from __future__ import annotations
+
+import difflib
+from functools import lru_cache
+from typing import Any
+
+from ..model import Architecture
+
+Loc = tuple[str | int, ...]
+
+
+@lru_cache(maxsize=1)
+def _schema() -> dict[str, Any]:
+    return Architecture.model_json_schema(by_alias=True)
+
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node = _schema()["$defs"][node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+def _options(node: dict[str, Any]) -> list[dict[str, Any]]:
+    node = _resolve(node)
+    if "anyOf" in node:
+        found: list[dict[str, Any]] = []
+        for option in node["anyOf"]:
+            found.extend(_options(option))
+        return found
+    return [node]
+
+
+def schema_at(path: Loc) -> list[dict[str, Any]]:
+    """The schema alternatives (null excluded) that apply at a data path."""
+    current = [_resolve(_schema())]
+    for part in path:
+        following: list[dict[str, Any]] = []
+        for node in current:
+            for option in _options(node):
+                if isinstance(part, int) and option.get("type") == "array" and "items" in option:
+                    following.extend(_options(option["items"]))
+                elif isinstance(part, str) and part in option.get("properties", {}):
+                    following.extend(_options(option["properties"][part]))
+                elif isinstance(part, str) and isinstance(option.get("additionalProperties"), dict):
+                    following.extend(_options(option["additionalProperties"]))
+                elif isinstance(part, str) and option.get("patternProperties"):
+                    for sub in option["patternProperties"].values():
+                        following.extend(_options(sub))
+        current = following
+    return [node for node in current if node.get("type") != "null"]
+
+
+def _describe(node: dict[str, Any]) -> str:
+    if "enum" in node:
+        return "one of " + ", ".join(str(v) for v in node["enum"])
+    if "const" in node:
+        return f"{node['const']!r}"
+    kind = node.get("type")
+    if kind in ("integer", "number"):
+        noun = "an integer" if kind == "integer" else "a number"
+        low = node.get("minimum", node.get("exclusiveMinimum"))
+        high = node.get("maximum", node.get("exclusiveMaximum"))
+        if low is not None and high is not None:
+            return f"{noun} from {low:g} to {high:g}"
+        if "minimum" in node:
+            return f"{noun} >= {node['minimum']:g}"
+        if "exclusiveMinimum" in node:
+            return f"{noun} > {node['exclusiveMinimum']:g}"
+        return noun
+    if kind == "boolean":
+        return "true or false"
+    if kind == "string":
+        if node.get("format") == "date":
+            return "a date (YYYY-MM-DD)"
+        return "text" if "pattern" not in node else "a name (letters, digits, '-', '_', '.')"
+    if kind == "array":
+        return "a list"
+    if kind == "object" or "properties" in node:
+        return "a mapping"
+    return "a value"
+
+
+def expected(path: Loc) -> str:
+    """What the format expects at a path, in words: 'an integer >= 1'."""
+    options = schema_at(path)
+    words: list[str] = []
+    for option in options:
+        word = _describe(option)
+        if word not in words:
+            words.append(word)
+    return " or ".join(words) if words else "a valid value"
+
+
+def known_keys(path: Loc) -> list[str]:
+    """Keys the format allows in the mapping at ``path``."""
+    keys: list[str] = []
+    for option in schema_at(path):
+        keys.extend(option.get("properties", {}))
+    return keys
+
+
+def suggestion(word: str, candidates: list[str]) -> str:
+    """' (did you mean 'x'?)' or ''."""
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def show(value: Any) -> str:
+    """A short rendering of the value the user wrote."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    text = repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def data_path(raw: Any, loc: Loc) -> tuple[Loc, Any, bool]:
+    """Keep the parts of a pydantic ``loc`` that exist in the data (drops union tags).
+
+    Returns the path, the value found there, and whether the whole loc was found.
+    """
+    path: list[str | int] = []
+    node = raw
+    complete = True
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            path.append(part)
+        else:
+            complete = False
+    return tuple(path), node, complete
+
+
+def message(error: dict[str, Any], raw: Any) -> tuple[Loc, str]:
+    """Path and text for one pydantic error."""
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    path, value, complete = data_path(raw, loc)
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        return path, f"unknown key {key!r}{suggestion(key, known_keys(path[:-1]))}"
+    if kind == "missing":
+        return path, f"required key {loc[-1]!r} is missing"
+    if kind in ("value_error", "assertion_error"):
+        text = str(error.get("msg", "")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        return path, text
+    if kind == "string_too_short":
+        return path, "must not be empty"
+    if kind == "string_pattern_mismatch" and len(loc) >= 2 and loc[-2] == "components":
+        return path, f"invalid component name {loc[-1]!r}: use letters, digits, '-', '_' and '.'"
+    if kind == "string_too_long":
+        return path, f"text longer than {error.get('ctx', {}).get('max_length')} characters"
+    if kind == "finite_number":
+        return path, f"expected {expected(path)}, got {show(value)} (NaN and infinity are not allowed)"
+    if not complete and kind == "literal_error":
+        value = error.get("input", value)
+    hint = ""
+    if kind in ("literal_error", "enum") and isinstance(value, str):
+        choices = [str(v) for option in schema_at(path) for v in option.get("enum", [])]
+        hint = suggestion(value, choices)
+    return path, f"expected {expected(path)}, got {show(value)}{hint}"

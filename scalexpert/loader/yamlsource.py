@@ -1,0 +1,216 @@
+"""Safe YAML reading that keeps the position of every node.
+
+PyYAML composes a node tree whose nodes carry marks (line, column); this module turns that tree
+into plain Python values itself, so that it can
+
+* record where every mapping key, value and list item came from,
+* reject duplicate mapping keys (PyYAML silently keeps the last one),
+* reject tags other than YAML's standard ones (no Python objects, no custom tags),
+* bound nesting depth and alias expansion, so that a "billion laughs" file fails fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ..errors import Diagnostic, InputError
+
+try:  # the C composer is several times faster; marks are the same
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+_STANDARD_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge")
+)
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where something was written: file, 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one input file may cost to read. All configurable."""
+
+    max_bytes: int = 8 * 1024 * 1024
+    max_depth: int = 64
+    max_alias_nodes: int = 100_000
+
+
+@dataclass
+class SourceMap:
+    """Positions of keys and values by path, e.g. ``("components", "db", "replicas")``."""
+
+    file: str
+    keys: dict[Path, Position] = field(default_factory=dict)
+    values: dict[Path, Position] = field(default_factory=dict)
+
+    def position(self, path: Path) -> Position:
+        """Best position for ``path``: its key, else its value, else the closest ancestor's."""
+        probe = tuple(path)
+        while probe:
+            found = self.keys.get(probe) or self.values.get(probe)
+            if found is not None:
+                return found
+            probe = probe[:-1]
+        return self.values.get((), Position(self.file, 1, 1))
+
+    def merged_under(self, other: SourceMap) -> SourceMap:
+        """Positions of ``other`` with this map's positions winning (used by ``extends``)."""
+        result = SourceMap(self.file, dict(other.keys), dict(other.values))
+        result.keys.update(self.keys)
+        result.values.update(self.values)
+        return result
+
+
+def format_path(path: Path) -> str:
+    """``("dependencies", 3, "to")`` → ``dependencies[3].to``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def decode(data: bytes, file: str) -> str:
+    """UTF-8 text (a BOM is dropped) or an InputError at the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise InputError(
+            Diagnostic(file, line, column, "", f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded; save the file as UTF-8")
+        ) from None
+
+
+def parse(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, SourceMap]:
+    """Parse one YAML document into plain values and a source map."""
+    if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
+        raise InputError(Diagnostic(file, 0, 0, "", f"file larger than the limit of {limits.max_bytes:,} bytes"))
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        raise InputError(_yaml_diagnostic(exc, file)) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        raise InputError(Diagnostic(file, 0, 0, "", f"YAML error: {exc}")) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise InputError(Diagnostic(file, 1, 1, "", "empty file: expected a mapping that starts with 'version: 1'"))
+    builder = _Builder(file, limits)
+    value = builder.build(node, (), 0, False)
+    if builder.problems:
+        raise InputError(sorted(builder.problems, key=lambda d: (d.line, d.column)))
+    return value, builder.source
+
+
+def _yaml_diagnostic(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "invalid YAML"
+    if "expected a single document" in str(exc.context or "") or "but found another document" in problem:
+        problem = "several YAML documents in one file; an architecture file holds exactly one"
+    message = f"YAML syntax error: {problem}"
+    if exc.context and "single document" not in str(exc.context):
+        message += f" ({exc.context})"
+    line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    return Diagnostic(file, line, column, "", message)
+
+
+class _Builder:
+    def __init__(self, file: str, limits: Limits) -> None:
+        self.file = file
+        self.limits = limits
+        self.source = SourceMap(file)
+        self.problems: list[Diagnostic] = []
+        self.alias_nodes = 0
+        self.scalars = yaml.constructor.SafeConstructor()
+        self._built: set[int] = set()
+
+    def _pos(self, node: yaml.Node) -> Position:
+        return Position(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def _fail(self, node: yaml.Node, path: Path, message: str) -> None:
+        pos = self._pos(node)
+        self.problems.append(Diagnostic(self.file, pos.line, pos.column, format_path(path), message))
+
+    def build(self, node: yaml.Node, path: Path, depth: int, via_alias: bool) -> Any:
+        if depth > self.limits.max_depth:
+            self._fail(node, path, f"nesting deeper than the limit of {self.limits.max_depth} levels")
+            raise InputError(self.problems)
+        if id(node) in self._built:  # the same node reached again: an alias expansion
+            via_alias = True
+        self._built.add(id(node))
+        if via_alias:
+            self.alias_nodes += 1
+            if self.alias_nodes > self.limits.max_alias_nodes:
+                self._fail(node, path, f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes")
+                raise InputError(self.problems)
+        self.source.values.setdefault(path, self._pos(node))
+        if node.tag not in _STANDARD_TAGS:
+            self._fail(node, path, f"tag {node.tag!r} is not allowed: only plain YAML values are read")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth, via_alias)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i), depth + 1, via_alias) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _scalar(self, node: yaml.Node, path: Path) -> Any:
+        try:
+            value = self.scalars.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            self._fail(node, path, f"invalid value: {exc}")
+            return None
+        return value
+
+    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int, via_alias: bool) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        explicit: set[Any] = set()
+        merged: list[tuple[yaml.Node, bool]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                merged.append((value_node, True))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._fail(key_node, path, "mapping keys must be plain scalars")
+                continue
+            key = self._scalar(key_node, path)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                key = str(key)
+            if key in explicit:
+                first = self.source.keys.get((*path, key))
+                where = f" (first at line {first.line})" if first else ""
+                self._fail(key_node, (*path, key), f"duplicate key {key!r}{where}; each key may appear once")
+                continue
+            explicit.add(key)
+            child = (*path, key)
+            self.source.keys[child] = self._pos(key_node)
+            result[key] = self.build(value_node, child, depth + 1, via_alias)
+        for merge_node, _ in merged:
+            sources = merge_node.value if isinstance(merge_node, yaml.SequenceNode) else [merge_node]
+            for source in sources:
+                if not isinstance(source, yaml.MappingNode):
+                    self._fail(source, path, "a merge key ('<<') must refer to a mapping")
+                    continue
+                value = self.build(source, path, depth + 1, True)
+                for key, item in value.items():
+                    result.setdefault(key, item)
+        return result
+

@@ -1,0 +1,62 @@
+"""The architecture description format, version 1: the single source of truth.
+
+These pydantic models define what an architecture file may say; the JSON Schema, the format
+reference and the fact types are all generated from them. Every optional field defaults to
+``None``, meaning *not stated*: later stages tell "unknown" from "false" and say what they assume.
+"""
+
+from .base import COMPUTE_KINDS, DATA_KINDS, EDGE_KINDS, MESSAGING_KINDS, STATEFUL_KINDS, ComponentKind
+from .component import (
+    Autoscaling,
+    Backups,
+    Balancer,
+    Cache,
+    Cdn,
+    Component,
+    DataStore,
+    Deployment,
+    DisruptionBudget,
+    Function,
+    HealthChecks,
+    Messaging,
+    Observability,
+    Replication,
+    Resources,
+    Sharding,
+)
+from .dependency import Dependency
+from .document import Architecture, Suppression
+from .system import EntryPoint, Growth, Objectives, System, Traffic
+
+__all__ = [
+    "COMPUTE_KINDS",
+    "DATA_KINDS",
+    "EDGE_KINDS",
+    "MESSAGING_KINDS",
+    "STATEFUL_KINDS",
+    "Architecture",
+    "Autoscaling",
+    "Backups",
+    "Balancer",
+    "Cache",
+    "Cdn",
+    "Component",
+    "ComponentKind",
+    "DataStore",
+    "Dependency",
+    "Deployment",
+    "DisruptionBudget",
+    "EntryPoint",
+    "Function",
+    "Growth",
+    "HealthChecks",
+    "Messaging",
+    "Objectives",
+    "Observability",
+    "Replication",
+    "Resources",
+    "Sharding",
+    "Suppression",
+    "System",
+    "Traffic",
+]

@@ -1,0 +1,61 @@
+"""Shared building blocks of the format: strict base model, number types, enums."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Name = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+        description="A component name: letters, digits, '-', '_' and '.', starting with a letter or digit.",
+    ),
+]
+Ratio = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+Count = Annotated[int, Field(ge=0)]
+PositiveCount = Annotated[int, Field(ge=1)]
+
+
+class StrictModel(BaseModel):
+    """Every model of the format: unknown keys are errors, values are immutable, no NaN/inf."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        allow_inf_nan=False,
+        populate_by_name=True,
+        use_enum_values=True,
+    )
+
+
+ComponentKind = Literal[
+    "service",
+    "worker",
+    "function",
+    "database",
+    "cache",
+    "queue",
+    "stream",
+    "search",
+    "object-storage",
+    "load-balancer",
+    "api-gateway",
+    "cdn",
+    "dns",
+    "coordination",
+    "external",
+    "client",
+]
+"""The documented component kinds."""
+
+COMPUTE_KINDS = frozenset({"service", "worker", "function"})
+DATA_KINDS = frozenset({"database", "search", "object-storage", "coordination"})
+MESSAGING_KINDS = frozenset({"queue", "stream"})
+EDGE_KINDS = frozenset({"load-balancer", "api-gateway", "cdn", "dns"})
+STATEFUL_KINDS = DATA_KINDS | MESSAGING_KINDS | {"cache"}
