@@ -1,0 +1,59 @@
+"""The ``scalexpert`` command line.
+
+Commands live in their own modules and are imported only when called, so that
+``scalexpert --version`` and ``scalexpert rules`` start fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from .. import __version__
+from .common import EXIT_USAGE, run_guarded
+
+# command name → (module, attribute)
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("scalexpert.cli.check", "check"),
+    "validate": ("scalexpert.cli.validate", "validate"),
+    "schema": ("scalexpert.cli.schema", "schema"),
+    "rules": ("scalexpert.cli.rules", "rules"),
+    "explain": ("scalexpert.cli.explain", "explain"),
+    "capacity": ("scalexpert.cli.capacity", "capacity"),
+    "import": ("scalexpert.cli.importer", "import_"),
+    "diff": ("scalexpert.cli.diff", "diff"),
+    "init": ("scalexpert.cli.init", "init"),
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name, (module, _) in _COMMANDS.items() if importlib.util.find_spec(module) is not None)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = _COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        try:
+            module = importlib.import_module(target[0])
+        except ModuleNotFoundError:
+            return None
+        command: click.Command = getattr(module, target[1])
+        return command
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scalexpert")
+def cli() -> None:
+    """Assess a software architecture description for scalability."""
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point of the ``scalexpert`` script."""
+    return run_guarded(cli, argv if argv is not None else sys.argv[1:])
+
+
+__all__ = ["EXIT_USAGE", "cli", "main"]

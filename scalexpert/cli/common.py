@@ -1,0 +1,41 @@
+"""Exit codes and error handling shared by every command."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from ..errors import ScalexpertError
+
+EXIT_OK = 0
+"""Nothing at or above the failure threshold."""
+EXIT_FINDINGS = 1
+"""Findings at or above the failure threshold (``--fail-on``)."""
+EXIT_USAGE = 2
+"""Usage, configuration or input errors."""
+
+
+def fail(error: ScalexpertError) -> None:
+    """Print an error (one line per problem) to stderr and exit with code 2."""
+    for line in str(error).splitlines() or [type(error).__name__]:
+        click.echo(f"error: {line}" if not _has_location(line) else line, err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _has_location(line: str) -> bool:
+    head = line.split(": ", 1)[0]
+    return ":" in head or head.endswith((".yaml", ".yml", ".json", ".toml"))
+
+
+def run_guarded(command: click.Command, argv: list[str]) -> Any:
+    """Run a click command; scalexpert errors become messages and exit 2, never tracebacks."""
+    try:
+        return command.main(args=argv, prog_name="scalexpert", standalone_mode=True)
+    except ScalexpertError as exc:
+        fail(exc)
+    except RecursionError:
+        click.echo("error: input nested too deeply to process", err=True)
+        sys.exit(EXIT_USAGE)
+    return None
