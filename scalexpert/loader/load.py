@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
-from pydantic import ValidationError
-
 from ..errors import Diagnostic, InputError
 from ..model import Architecture
 from . import messages
+from .typed import model_problems
 from .yamlsource import Limits, Path, Position, SourceMap, decode, format_path, parse
 
 _MAX_EXTENDS_DEPTH = 8
@@ -136,18 +135,8 @@ def validate(raw: Any, source: SourceMap, file: str) -> LoadedArchitecture:
     if not isinstance(raw, dict):
         pos = source.position(())
         raise InputError(Diagnostic(file, pos.line, pos.column, "", f"expected a mapping with 'version: 1', got {messages.show(raw)}"))
-    problems: list[tuple[Position, str, str]] = []
-    model: Architecture | None = None
-    try:
-        model = Architecture.model_validate(raw, strict=True)
-    except ValidationError as exc:
-        seen: set[tuple[Path, str]] = set()
-        for error in exc.errors(include_url=False):
-            path, text = messages.message(dict(error), raw)
-            if (path, text) in seen or any(p == path for p, _ in seen) and error["type"] not in ("extra_forbidden", "missing"):
-                continue
-            seen.add((path, text))
-            problems.append((source.position(path), format_path(path), text))
+    model, found = model_problems(Architecture, raw, source)
+    problems = [(Position(d.file, d.line, d.column), d.path, d.message) for d in found]
     problems.extend(_reference_problems(raw, source))
     if problems or model is None:
         problems.sort(key=lambda p: (p[0].file != file, p[0].file, p[0].line, p[0].column))

@@ -6,48 +6,52 @@ import difflib
 from functools import lru_cache
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..model import Architecture
 
 Loc = tuple[str | int, ...]
 
 
-@lru_cache(maxsize=1)
-def _schema() -> dict[str, Any]:
-    return Architecture.model_json_schema(by_alias=True)
+@lru_cache(maxsize=8)
+def _schema_of(model: type[BaseModel]) -> dict[str, Any]:
+    return model.model_json_schema(by_alias=True)
 
 
-def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+def _resolve(node: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in node:
-        node = _schema()["$defs"][node["$ref"].rsplit("/", 1)[1]]
+        node = schema["$defs"][node["$ref"].rsplit("/", 1)[1]]
     return node
 
 
-def _options(node: dict[str, Any]) -> list[dict[str, Any]]:
-    node = _resolve(node)
-    if "anyOf" in node:
-        found: list[dict[str, Any]] = []
-        for option in node["anyOf"]:
-            found.extend(_options(option))
-        return found
+def _options(node: dict[str, Any], schema: dict[str, Any]) -> list[dict[str, Any]]:
+    node = _resolve(node, schema)
+    for key in ("anyOf", "oneOf"):
+        if key in node:
+            found: list[dict[str, Any]] = []
+            for option in node[key]:
+                found.extend(_options(option, schema))
+            return found
     return [node]
 
 
-def schema_at(path: Loc) -> list[dict[str, Any]]:
-    """The schema alternatives (null excluded) that apply at a data path."""
-    current = [_resolve(_schema())]
+def schema_at(path: Loc, model: type[BaseModel] = Architecture) -> list[dict[str, Any]]:
+    """The schema alternatives (null excluded) that apply at a data path of ``model``."""
+    schema = _schema_of(model)
+    current = [_resolve(schema, schema)]
     for part in path:
         following: list[dict[str, Any]] = []
         for node in current:
-            for option in _options(node):
+            for option in _options(node, schema):
                 if isinstance(part, int) and option.get("type") == "array" and "items" in option:
-                    following.extend(_options(option["items"]))
+                    following.extend(_options(option["items"], schema))
                 elif isinstance(part, str) and part in option.get("properties", {}):
-                    following.extend(_options(option["properties"][part]))
+                    following.extend(_options(option["properties"][part], schema))
                 elif isinstance(part, str) and isinstance(option.get("additionalProperties"), dict):
-                    following.extend(_options(option["additionalProperties"]))
+                    following.extend(_options(option["additionalProperties"], schema))
                 elif isinstance(part, str) and option.get("patternProperties"):
                     for sub in option["patternProperties"].values():
-                        following.extend(_options(sub))
+                        following.extend(_options(sub, schema))
         current = following
     return [node for node in current if node.get("type") != "null"]
 
@@ -82,9 +86,9 @@ def _describe(node: dict[str, Any]) -> str:
     return "a value"
 
 
-def expected(path: Loc) -> str:
+def expected(path: Loc, model: type[BaseModel] = Architecture) -> str:
     """What the format expects at a path, in words: 'an integer >= 1'."""
-    options = schema_at(path)
+    options = schema_at(path, model)
     words: list[str] = []
     for option in options:
         word = _describe(option)
@@ -93,10 +97,10 @@ def expected(path: Loc) -> str:
     return " or ".join(words) if words else "a valid value"
 
 
-def known_keys(path: Loc) -> list[str]:
+def known_keys(path: Loc, model: type[BaseModel] = Architecture) -> list[str]:
     """Keys the format allows in the mapping at ``path``."""
     keys: list[str] = []
-    for option in schema_at(path):
+    for option in schema_at(path, model):
         keys.extend(option.get("properties", {}))
     return keys
 
@@ -139,14 +143,14 @@ def data_path(raw: Any, loc: Loc) -> tuple[Loc, Any, bool]:
     return tuple(path), node, complete
 
 
-def message(error: dict[str, Any], raw: Any) -> tuple[Loc, str]:
-    """Path and text for one pydantic error."""
+def message(error: dict[str, Any], raw: Any, model: type[BaseModel] = Architecture) -> tuple[Loc, str]:
+    """Path and text for one pydantic error raised while validating ``raw`` against ``model``."""
     loc = tuple(error["loc"])
     kind = error["type"]
     path, value, complete = data_path(raw, loc)
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        return path, f"unknown key {key!r}{suggestion(key, known_keys(path[:-1]))}"
+        return path, f"unknown key {key!r}{suggestion(key, known_keys(path[:-1], model))}"
     if kind == "missing":
         return path, f"required key {loc[-1]!r} is missing"
     if kind in ("value_error", "assertion_error"):
@@ -159,11 +163,11 @@ def message(error: dict[str, Any], raw: Any) -> tuple[Loc, str]:
     if kind == "string_too_long":
         return path, f"text longer than {error.get('ctx', {}).get('max_length')} characters"
     if kind == "finite_number":
-        return path, f"expected {expected(path)}, got {show(value)} (NaN and infinity are not allowed)"
+        return path, f"expected {expected(path, model)}, got {show(value)} (NaN and infinity are not allowed)"
     if not complete and kind == "literal_error":
         value = error.get("input", value)
     hint = ""
     if kind in ("literal_error", "enum") and isinstance(value, str):
-        choices = [str(v) for option in schema_at(path) for v in option.get("enum", [])]
+        choices = [str(v) for option in schema_at(path, model) for v in option.get("enum", [])]
         hint = suggestion(value, choices)
-    return path, f"expected {expected(path)}, got {show(value)}{hint}"
+    return path, f"expected {expected(path, model)}, got {show(value)}{hint}"

@@ -1,0 +1,1 @@
+"""scalexpert's built-in knowledge base (data files, shipped in the wheel)."""

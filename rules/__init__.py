@@ -1,0 +1,1 @@
+"""scalexpert's built-in rules (data files, shipped in the wheel)."""

@@ -1,0 +1,160 @@
+"""Load propagation from the entry points through the dependency graph (D05/D06).
+
+``λ(v) = Σ_u λ(u) · calls(u→v) · pass(u→v) · retry(u→v)``, with reads and writes tracked apart:
+
+* an edge's ``read_share`` re-splits its calls; ``writes: false`` makes them all reads; otherwise the
+  split of the caller's own load carries on (the system ``read_ratio`` at the entry). Where no split
+  is known the load is *mixed* and read-only effects (caches, read replicas) do not apply to it;
+* a cache the caller also calls, whose ``cache.fronts`` lists the target, lets only ``1 − hit_ratio``
+  of the reads through; a CDN lets ``1 − cdn.hit_ratio`` of all requests through to its origins;
+* retries inflate the expected load by ``1 + p_fail · retries``;
+* a queue or stream delivers ``min(arrival, drain)`` to its consumers (split between competing
+  consumers of a queue by their instances; every consumer group of a stream gets all of it) and
+  backlogs the rest.
+
+Components are visited in topological order of the strongly connected components (networkx
+condensation). Inside a cycle they are visited in depth-first order; an edge that closes a cycle
+adds its load ``cycle_rounds`` times (default once) and is then cut, so propagation always ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .capacity_context import Context, LoadEdge
+
+
+@dataclass(frozen=True)
+class Load:
+    """Requests per second by kind: reads, writes and mixed (split unknown); ``known`` is False
+    when some of it comes from an entry point without stated traffic."""
+
+    read: float = 0.0
+    write: float = 0.0
+    mixed: float = 0.0
+    known: bool = True
+
+    @property
+    def total(self) -> float:
+        """All requests per second."""
+        return self.read + self.write + self.mixed
+
+    def scaled(self, factor: float) -> Load:
+        """Every part × factor."""
+        return Load(self.read * factor, self.write * factor, self.mixed * factor, self.known)
+
+    def __add__(self, other: Load) -> Load:
+        return Load(self.read + other.read, self.write + other.write, self.mixed + other.mixed, self.known and other.known)
+
+
+ZERO = Load()
+
+
+def entry_load(rate: float | None, read_ratio: float | None) -> Load:
+    """The load of one entry point."""
+    if rate is None:
+        return Load(known=False)
+    if read_ratio is None:
+        return Load(mixed=rate)
+    return Load(read=rate * read_ratio, write=rate * (1.0 - read_ratio))
+
+
+class LoadModel:
+    """Propagates entry traffic (peak or average, × a growth multiple) to every component."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.order, self.cycles = _visit_order(ctx)
+        self.position = {name: i for i, name in enumerate(self.order)}
+        self.incoming: dict[str, list[LoadEdge]] = {name: [] for name in ctx.names}
+        for edge in ctx.edges:
+            self.incoming[edge.target].append(edge)
+        self.back_edges = [e for e in ctx.edges if self.position[e.source] >= self.position[e.target]]
+        for edge in self.back_edges:
+            ctx.log.add(edge.label, "cycle_rounds", ctx.defaults.cycle_rounds, "cycle_rounds",
+                        "this call closes a dependency cycle: its load is added once, then the cycle is cut")
+        self._cache: dict[tuple[str, float], dict[str, Load]] = {}
+
+    def loads(self, series: str = "peak", multiple: float = 1.0) -> dict[str, Load]:
+        """Load of every component for the ``peak`` or ``average`` series at a multiple of today."""
+        key = (series, multiple)
+        if key not in self._cache:
+            self._cache[key] = self._propagate(series, multiple)
+        return self._cache[key]
+
+    def _propagate(self, series: str, multiple: float) -> dict[str, Load]:
+        inputs: dict[str, Load] = {}
+        for entry in self.ctx.entries:
+            rate = entry.peak if series == "peak" else entry.average
+            load = entry_load(None if rate is None else rate * multiple, entry.read_ratio)
+            inputs[entry.name] = inputs.get(entry.name, ZERO) + load
+        sweeps = 1 + (self.ctx.defaults.cycle_rounds if self.back_edges else 0)
+        previous: dict[str, Load] = {}
+        current: dict[str, Load] = {}
+        for _ in range(sweeps):
+            current = {}
+            for name in self.order:
+                total = inputs.get(name, ZERO)
+                for edge in self.incoming[name]:
+                    forward = self.position[edge.source] < self.position[name]
+                    source = current[edge.source] if forward else previous.get(edge.source, ZERO)
+                    total = total + self.contribution(edge, source)
+                current[name] = total
+            previous = current
+        return current
+
+    def contribution(self, edge: LoadEdge, load: Load) -> Load:
+        """What ``edge`` carries when its source serves ``load``."""
+        if edge.delivery:
+            drain = self.ctx.drains[edge.source].drain_rps
+            factor = drain / load.total if drain is not None and load.total > drain else 1.0
+            return load.scaled(factor * edge.share)
+        out = load.scaled(edge.calls * edge.all_pass * edge.retry_factor)
+        if edge.read_share is not None:
+            total = out.total
+            out = Load(total * edge.read_share, total * (1.0 - edge.read_share), 0.0, out.known)
+        if edge.read_pass != 1.0:
+            if out.mixed > 0:
+                self.ctx.log.add(edge.label, "cache_absorption", 0.0,
+                                 reason="read/write split unknown (no read_ratio or read_share): no reads absorbed by the cache")
+            out = Load(out.read * edge.read_pass, out.write, out.mixed, out.known)
+        return out
+
+
+def _visit_order(ctx: Context) -> tuple[list[str], list[list[str]]]:
+    """Components in topological order of their strongly connected components; cycles found."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(ctx.names)
+    graph.add_edges_from((e.source, e.target) for e in ctx.edges)
+    condensed = nx.condensation(graph)
+    members = {i: sorted(condensed.nodes[i]["members"]) for i in condensed.nodes}
+    starts = {e.name for e in ctx.entries}
+    order: list[str] = []
+    cycles: list[list[str]] = []
+    for scc in nx.lexicographical_topological_sort(condensed, key=lambda i: members[i][0]):
+        group = members[scc]
+        if len(group) == 1:
+            order.extend(group)
+            continue
+        cycles.append(group)
+        inside = set(group)
+        entered = sorted(n for n in group if n in starts or any(p not in inside for p in graph.predecessors(n)))
+        seen: list[str] = []
+        for root in entered + group:
+            _dfs(graph, root, inside, seen)
+        order.extend(seen)
+    return order, cycles
+
+
+def _dfs(graph: nx.DiGraph, root: str, inside: set[str], seen: list[str]) -> None:
+    stack = [root]
+    visited = set(seen)
+    while stack:
+        node = stack.pop()
+        if node in visited:
+            continue
+        visited.add(node)
+        seen.append(node)
+        stack.extend(sorted((s for s in graph.successors(node) if s in inside and s not in visited), reverse=True))

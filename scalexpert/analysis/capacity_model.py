@@ -1,0 +1,174 @@
+"""What the capacity model reports: per component, per entry flow, for the system, per growth multiple.
+
+Records are flat (scalars, and lists of names) so that they become ``capacity.<field>`` facts; each
+carries ``derivations``: field name → the arithmetic with the file's numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Scalar = Union[bool, int, float, str, None]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Assumption(_Record):
+    """A number the model used that the file does not state."""
+
+    component: str = Field(description="Component, dependency ('a → b') or 'system' the number is about.")
+    field: str = Field(description="The field that was assumed.")
+    value: Scalar = Field(description="The value used.")
+    source: str = Field(description="Where the default comes from (capacity-defaults.yaml).")
+    reason: str = Field("", description="Why it was needed.")
+
+
+class ComponentCapacity(_Record):
+    """Load, capacity, queueing, availability and cost figures of one component."""
+
+    kind: str = Field(description="Kind of the component.")
+    offered_rps: float | None = Field(None, description="Peak requests per second arriving (after fan-out, caches, retries).")
+    average_rps: float | None = Field(None, description="Average requests per second arriving.")
+    read_rps: float | None = Field(None, description="Peak reads per second (None when the read share is unknown).")
+    write_rps: float | None = Field(None, description="Peak writes per second (None when the read share is unknown).")
+    offered_rps_at_horizon: float | None = Field(None, description="Peak load at the growth horizon.")
+    replicas: int | None = Field(None, description="Instances serving today (for a database: primary + read replicas).")
+    max_replicas: int | None = Field(None, description="Most instances the configuration allows (autoscaling max).")
+    capacity_per_replica_rps: float | None = Field(None, description="Requests per second one instance serves.")
+    capacity_rps: float | None = Field(None, description="Total capacity today: per replica × replicas.")
+    max_capacity_rps: float | None = Field(None, description="Capacity at the most replicas the configuration allows.")
+    capacity_source: Literal["stated", "assumed", "unknown"] = Field(
+        "unknown", description="stated in the file, assumed from a published provider limit, or unknown."
+    )
+    utilization: float | None = Field(None, description="ρ at today's peak and replicas (for a database: the primary).")
+    utilization_at_max: float | None = Field(None, description="ρ at today's peak with the most replicas allowed.")
+    write_utilization: float | None = Field(None, description="Writes / write capacity of the primary.")
+    headroom: float | None = Field(None, description="1 − ρ.")
+    queueing_factor: float | None = Field(
+        None, description="Response time / service time (M/M/1 or Erlang C); None when ρ ≥ 1 (unbounded)."
+    )
+    service_time_ms: float | None = Field(None, description="Time one request takes without queueing, ms.")
+    response_time_ms: float | None = Field(None, description="Service time × queueing factor, ms.")
+    replicas_needed: int | None = Field(None, description="Replicas to stay ≤ the safe utilization at today's peak, N+1 and zone-loss aware.")
+    replicas_needed_at_horizon: int | None = Field(None, description="The same at the growth horizon.")
+    saturation_multiple: float | None = Field(
+        None, description="Multiple of today's peak at which ρ reaches 1 at the most replicas allowed."
+    )
+    utilization_at_horizon: float | None = Field(None, description="ρ at the growth horizon, at the most replicas allowed.")
+    runway_months: float | None = Field(None, description="Months of growth until the safe utilization is reached.")
+    storage_runway_months: float | None = Field(None, description="Months until the data fills max_storage_gb.")
+    connection_demand: int | None = Field(None, description="Σ callers' pool size × their most replicas.")
+    connection_demand_complete: bool | None = Field(None, description="Every caller's pool size is known.")
+    max_connections: int | None = Field(None, description="Connection limit (stated, or the engine's default).")
+    max_connections_source: Literal["stated", "assumed"] | None = Field(None, description="Where max_connections comes from.")
+    connection_ratio: float | None = Field(None, description="connection_demand / max_connections.")
+    concurrency_demand: float | None = Field(None, description="Functions: peak rps × duration (Little's law).")
+    concurrency_limit: int | None = Field(None, description="Functions: reserved or account concurrency.")
+    concurrency_limit_source: Literal["stated", "assumed"] | None = Field(None, description="Where concurrency_limit comes from.")
+    arrival_rps: float | None = Field(None, description="Queues: messages per second arriving at peak.")
+    consumers: int | None = Field(None, description="Queues: consumer instances.")
+    consumers_effective: int | None = Field(None, description="Queues: min(consumers, partitions).")
+    consumer_rate: float | None = Field(None, description="Queues: messages per second one consumer processes.")
+    drain_rps: float | None = Field(None, description="Queues: consumers_effective × consumer_rate.")
+    queue_utilization: float | None = Field(None, description="Queues: arrival / drain.")
+    backlog_growth_per_s: float | None = Field(None, description="Queues: messages per second the backlog grows at peak.")
+    backlog_messages: float | None = Field(None, description="Queues: backlog after a consumer outage (the drain scenario).")
+    drain_time_s: float | None = Field(None, description="Queues: seconds to drain that backlog at average arrival.")
+    consumers_needed: int | None = Field(None, description="Queues: consumers to drain the peak at the safe utilization.")
+    availability: float | None = Field(None, description="Effective availability incl. replicas and zones.")
+    availability_source: Literal["stated", "assumed"] | None = Field(None, description="Where the instance availability comes from.")
+    monthly_cost: float | None = Field(None, description="hourly_cost × hours per month.")
+    monthly_cost_at_horizon: float | None = Field(None, description="Monthly cost at the growth horizon.")
+    cost_per_million_requests: float | None = Field(None, description="hourly_cost / (3600 × average rps) × 10⁶.")
+    derivations: dict[str, str] = Field(default_factory=dict, description="Field → arithmetic with the file's numbers.")
+
+
+class FlowCapacity(_Record):
+    """Availability and latency of the requests of one entry point."""
+
+    entry: str = Field(description="The entry point.")
+    peak_rps: float | None = Field(None, description="Peak requests per second entering here.")
+    average_rps: float | None = Field(None, description="Average requests per second entering here.")
+    hard_components: list[str] = Field(default_factory=list, description="Components the flow fails without.")
+    availability: float = Field(description="Composite availability of the hard-dependency flow.")
+    availability_objective: float | None = Field(None, description="The system's availability objective.")
+    availability_gap_nines: float | None = Field(None, description="Nines of the objective − nines of the estimate (> 0: short).")
+    availability_dominant: list[str] = Field(default_factory=list, description="Components that dominate unavailability, worst first.")
+    latency_p99_ms: float | None = Field(None, description="Latency estimate along the slowest synchronous path, ms.")
+    latency_objective_ms: float | None = Field(None, description="The system's p99 latency objective, ms.")
+    latency_is_lower_bound: bool = Field(False, description="Some component on the path has no service time.")
+    latency_path: list[str] = Field(default_factory=list, description="The slowest synchronous path.")
+    latency_saturated: str | None = Field(None, description="A component on the path with ρ ≥ 1 (latency unbounded).")
+    derivations: dict[str, str] = Field(default_factory=dict, description="Field → arithmetic.")
+
+
+class SystemCapacity(_Record):
+    """System-wide figures."""
+
+    entry_points: list[str] = Field(default_factory=list, description="Entry points the load enters through.")
+    peak_rps: float | None = Field(None, description="Peak requests per second entering the system.")
+    average_rps: float | None = Field(None, description="Average requests per second entering the system.")
+    availability_estimate: float | None = Field(None, description="Availability of the worst entry flow.")
+    availability_flow: str | None = Field(None, description="Entry point of that flow.")
+    availability_objective: float | None = Field(None, description="Availability objective.")
+    availability_gap_nines: float | None = Field(None, description="Nines short of the objective (> 0: short).")
+    latency_p99_estimate_ms: float | None = Field(None, description="Latency estimate of the slowest entry flow, ms.")
+    latency_flow: str | None = Field(None, description="Entry point of that flow.")
+    latency_objective_ms: float | None = Field(None, description="p99 latency objective, ms.")
+    bottleneck: str | None = Field(None, description="Component with the highest utilization today.")
+    max_utilization: float | None = Field(None, description="Its utilization.")
+    breaking_component: str | None = Field(None, description="Component that saturates first as traffic grows.")
+    breaking_multiple: float | None = Field(None, description="Multiple of today's peak at which it saturates.")
+    horizon_multiple: float | None = Field(None, description="Traffic multiple at the growth horizon.")
+    horizon_months: float | None = Field(None, description="Months to the growth horizon.")
+    growth_monthly_rate: float | None = Field(None, description="Compound monthly traffic growth.")
+    monthly_cost: float | None = Field(None, description="Σ monthly cost of the components that state hourly_cost.")
+    monthly_cost_at_horizon: float | None = Field(None, description="The same at the growth horizon.")
+    cost_per_million_requests: float | None = Field(None, description="Σ hourly cost / (3600 × average rps) × 10⁶.")
+    cost_objective_per_million: float | None = Field(None, description="Budget per million requests.")
+    cost_complete: bool = Field(False, description="Every component states hourly_cost.")
+    function_concurrency_demand: float | None = Field(None, description="Σ concurrency of functions without reserved concurrency.")
+    function_account_concurrency: int | None = Field(None, description="Account concurrency they share.")
+    cycles: int = Field(0, description="Dependency cycles the load model had to cut.")
+    assumptions: int = Field(0, description="Number of assumed numbers.")
+    derivations: dict[str, str] = Field(default_factory=dict, description="Field → arithmetic.")
+
+
+class BreakingPoint(_Record):
+    """The component that saturates first as traffic grows."""
+
+    component: str
+    multiple: float
+    derivation: str
+
+
+class GrowthCell(_Record):
+    """One component at one growth multiple."""
+
+    load_rps: float | None = None
+    utilization: float | None = None
+    queue_utilization: float | None = None
+    replicas_needed: int | None = None
+
+
+class GrowthRow(_Record):
+    """All components at one multiple of today's peak."""
+
+    multiple: float
+    components: dict[str, GrowthCell]
+    saturated: list[str] = Field(default_factory=list, description="Components at ρ ≥ 1 at this multiple.")
+
+
+class CapacityReport(_Record):
+    """The capacity model of an architecture."""
+
+    components: dict[str, ComponentCapacity]
+    flows: list[FlowCapacity]
+    system: SystemCapacity
+    breaking_point: BreakingPoint | None = None
+    growth_table: list[GrowthRow] = Field(default_factory=list)
+    assumptions: list[Assumption] = Field(default_factory=list)

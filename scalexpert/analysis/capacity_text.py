@@ -1,0 +1,60 @@
+"""Number formatting for derivations, and the log of assumed numbers."""
+
+from __future__ import annotations
+
+import math
+
+from .capacity_defaults import CapacityDefaults
+from .capacity_model import Assumption, Scalar
+
+
+def num(value: float | int | None) -> str:
+    """A quantity as people write it: ``1,800``, ``2.5``, ``0.0417``."""
+    if value is None:
+        return "?"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "∞"
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    magnitude = abs(value)
+    if magnitude >= 1000:
+        return f"{value:,.0f}"
+    if magnitude >= 10:
+        return f"{value:,.1f}"
+    return f"{value:.3g}"
+
+
+def ratio(value: float | None) -> str:
+    """A utilization or share with two decimals: ``0.90``."""
+    return "?" if value is None else f"{value:.2f}"
+
+
+def avail(value: float) -> str:
+    """An availability with every significant nine: ``0.9995``, ``0.99999987``."""
+    text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def nines(value: float) -> float:
+    """−log10(1 − a): 0.999 → 3; capped at 12 nines."""
+    return -math.log10(max(1.0 - value, 1e-12))
+
+
+class AssumptionLog:
+    """Collects the numbers the model assumed, once per (subject, field)."""
+
+    def __init__(self, defaults: CapacityDefaults) -> None:
+        self.defaults = defaults
+        self._items: dict[tuple[str, str], Assumption] = {}
+
+    def add(self, component: str, field: str, value: Scalar, default: str | None = None, reason: str = "") -> None:
+        """Record that ``field`` of ``component`` was taken as ``value`` (source: the named default)."""
+        key = (component, field)
+        if key in self._items:
+            return
+        source = self.defaults.source(default) if default else "modelling choice of scalexpert (see docs/capacity-model.md)"
+        self._items[key] = Assumption(component=component, field=field, value=value, source=source, reason=reason)
+
+    def items(self) -> list[Assumption]:
+        """Assumptions sorted by subject and field."""
+        return [self._items[key] for key in sorted(self._items)]

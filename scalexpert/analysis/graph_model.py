@@ -1,0 +1,102 @@
+"""What graph analysis derives per component, dependency, entry flow and cycle (fact fields)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Derived(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ComponentGraph(_Derived):
+    """Graph facts about one component."""
+
+    is_entry: bool = Field(description="Requests enter the system here.")
+    callers: int = Field(description="Distinct components that call or publish to it.")
+    fan_in: int = Field(description="Distinct components that call it synchronously.")
+    fan_out: int = Field(description="Synchronous dependencies it calls.")
+    fan_out_calls: float = Field(description="Synchronous calls it makes per request it serves (Σ calls_per_request).")
+    hard_dependents: int = Field(description="Distinct components that fail when it fails (hard dependencies on it).")
+    writers: int = Field(description="Distinct components that write to it.")
+    compute_clients: int = Field(description="Distinct services, workers and functions that use it.")
+    sync_depth: int = Field(description="Longest chain of synchronous calls below it.")
+    in_cycle: bool = Field(description="It is part of a cycle of synchronous dependencies.")
+    on_request_path: bool = Field(description="Reachable from an entry point.")
+    on_hard_path: bool = Field(description="An entry point fails when it fails (reached over hard sync dependencies).")
+    critical: bool = Field(description="On a hard path with no fallback anywhere between the entry point and it.")
+    min_replicas: int | None = Field(None, description="Fewest replicas it runs with (replicas, or autoscaling min).")
+    max_replicas: int | None = Field(None, description="Most replicas it runs with (autoscaling max, or replicas).")
+    zone_count: int | None = Field(None, description="Zones it runs in.")
+    region_count: int | None = Field(None, description="Regions it runs in.")
+    redundant: bool | None = Field(None, description="Survives losing one instance (None: not stated).")
+    zone_redundant: bool | None = Field(None, description="Survives losing one zone (None: not stated).")
+    spof: bool = Field(description="On a hard path of an entry point and not redundant.")
+    articulation_point: bool = Field(description="Removing it splits the dependency graph.")
+    entry_flows: int = Field(description="Entry points whose hard flow contains it.")
+    blast_radius: float = Field(description="Share of entry traffic that fails when it fails (0-1).")
+    retry_amplification: float = Field(description="Worst product of (1 + retries) over the paths that reach it.")
+    consumers: int = Field(description="Components consuming its messages (queues and streams).")
+    cached: bool = Field(description="A cache absorbs its reads (cache.fronts).")
+    session_clients: int = Field(description="Components that keep their sessions in it.")
+    depth_from_entry: int | None = Field(None, description="Fewest hops from an entry point.")
+
+
+class DependencyGraph(_Derived):
+    """Graph facts about one dependency."""
+
+    sync: bool = Field(description="The caller waits (mode sync, the assumed default).")
+    hard_effective: bool = Field(description="The caller fails when it fails (stated, or assumed from the mode).")
+    source_kind: str = Field(description="Kind of the caller.")
+    target_kind: str = Field(description="Kind of the target.")
+    target_redundant: bool | None = Field(None, description="The target survives losing one instance.")
+    target_min_replicas: int | None = Field(None, description="Fewest replicas of the target.")
+    target_availability: float | None = Field(None, description="Stated availability of the target.")
+    target_fan_in: int = Field(description="Distinct synchronous callers of the target.")
+    target_sync_depth: int = Field(description="Longest synchronous chain below the target.")
+    target_cached: bool = Field(description="A cache absorbs the target's reads.")
+    on_cycle: bool = Field(description="Part of a cycle of synchronous dependencies.")
+    on_hard_path: bool = Field(description="The caller is on a hard path of an entry point.")
+    retry_amplification: float = Field(description="Worst product of (1 + retries) on paths ending with this call.")
+    caller_timeout_ms: float | None = Field(None, description="Longest timeout with which the caller itself is called.")
+    target_budget_ms: float | None = Field(
+        None, description="Worst time the target may spend on its own sequential sync calls: Σ (1 + retries) × timeout."
+    )
+    sibling_sync_calls: int = Field(description="Synchronous dependencies of the caller (incl. this one).")
+
+
+class FlowGraph(_Derived):
+    """Graph facts about the flow of one entry point."""
+
+    entry: str = Field(description="The entry point.")
+    sync_depth: int = Field(description="Longest chain of synchronous calls from the entry point.")
+    longest_path: str = Field(description="That chain, as 'a → b → c'.")
+    components: int = Field(description="Components reached from the entry point.")
+    hard_components: int = Field(description="Components the entry point fails without.")
+    retry_amplification: float = Field(description="Worst product of (1 + retries) along a path.")
+    retry_layers: int = Field(description="Most retrying calls along one path.")
+    traffic_share: float = Field(description="Share of entry traffic arriving here.")
+
+
+class CycleGraph(_Derived):
+    """A cycle of synchronous dependencies."""
+
+    first: str = Field(description="Alphabetically first member (the subject of findings).")
+    members: str = Field(description="Members, as 'a → b → a'.")
+    size: int = Field(description="Number of components in the cycle.")
+
+
+class SystemGraph(_Derived):
+    """Graph facts about the whole system."""
+
+    components: int = Field(description="Number of components.")
+    services: int = Field(description="Services, workers and functions.")
+    sync_dependencies: int = Field(description="Synchronous dependencies.")
+    entry_points: int = Field(description="Entry points.")
+    max_sync_depth: int = Field(description="Longest chain of synchronous calls from any entry point.")
+    cycles: int = Field(description="Cycles of synchronous dependencies.")
+    sync_without_timeout_share: float = Field(description="Share of synchronous dependencies without a timeout.")
+    sync_without_breaker_share: float = Field(description="Share of synchronous dependencies without a circuit breaker.")
+    zone_count: int | None = Field(None, description="Zones named in the system or its components.")
+    region_count: int | None = Field(None, description="Regions named in the system or its components.")
+    stateful_components: int = Field(description="Data stores, caches, queues and streams.")

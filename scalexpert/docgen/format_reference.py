@@ -1,0 +1,261 @@
+"""The format reference (docs/format.md), generated from the models in ``scalexpert.model``.
+
+Regenerate with ``python -m scalexpert.docgen format > docs/format.md``. Field names, types, allowed
+values, defaults and descriptions come from the models and their JSON Schema; which blocks apply to
+which component kind is found by asking the ``Component`` model itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticUndefined
+
+from .. import model as format_model
+from ..loader import Limits
+from ..model import COMPUTE_KINDS, DATA_KINDS, EDGE_KINDS, MESSAGING_KINDS, Architecture, Component, ComponentKind
+
+KIND_NOTES: dict[str, str] = {
+    "service": "A long-running process that serves requests (HTTP, gRPC).",
+    "worker": "A long-running process that consumes queues or runs jobs; serves no requests.",
+    "function": "A serverless function (AWS Lambda, Cloud Functions, Azure Functions).",
+    "database": "A relational or NoSQL database.",
+    "cache": "An in-memory cache (Redis, Memcached), usually in front of a store.",
+    "queue": "A message queue (SQS, RabbitMQ): each message goes to one consumer.",
+    "stream": "A partitioned log (Kafka, Kinesis, Pub/Sub topics): consumers read at their own pace.",
+    "search": "A search cluster (Elasticsearch, OpenSearch, Solr).",
+    "object-storage": "Object or blob storage (S3, GCS, Azure Blob).",
+    "load-balancer": "A load balancer (L4 or L7).",
+    "api-gateway": "An API gateway: routing, authentication, rate limiting.",
+    "cdn": "A content delivery network in front of an origin.",
+    "dns": "DNS resolution or global traffic management.",
+    "coordination": "A consensus or coordination service (etcd, ZooKeeper, Consul).",
+    "external": "A third-party system the architecture calls (payment provider, e-mail API).",
+    "client": "Where requests come from (browsers, mobile apps, devices); usually an entry point.",
+}
+"""One line per component kind; a test checks that every kind of the model has one."""
+
+_GROUPS = (("compute", COMPUTE_KINDS), ("data", DATA_KINDS), ("messaging", MESSAGING_KINDS), ("edge", EDGE_KINDS))
+_MODELS: dict[str, type[BaseModel]] = {
+    name: value for name in format_model.__all__
+    if isinstance(value := getattr(format_model, name), type) and issubclass(value, BaseModel)
+}
+
+
+def render() -> str:
+    """The whole reference as Markdown, ending with one newline."""
+    schema = Architecture.model_json_schema(by_alias=True)
+    order, labels = _sections(schema)
+    parts = [_introduction(), _kinds_table(), _contents(order, labels)]
+    parts += [_section(name, schema, labels) for name in order]
+    return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def _introduction() -> str:
+    limits = Limits()
+    return f"""# Architecture format reference (version 1)
+
+<!-- Generated from scalexpert/model by `python -m scalexpert.docgen format > docs/format.md`.
+     Do not edit by hand: change the models and regenerate. -->
+
+An architecture file is one YAML document that describes a system (its traffic, growth and
+objectives), its components and the dependencies between them. Start a file with a modeline so that
+editors check it as you type:
+
+```yaml
+# yaml-language-server: $schema=../docs/schema/architecture-v1.schema.json
+version: 1
+```
+
+Conventions:
+
+- **Leaving a field out means "not stated"**, never "false" or "zero": a check that needs a fact
+  that is not stated cannot conclude anything from it. Where a value is assumed instead, the field's
+  description says so ("Assumed 1").
+- Units are part of the names: `_ms` milliseconds, `_s` seconds, `_h` hours, `_gb` gigabytes,
+  `_mb` mebibytes, `_rps` requests per second. Ratios and availabilities are fractions (0.999, not 99.9).
+- Unknown keys are errors (with a "did you mean" suggestion), and so is a key written twice.
+- Plain YAML only: no tags (`!!python/...`), one document per file, UTF-8. Anchors, aliases and merge
+  keys (`<<`) work. Limits (see `scalexpert.loader.Limits`): {limits.max_bytes:,} bytes,
+  nesting depth {limits.max_depth}, {limits.max_alias_nodes:,} values reached through aliases.
+- `extends: base.yaml` overlays this file on another one: mappings merge key by key, `dependencies`
+  merge by their `from`/`to` pair, `suppressions` are appended.
+- `scalexpert validate FILE` checks a file and prints each problem as `file:line:column: path: message`.
+"""
+
+
+def _kinds_table() -> str:
+    blocks = _blocks_by_kind()
+    rows = ["## Component kinds", "", "| kind | group | blocks that apply | what it is |", "|---|---|---|---|"]
+    for kind in get_args(ComponentKind):
+        group = next((name for name, kinds in _GROUPS if kind in kinds), "—")
+        applies = ", ".join(f"[`{block}`](#{_anchor_of_field(block)})" for block in blocks[kind]) or "—"
+        rows.append(f"| `{kind}` | {group} | {applies} | {KIND_NOTES.get(kind, '')} |")
+    rows.append("")
+    rows.append("Blocks not listed here (`autoscaling`, `health_checks`, `deployment`, ...) apply to every kind.")
+    return "\n".join(rows) + "\n"
+
+
+def _blocks_by_kind() -> dict[str, list[str]]:
+    """Kind-specific blocks, found by asking the model which kinds accept an empty block."""
+    kinds = get_args(ComponentKind)
+    accepted: dict[str, list[str]] = {kind: [] for kind in kinds}
+    for field, info in Component.model_fields.items():
+        if _sub_model(info.annotation) is None:
+            continue
+        ok = [kind for kind in kinds if _accepts(kind, field)]
+        if len(ok) < len(kinds):
+            for kind in ok:
+                accepted[kind].append(field)
+    return accepted
+
+
+def _accepts(kind: str, block: str) -> bool:
+    try:
+        Component.model_validate({"kind": kind, block: {}})
+    except ValidationError:
+        return False
+    return True
+
+
+def _sub_model(annotation: Any) -> type[BaseModel] | None:
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _anchor_of_field(block: str) -> str:
+    info = Component.model_fields[block]
+    found = _sub_model(info.annotation)
+    return found.__name__.lower() if found else "component"
+
+
+def _sections(schema: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
+    """Models in reading order (depth first), each labelled with its shortest path in a file."""
+    labels: dict[str, str] = {"Architecture": "top level"}
+    queue = ["Architecture"]
+    while queue:  # breadth first: the shortest path names each model
+        name = queue.pop(0)
+        for key, child in _children(name, schema):
+            if child not in labels:
+                base = "" if name == "Architecture" else labels[name] + "."
+                labels[child] = base + key
+                queue.append(child)
+    order: list[str] = []
+
+    def visit(name: str) -> None:
+        order.append(name)
+        for _, child in _children(name, schema):
+            if child not in order:
+                visit(child)
+
+    visit("Architecture")
+    return order, labels
+
+
+def _children(name: str, schema: dict[str, Any]) -> list[tuple[str, str]]:
+    node = schema if name == "Architecture" else schema["$defs"][name]
+    found: list[tuple[str, str]] = []
+    for key, prop in node.get("properties", {}).items():
+        for ref, suffix in _refs(prop):
+            found.append((key + suffix, ref))
+    return found
+
+
+def _refs(node: Any, suffix: str = "") -> list[tuple[str, str]]:
+    if not isinstance(node, dict):
+        return []
+    if "$ref" in node:
+        return [(node["$ref"].rsplit("/", 1)[1], suffix)]
+    found: list[tuple[str, str]] = []
+    for option in node.get("anyOf", []):
+        found += _refs(option, suffix)
+    if "items" in node:
+        found += _refs(node["items"], suffix + "[]")
+    for sub in node.get("patternProperties", {}).values():
+        found += _refs(sub, suffix + ".<name>")
+    return found
+
+
+def _contents(order: list[str], labels: dict[str, str]) -> str:
+    lines = ["## Contents", ""]
+    lines += [f"- [`{labels[name]}`](#{name.lower()})" for name in order]
+    return "\n".join(lines) + "\n"
+
+
+def _section(name: str, schema: dict[str, Any], labels: dict[str, str]) -> str:
+    model = _MODELS[name]
+    node = schema if name == "Architecture" else schema["$defs"][name]
+    doc = (model.__doc__ or "").strip().splitlines()[0] if model.__doc__ else ""
+    lines = [f'<a id="{name.lower()}"></a>', f"## `{labels[name]}`", "", doc, ""]
+    lines += ["| key | type | default | description |", "|---|---|---|---|"]
+    required = set(node.get("required", []))
+    for field, info in model.model_fields.items():
+        key = info.alias or field
+        words = _type_words(node["properties"][key])
+        default = "**required**" if key in required else _default_words(info)
+        lines.append(f"| `{key}` | {words} | {default} | {_cell(info.description or '')} |")
+    return "\n".join(lines) + "\n"
+
+
+def _default_words(info: Any) -> str:
+    if info.default_factory is not None:
+        made = info.default_factory()
+        return "`[]`" if isinstance(made, list) else "`{}` (nothing stated)"
+    if info.default is PydanticUndefined or info.default is None:
+        return "not stated"
+    value = info.default
+    return f"`{str(value).lower()}`" if isinstance(value, bool) else f"`{value}`"
+
+
+def _type_words(node: dict[str, Any], plural: bool = False) -> str:
+    options = [option for option in node.get("anyOf", [node]) if option.get("type") != "null"]
+    return " or ".join(_one_type(option, plural) for option in options)
+
+
+def _one_type(node: dict[str, Any], plural: bool = False) -> str:
+    s = "s" if plural else ""
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[1]
+        return f"mapping{s} ([{name}](#{name.lower()}))"
+    if "anyOf" in node:
+        return _type_words(node, plural)
+    if "enum" in node:
+        return "one of " + ", ".join(f"`{value}`" for value in node["enum"])
+    if "const" in node:
+        return f"`{node['const']}`"
+    kind = node.get("type")
+    if kind in ("integer", "number"):
+        return _number_words(node, ("integer" if kind == "integer" else "number") + s)
+    if kind == "boolean":
+        return "`true` or `false`"
+    if kind == "array":
+        return "list of " + _type_words(node.get("items", {}), plural=True)
+    if kind == "object" and "patternProperties" in node:
+        (sub,) = node["patternProperties"].values()
+        return f"mapping of component name → {_one_type(sub)}"
+    if kind == "string":
+        if node.get("format") == "date":
+            return f"date{s} (YYYY-MM-DD)"
+        if "pattern" in node:
+            return f"component name{s}"
+        noun = "texts" if plural else "text"
+        return f"{noun} (≤ {node['maxLength']:,} characters)" if "maxLength" in node else noun
+    return "any value"
+
+
+def _number_words(node: dict[str, Any], noun: str) -> str:
+    low, high = node.get("minimum"), node.get("maximum")
+    if low is not None and high is not None:
+        return f"{noun} from {low:g} to {high:g}"
+    if low is not None:
+        return f"{noun} ≥ {low:g}"
+    if "exclusiveMinimum" in node:
+        return f"{noun} > {node['exclusiveMinimum']:g}"
+    return noun
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")

@@ -1,0 +1,139 @@
+"""Running a rule set over fact records with experta, recording every activation.
+
+One engine per check: experta's rules remember the engine they are bound to, so each run builds
+a fresh engine class from freshly compiled rules. The facts each rule matched are bound to
+``f_<n>`` names, so that every conclusion keeps the exact facts (and through them the source
+positions) it rests on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._compat import Fact, KnowledgeEngine
+from .errors import Diagnostic, RuleError
+from .facts.build import FactRecord
+from .language.compile import ExpertaBuilder, fact_key, holds, make_rule, var_key
+from .language.conditions import Pattern, positive_patterns
+from .language.ruleset import CompiledRule, RuleSet
+from .language.spec import severity_rank
+
+MAX_STEPS = 1_000_000
+_KEY = "_key"
+
+
+@dataclass
+class Activation:
+    """One firing of one rule: its bindings and the facts (records) its patterns matched."""
+
+    rule: CompiledRule
+    bindings: dict[str, Any]
+    matched: list[tuple[Pattern, FactRecord]]
+    severity: str
+    severity_reason: str | None = None
+
+
+@dataclass
+class EngineResult:
+    """Activations of finding rules in firing order, and the proof of every derived fact."""
+
+    activations: list[Activation] = field(default_factory=list)
+    derived: dict[str, Activation] = field(default_factory=dict)
+    records: dict[str, FactRecord] = field(default_factory=dict)
+
+
+def run_rules(
+    records: list[FactRecord],
+    ruleset: RuleSet,
+    *,
+    thresholds: dict[str, float] | None = None,
+    enabled: Callable[[CompiledRule], bool] | None = None,
+    severities: dict[str, str] | None = None,
+) -> EngineResult:
+    """Declare the records as facts, run every enabled rule, and return what fired."""
+    overrides = thresholds or {}
+    classes = {name: type(f"{name.title().replace('-', '').replace('_', '')}Fact", (Fact,), {}) for name in ruleset.fact_types}
+
+    def threshold(name: str) -> float:
+        return ruleset.knowledge.threshold(name, overrides)
+
+    builder = ExpertaBuilder(classes, threshold)
+    result = EngineResult(records={r.key: r for r in records})
+    members: dict[str, Any] = {}
+    for rule in ruleset.rules:
+        if enabled is not None and not enabled(rule):
+            continue
+        conditions = builder.conditions(rule.elements, [0])
+        members[f"rule_{len(members)}"] = make_rule(
+            conditions, rule.spec.salience, _action(rule, result, classes, threshold, severities or {})
+        )
+    engine_class = type("CheckEngine", (KnowledgeEngine,), members)
+    engine = engine_class()
+    engine.reset()
+    for record in records:
+        engine.declare(classes[record.type](**record.values, **{_KEY: record.key}))
+    engine.run(MAX_STEPS)
+    if engine.agenda.activations:  # pragma: no cover - would need a million firings
+        raise RuleError(Diagnostic("<rules>", 0, 0, "", f"rules did not settle after {MAX_STEPS:,} firings"))
+    return result
+
+
+def _action(
+    rule: CompiledRule,
+    result: EngineResult,
+    classes: dict[str, type[Fact]],
+    threshold: Callable[[str], float],
+    severities: dict[str, str],
+) -> Callable[..., None]:
+    patterns = positive_patterns(rule.elements)
+
+    def fire(engine: KnowledgeEngine, **context: Any) -> None:
+        matched = [
+            (pattern, result.records[context[fact_key(i)][_KEY]])
+            for i, pattern in enumerate(patterns)
+            if fact_key(i) in context
+        ]
+        bindings = {name: context[var_key(name)] for name in rule.variables if var_key(name) in context}
+        severity = severities.get(rule.id, rule.spec.severity)
+        reason = None
+        if rule.spec.then.finding is not None:
+            for step in rule.spec.then.finding.escalate:
+                if all(_escalation_holds(bindings.get(var), ops, threshold) for var, ops in step.when.items()):
+                    if severity_rank(step.severity) > severity_rank(severity) or reason is None:
+                        reason = ", ".join(f"{var} {_ops_text(ops)}" for var, ops in step.when.items())
+                        severity = step.severity
+        activation = Activation(rule, bindings, matched, severity, reason)
+        derive = rule.spec.then.derive
+        if derive is None:
+            result.activations.append(activation)
+            return
+        values = {k: bindings.get(v[1:]) if isinstance(v, str) and v.startswith("$") else v for k, v in derive.fields.items()}
+        values = {k: v for k, v in values.items() if v is not None}
+        key = f"{derive.fact}:" + json.dumps(values, sort_keys=True, default=str)
+        if key in result.records:
+            return
+        anchor = matched[0][1] if matched else None
+        label = f"{derive.fact} (" + ", ".join(f"{k}={v}" for k, v in sorted(values.items())) + ")"
+        result.records[key] = FactRecord(derive.fact, key, label, values, anchor.position if anchor else None)
+        result.derived[key] = activation
+        engine.declare(classes[derive.fact](**values, **{_KEY: key}))
+
+    return fire
+
+
+def _escalation_holds(value: Any, ops: dict[str, Any], threshold: Callable[[str], float]) -> bool:
+    for op, operand in ops.items():
+        if isinstance(operand, str) and operand.startswith("@"):
+            operand = threshold(operand[1:])
+        if not holds(op, value, tuple(operand) if isinstance(operand, list) else operand):
+            return False
+    return True
+
+
+def _ops_text(ops: dict[str, Any]) -> str:
+    from .language.conditions import OP_WORDS
+
+    return " and ".join(f"{OP_WORDS.get(op, op)} {operand}" for op, operand in ops.items())

@@ -1,0 +1,181 @@
+"""Turning engine activations into findings with proof trees and what-if remedies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .engine import Activation, EngineResult
+from .facts.build import FactRecord
+from .findings import DOCS_RULES_URI, Condition, Explanation, Finding, Location, Proof
+from .language import template
+from .language.compile import holds
+from .language.conditions import OP_WORDS, AnyOf, Constraint, Element, Not, Pattern, ThresholdRef, Var
+from .language.ruleset import RuleSet
+from .loader import Position
+
+
+def _location(pos: Position | None) -> Location | None:
+    return Location(file=pos.file, line=pos.line, column=pos.column) if pos else None
+
+
+def _operand_text(operand: Any, bindings: dict[str, Any], threshold: Any) -> tuple[Any, str]:
+    if isinstance(operand, ThresholdRef):
+        value = threshold(operand.name)
+        return value, f"{template.show_value(value)} (@{operand.name})"
+    if isinstance(operand, Var):
+        value = bindings.get(operand.name)
+        return value, f"{template.show_value(value)} (${operand.name})"
+    if isinstance(operand, list):
+        return operand, "[" + ", ".join(template.show_value(v) for v in operand) + "]"
+    return operand, template.show_value(operand)
+
+
+def _conditions(pattern: Pattern, record: FactRecord, bindings: dict[str, Any], threshold: Any) -> tuple[Condition, ...]:
+    found = []
+    for c in pattern.constraints:
+        if c.op == "bind":
+            continue
+        value = record.values.get(c.field)
+        if c.op == "present":
+            requirement = "stated" if c.operand else "not stated"
+            text = f"{c.field} {'= ' + template.show_value(value) if c.operand else 'is not stated'}, rule requires it {requirement}"
+        else:
+            _, operand = _operand_text(c.operand, bindings, threshold)
+            requirement = f"{OP_WORDS[c.op]} {operand}"
+            text = f"{c.field} = {template.show_value(value)}, rule requires {requirement}"
+        found.append(Condition(
+            fact=record.label, field=c.field, value=value, requirement=requirement, text=text,
+            location=_location(record.positions.get(c.field)), derivation=record.derivations.get(c.field),
+        ))
+    return tuple(found)
+
+
+def _absent(elements: tuple[Element, ...], bindings: dict[str, Any], threshold: Any) -> tuple[str, ...]:
+    texts = []
+    for element in elements:
+        if isinstance(element, Not):
+            parts = []
+            for c in element.pattern.constraints:
+                if c.op == "present":
+                    parts.append(f"{c.field} {'stated' if c.operand else 'not stated'}")
+                else:
+                    parts.append(f"{c.field} {OP_WORDS[c.op]} {_operand_text(c.operand, bindings, threshold)[1]}")
+            texts.append(f"no {element.pattern.fact}" + (" with " + " and ".join(parts) if parts else ""))
+        elif isinstance(element, AnyOf):
+            for branch in element.branches:
+                texts.extend(_absent(branch, bindings, threshold))
+    return tuple(texts)
+
+
+def _proof(record: FactRecord, pattern: Pattern, activation: Activation, result: EngineResult, threshold: Any,
+           depth: int = 0) -> Proof:
+    conditions = _conditions(pattern, record, activation.bindings, threshold)
+    origin = result.derived.get(record.key)
+    if origin is None or depth > 20:
+        return Proof(fact=record.label, conditions=conditions)
+    premises = tuple(_proof(r, p, origin, result, threshold, depth + 1) for p, r in origin.matched)
+    return Proof(fact=record.label, rule=origin.rule.id, conditions=conditions,
+                 absent=_absent(origin.rule.elements, origin.bindings, threshold), premises=premises)
+
+
+def _clearing(c: Constraint, value: Any, threshold: Any) -> str | None:
+    """The smallest change to a stated input value that breaks constraint ``c``."""
+    operand = threshold(c.operand.name) if isinstance(c.operand, ThresholdRef) else c.operand
+    if isinstance(operand, Var) or value is None or not holds(c.op, value, tuple(operand) if isinstance(operand, list) else operand):
+        return None
+    integer = isinstance(value, int) and not isinstance(value, bool)
+    show = template.show_value
+    if c.op == "lt":
+        new = operand if not integer else int(-(-operand // 1))
+        return f"{c.field}: {show(value)} → {show(new)}"
+    if c.op == "le":
+        return f"{c.field}: {show(value)} → {show(int(operand) + 1) if integer else 'above ' + show(operand)}"
+    if c.op == "gt":
+        return f"{c.field}: {show(value)} → {show(int(operand)) if integer else show(operand)}"
+    if c.op == "ge":
+        return f"{c.field}: {show(value)} → {show(int(-(-operand // 1)) - 1) if integer else 'below ' + show(operand)}"
+    if c.op == "eq" and isinstance(value, bool):
+        return f"{c.field}: {show(value)} → {show(not value)}"
+    if c.op in ("eq", "in"):
+        return f"{c.field}: {show(value)} → another value"
+    return None
+
+
+def _what_if(activation: Activation, result: EngineResult, threshold: Any, depth: int = 0) -> list[str]:
+    """Changes to stated inputs that would break one of the conditions (through derived facts too)."""
+    changes: list[str] = []
+    for pattern, record in activation.matched:
+        origin = result.derived.get(record.key)
+        if origin is not None and depth < 5:
+            changes.extend(_what_if(origin, result, threshold, depth + 1))
+            continue
+        for c in pattern.constraints:
+            if c.op in ("bind", "present"):
+                continue
+            if c.field in record.inputs:
+                stated = record.inputs[c.field]
+                if stated in record.values and c.field.startswith("graph.") and "replicas" in stated:
+                    value = record.values[stated]
+                    changes.append(f"{stated}: {template.show_value(value)} → {max(2, int(value) + 1)}")
+                continue
+            if c.field not in record.positions:
+                continue
+            change = _clearing(c, record.values.get(c.field), threshold)
+            if change:
+                changes.append(change)
+    return list(dict.fromkeys(changes))
+
+
+def build_findings(result: EngineResult, ruleset: RuleSet, thresholds: dict[str, float] | None = None) -> list[Finding]:
+    """One finding per activation of a finding rule (identical findings merged), in a stable order."""
+
+    def threshold(name: str) -> float:
+        return ruleset.knowledge.threshold(name, thresholds)
+
+    findings: dict[str, Finding] = {}
+    for activation in result.activations:
+        rule = activation.rule
+        spec = rule.spec.then.finding
+        assert spec is not None
+        values = dict(activation.bindings)
+        values.update({"@" + name: threshold(name) for name in ruleset.knowledge.thresholds})
+        subjects = tuple(template.render(s, values) for s in spec.subjects)
+        fingerprint = "@".join((rule.id, *subjects))
+        proof = tuple(_proof(r, p, activation, result, threshold) for p, r in activation.matched)
+        entry = rule.knowledge
+        finding = Finding(
+            rule_id=rule.id,
+            rule_name=rule.name,
+            title=rule.title,
+            category=rule.category,
+            severity=activation.severity,
+            subjects=subjects,
+            message=template.render(spec.message, values),
+            location=_location(activation.matched[0][1].position) if activation.matched else None,
+            explanation=Explanation(
+                proof=proof,
+                absent=_absent(rule.elements, activation.bindings, threshold),
+                severity_reason=activation.severity_reason,
+                what_if=tuple(_what_if(activation, result, threshold)),
+            ),
+            remedy=entry.fix.strip() if entry else "",
+            references=tuple(f"{r.title} — {r.url}" if r.url else r.title for r in entry.references) if entry else (),
+            help_uri=f"{DOCS_RULES_URI}{rule.id}.md" if rule.builtin else "",
+            fingerprint=fingerprint,
+        )
+        previous = findings.get(fingerprint)
+        if previous is None or _rank(finding) > _rank(previous):
+            findings[fingerprint] = finding
+    return sorted(findings.values(), key=sort_key)
+
+
+def _rank(finding: Finding) -> int:
+    from .language.spec import severity_rank
+
+    return severity_rank(finding.severity)
+
+
+def sort_key(finding: Finding) -> tuple[Any, ...]:
+    """Most severe first, then by file position, rule and subjects."""
+    loc = finding.location
+    return (-_rank(finding), loc.file if loc else "", loc.line if loc else 0, finding.rule_id, finding.subjects)

@@ -1,0 +1,120 @@
+"""Turning a loaded architecture and its analyses into fact records for the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..analysis.graph import GraphAnalysis
+from ..loader import LoadedArchitecture, Position
+from .schema import base_fact_types
+
+
+@dataclass
+class FactRecord:
+    """One fact: its type, identity, field values (stated or derived) and where they came from."""
+
+    type: str
+    key: str
+    label: str
+    values: dict[str, Any]
+    position: Position | None = None
+    positions: dict[str, Position] = field(default_factory=dict)
+    derivations: dict[str, str] = field(default_factory=dict)
+    assumed: dict[str, str] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)
+    """Derived field → the stated input field it rests on (what-if remedies change that one)."""
+
+
+def flatten(model: BaseModel | dict[str, Any] | None, prefix: str = "", by_alias: bool = True) -> dict[str, Any]:
+    """Nested model → ``{"a.b": value}`` without None values; lists become tuples."""
+    data = model.model_dump(by_alias=by_alias, exclude_none=True) if isinstance(model, BaseModel) else model or {}
+    flat: dict[str, Any] = {}
+
+    def visit(node: dict[str, Any], path: str) -> None:
+        for key, value in node.items():
+            name = f"{path}.{key}" if path else key
+            if isinstance(value, dict):
+                visit(value, name)
+            elif isinstance(value, list):
+                flat[prefix + name] = tuple(value)
+            else:
+                flat[prefix + name] = value
+
+    visit(data, "")
+    return flat
+
+
+def _input_positions(loaded: LoadedArchitecture, base: tuple[str | int, ...], values: dict[str, Any]) -> dict[str, Position]:
+    positions: dict[str, Position] = {}
+    for name in values:
+        path = (*base, *name.split("."))
+        pos = loaded.source.keys.get(path) or loaded.source.values.get(path)
+        if pos is not None:
+            positions[name] = pos
+    return positions
+
+
+def build_facts(loaded: LoadedArchitecture, graph: GraphAnalysis, capacity: Any = None) -> list[FactRecord]:
+    """All base facts of one architecture, in a stable order."""
+    arch = loaded.model
+    types = base_fact_types()
+    records: list[FactRecord] = []
+
+    system_values = flatten(arch.system.model_copy(update={"entry_points": None, "regions": None, "zones": None}))
+    system_positions = _input_positions(loaded, ("system",), system_values)
+    system_values.update(flatten(graph.system, "graph."))
+    system_record = FactRecord("system", "system", f"system {arch.system.name}", system_values,
+                               loaded.source.position(("system",)), system_positions)
+    _add_capacity(system_record, getattr(capacity, "system", None))
+    records.append(system_record)
+
+    for name in sorted(arch.components):
+        comp = arch.components[name]
+        values = {"name": name, **flatten(comp.model_copy(update={"zones": None, "regions": None}))}
+        positions = _input_positions(loaded, ("components", name), values)
+        values.update(flatten(graph.components[name], "graph."))
+        record = FactRecord("component", f"component:{name}", f"component {name}", values,
+                            loaded.component_position(name), positions)
+        record.derivations.update(graph.notes.get(name, {}))
+        for derived, stated in graph.sources.get(name, {}).items():
+            record.inputs[derived] = stated
+            if stated in positions:
+                positions[derived] = positions[stated]
+        _add_capacity(record, (getattr(capacity, "components", None) or {}).get(name))
+        records.append(record)
+
+    for index, dep in enumerate(arch.dependencies):
+        values = flatten(dep)
+        positions = _input_positions(loaded, ("dependencies", index), values)
+        values.update(flatten(graph.dependencies[index], "graph."))
+        records.append(FactRecord("dependency", f"dependency:{dep.source}->{dep.target}",
+                                  f"dependency {dep.source} → {dep.target}", values,
+                                  loaded.dependency_position(index), positions))
+
+    flow_capacity = {getattr(f, "entry", None): f for f in getattr(capacity, "flows", None) or []}
+    for flow in graph.flows:
+        record = FactRecord("flow", f"flow:{flow.entry}", f"flow from {flow.entry}", flatten(flow),
+                            loaded.component_position(flow.entry))
+        _add_capacity(record, flow_capacity.get(flow.entry))
+        records.append(record)
+    for cycle in graph.cycles:
+        records.append(FactRecord("cycle", f"cycle:{cycle.members}", f"cycle {cycle.members}", flatten(cycle),
+                                  loaded.component_position(cycle.first)))
+    for record in records:
+        known = types[record.type].fields
+        record.values = {k: v for k, v in record.values.items() if k in known}
+    return records
+
+
+def _add_capacity(record: FactRecord, figures: Any) -> None:
+    if figures is None:
+        return
+    values = flatten(figures, "capacity.", by_alias=False)
+    derivations = {k: v for k, v in values.items() if k.startswith("capacity.derivations.")}
+    for key in derivations:
+        values.pop(key)
+    record.values.update(values)
+    record.derivations.update({k.replace("derivations.", ""): str(v) for k, v in derivations.items()})

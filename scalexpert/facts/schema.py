@@ -1,0 +1,128 @@
+"""The fact types the rules match, generated from the format's models and the analysis models.
+
+One schema, so that a rule naming an unknown fact type or field is an error when it is loaded,
+not a rule that silently never fires. Input fields keep their dotted path in the file
+(``data.replication.failover``); graph facts are prefixed ``graph.``, capacity figures ``capacity.``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from ..analysis.graph_model import ComponentGraph, CycleGraph, DependencyGraph, FlowGraph, SystemGraph
+from ..model import Component, Dependency, System
+
+FieldType = Literal["number", "integer", "boolean", "text", "list"]
+Origin = Literal["input", "graph", "capacity", "derived"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a fact type."""
+
+    name: str
+    type: FieldType
+    description: str = ""
+    origin: Origin = "input"
+    values: tuple[str, ...] | None = None
+
+
+@dataclass
+class FactType:
+    """A kind of fact and its fields."""
+
+    name: str
+    description: str
+    fields: dict[str, FieldSpec] = field(default_factory=dict)
+    derived: bool = False
+
+    def add(self, spec: FieldSpec) -> None:
+        """Add a field (the first definition of a name wins)."""
+        self.fields.setdefault(spec.name, spec)
+
+
+_SKIPPED_INPUT = {"zones", "regions", "entry_points"}
+
+
+def _leaf_type(node: dict[str, Any]) -> tuple[FieldType, tuple[str, ...] | None]:
+    options = [o for o in node.get("anyOf", [node]) if o.get("type") != "null"]
+    first = options[0] if options else {}
+    if "enum" in first:
+        return "text", tuple(str(v) for v in first["enum"])
+    if "const" in first:
+        return ("integer" if isinstance(first["const"], int) else "text"), None
+    kind = first.get("type", "text")
+    return {"number": "number", "integer": "integer", "boolean": "boolean", "array": "list"}.get(kind, "text"), None
+
+
+def _walk(model: type[BaseModel], origin: Origin, prefix: str = "") -> list[FieldSpec]:
+    schema = model.model_json_schema(by_alias=True)
+    defs = schema.get("$defs", {})
+    found: list[FieldSpec] = []
+
+    def visit(node: dict[str, Any], path: str) -> None:
+        for key, prop in node.get("properties", {}).items():
+            if not path and key in _SKIPPED_INPUT and origin == "input":
+                continue
+            name = f"{path}.{key}" if path else key
+            target = prop
+            options = [o for o in prop.get("anyOf", [prop]) if o.get("type") != "null"]
+            if len(options) == 1 and "$ref" in options[0]:
+                target = defs[options[0]["$ref"].rsplit("/", 1)[1]]
+                if "properties" in target:
+                    visit(target, name)
+                    continue
+            kind, values = _leaf_type(target)
+            found.append(FieldSpec(prefix + name, kind, prop.get("description", ""), origin, values))
+
+    visit(schema, "")
+    return found
+
+
+def _capacity_models() -> tuple[type[BaseModel] | None, type[BaseModel] | None, type[BaseModel] | None]:
+    try:
+        from ..analysis import capacity
+    except ImportError:  # pragma: no cover - the capacity model ships with the package
+        return None, None, None
+    return (
+        getattr(capacity, "ComponentCapacity", None),
+        getattr(capacity, "SystemCapacity", None),
+        getattr(capacity, "FlowCapacity", None),
+    )
+
+
+@lru_cache(maxsize=1)
+def base_fact_types() -> dict[str, FactType]:
+    """The fact types scalexpert declares before the engine runs."""
+    component_capacity, system_capacity, flow_capacity = _capacity_models()
+    system = FactType("system", "The system as a whole (one fact).")
+    component = FactType("component", "One component of the architecture.")
+    dependency = FactType("dependency", "A dependency between two components.")
+    flow = FactType("flow", "The requests of one entry point and everything they reach.")
+    cycle = FactType("cycle", "A cycle of synchronous dependencies.")
+    component.add(FieldSpec("name", "text", "Name of the component."))
+    dependency.add(FieldSpec("from", "text", "Name of the calling component."))
+    dependency.add(FieldSpec("to", "text", "Name of the component called."))
+    for spec in _walk(System, "input"):
+        system.add(spec)
+    for spec in _walk(Component, "input"):
+        component.add(spec)
+    for spec in _walk(Dependency, "input"):
+        dependency.add(spec)
+    for fact, model in ((component, ComponentGraph), (dependency, DependencyGraph), (system, SystemGraph)):
+        for spec in _walk(model, "graph", "graph."):
+            fact.add(spec)
+    for spec in _walk(FlowGraph, "graph"):
+        flow.add(spec)
+    for spec in _walk(CycleGraph, "graph"):
+        cycle.add(spec)
+    for fact, model in ((component, component_capacity), (system, system_capacity), (flow, flow_capacity)):
+        if model is not None:
+            for spec in _walk(model, "capacity", "capacity."):
+                if not spec.name.startswith("capacity.derivations"):
+                    fact.add(spec)
+    return {f.name: f for f in (system, component, dependency, flow, cycle)}

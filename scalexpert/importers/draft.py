@@ -1,0 +1,193 @@
+"""What an importer found, before it is written: components, references between them, notes.
+
+Every value is a :class:`Fact`: the value and the words saying where it was read or what it was
+inferred from; those words become the YAML comment beside the value.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import infer
+
+_STORE_KINDS = frozenset({"database", "cache", "search", "object-storage"})
+_ENGINE_KINDS = frozenset({"database", "search", "object-storage", "coordination", "cache", "queue", "stream"})
+_SERVICE_SUFFIXES = ("service", "svc", "api", "server", "app")
+_STORE_WORDS = frozenset({"db", "database", "mongodb", "mongo", "mysql", "postgres", "postgresql", "redis", "memcached",
+                          "cache", "elasticsearch", "es"})
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A value and where it came from (the YAML comment)."""
+
+    value: Any
+    why: str
+
+
+@dataclass
+class ComponentDraft:
+    """One component as read from a deployment file."""
+
+    name: str
+    origin: str
+    facts: dict[str, Fact] = field(default_factory=dict)
+    ports: set[int] = field(default_factory=set)
+    port_names: dict[int, str] = field(default_factory=dict)
+    role: str | None = None
+    """Set for observability components (e.g. "tracing backend"): dependencies on them are left out."""
+    engine: str | None = None
+
+    def set(self, path: str, value: Any, why: str) -> None:
+        """Record a value at a dotted path (``resources.cpu_limit``)."""
+        self.facts[path] = Fact(value, why)
+
+    @property
+    def kind(self) -> str:
+        return str(self.facts["kind"].value) if "kind" in self.facts else "service"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A component naming another one: env value, depends_on, link, command argument."""
+
+    source: str
+    target: str
+    evidence: str
+    port: int | None = None
+    scheme: str | None = None
+    key: str | None = None
+    guessed: bool = False
+
+
+@dataclass
+class Draft:
+    """Everything one importer found in its input files."""
+
+    format: str
+    components: dict[str, ComponentDraft] = field(default_factory=dict)
+    references: list[Reference] = field(default_factory=list)
+    entry_points: dict[str, str] = field(default_factory=dict)
+    system_name: Fact | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A dependency ready to be written."""
+
+    source: str
+    target: str
+    evidence: tuple[str, ...]
+    protocol: Fact | None
+    mode: Fact | None
+
+
+def classify(component: ComponentDraft, image: str | None, where: str) -> None:
+    """Set kind, engine, technology-derived facts of a component from its image, ports and name."""
+    guess = infer.guess_kind(component.name, image, sorted(component.ports))
+    if guess is None:
+        subject = f"image {image}" if image else "no image"
+        component.set("kind", "service", f"inferred: {subject} is no known store, broker or proxy ({where})")
+        return
+    kind, why = guess.kind, f"inferred from {guess.reason} ({where})"
+    component.engine = guess.engine
+    if kind == infer.OBSERVABILITY:
+        component.role = guess.role or "observability"
+        component.set("kind", "service", f"{why}; observability infrastructure")
+        component.set("description", f"Observability infrastructure ({component.role}). Not on the request path: "
+                      "dependencies on it are left out.", why)
+        component.set("critical", False, "inferred: observability infrastructure is not on the request path")
+        return
+    if kind == "load-balancer" and infer.gateway_name(component.name):
+        kind, why = "api-gateway", f"inferred from {guess.reason} and the name {component.name} ({where})"
+    if kind == "cache" and guess.engine == "redis" and infer.redis_used_as_queue(component.name):
+        kind, why = "queue", f"inferred from {guess.reason} and the name {component.name}: Redis as a broker ({where})"
+    if guess.role and kind == "service":
+        component.set("description", f"{guess.role[0].upper()}{guess.role[1:]} ({guess.reason}).", why)
+    component.set("kind", kind, why)
+    if guess.engine and kind in _ENGINE_KINDS:
+        component.set("data.engine", guess.engine, why)
+
+
+def retag_brokers(draft: Draft) -> None:
+    """A Redis cache that a caller names in a broker setting (``CELERY_BROKER_URL``) is a queue."""
+    for ref in draft.references:
+        target = draft.components.get(ref.target)
+        if target and target.kind == "cache" and target.engine == "redis" and ref.key and infer.queue_key(ref.key):
+            target.set("kind", "queue", f"inferred: Redis used as a message broker by {ref.evidence}")
+
+
+def guess_from_names(draft: Draft) -> None:
+    """Add references that names suggest (``catalogue`` → ``catalogue-db``); marked as guesses."""
+    services: dict[str, list[str]] = defaultdict(list)
+    for name, comp in draft.components.items():
+        if comp.kind in ("service", "worker") and comp.role is None:
+            services[_base(infer.words(name), _SERVICE_SUFFIXES)].append(name)
+    known = {(r.source, r.target) for r in draft.references}
+    for name, comp in sorted(draft.components.items()):
+        if comp.kind not in _STORE_KINDS:
+            continue
+        parts = infer.words(name)
+        bases = {_base(parts, tuple(_STORE_WORDS))}
+        if len(parts) > 1 and parts[0] in _STORE_WORDS:
+            bases.add("-".join(parts[1:]))
+        owners = sorted({s for base in bases if base for s in services.get(base, [])})
+        if len(owners) == 1 and (owners[0], name) not in known:
+            evidence = f"guessed from the names: {name} is named after {owners[0]}; not stated in the files, check it"
+            draft.references.append(Reference(owners[0], name, evidence, guessed=True))
+
+
+def _base(parts: list[str], suffixes: tuple[str, ...]) -> str:
+    if len(parts) > 1 and parts[-1] in suffixes:
+        parts = parts[:-1]
+    return "-".join(parts)
+
+
+def edges(draft: Draft) -> list[Edge]:
+    """One dependency per (from, to), sorted; self-references and observability targets left out."""
+    grouped: dict[tuple[str, str], list[Reference]] = defaultdict(list)
+    skipped: set[str] = set()
+    for ref in draft.references:
+        if ref.source == ref.target or ref.source not in draft.components or ref.target not in draft.components:
+            continue
+        if draft.components[ref.target].role is not None:
+            skipped.add(ref.target)
+            continue
+        grouped[(ref.source, ref.target)].append(ref)
+    if skipped:
+        draft.notes.append(f"left out dependencies on observability components ({', '.join(sorted(skipped))}): "
+                           "tracing and metrics exports are not on the request path")
+    result = []
+    for (source, target), refs in sorted(grouped.items()):
+        stated = [r for r in refs if not r.guessed] or refs
+        evidence = tuple(dict.fromkeys(r.evidence for r in stated))
+        target_comp = draft.components[target]
+        mode = Fact("async", f"inferred: {target} is a {target_comp.kind}") if target_comp.kind in ("queue", "stream") else None
+        result.append(Edge(source, target, evidence, _protocol(stated, target_comp), mode))
+    return result
+
+
+def _protocol(refs: list[Reference], target: ComponentDraft) -> Fact | None:
+    for ref in refs:
+        if ref.scheme and infer.protocol_from_scheme(ref.scheme):
+            return Fact(infer.protocol_from_scheme(ref.scheme), f"inferred from the scheme {ref.scheme}://")
+    for ref in refs:
+        if ref.port is not None:
+            named = target.port_names.get(ref.port)
+            if named and infer.protocol_from_port_name(named):
+                return Fact(infer.protocol_from_port_name(named), f"inferred from the port name {named}")
+            if infer.protocol_from_port(ref.port):
+                return Fact(infer.protocol_from_port(ref.port), f"inferred from port {ref.port}")
+    if infer.protocol_from_engine(target.engine):
+        return Fact(infer.protocol_from_engine(target.engine), f"inferred from the target's engine {target.engine}")
+    if len(target.ports) == 1:
+        port = next(iter(target.ports))
+        named = target.port_names.get(port)
+        if named and infer.protocol_from_port_name(named):
+            return Fact(infer.protocol_from_port_name(named), f"inferred from the target's port name {named}")
+        if infer.protocol_from_port(port):
+            return Fact(infer.protocol_from_port(port), f"inferred from the target's only port {port}")
+    return None
