@@ -75,16 +75,23 @@ class LoadModel:
         for edge in self.back_edges:
             ctx.log.add(edge.label, "cycle_rounds", ctx.defaults.cycle_rounds, "cycle_rounds",
                         "this call closes a dependency cycle: its load is added once, then the cycle is cut")
-        self._cache: dict[tuple[str, float], dict[str, Load]] = {}
+        self._cache: dict[tuple[str, float], tuple[dict[str, Load], dict[tuple[str, str], Load]]] = {}
 
     def loads(self, series: str = "peak", multiple: float = 1.0) -> dict[str, Load]:
         """Load of every component for the ``peak`` or ``average`` series at a multiple of today."""
+        return self._run(series, multiple)[0]
+
+    def contributions(self, series: str = "peak", multiple: float = 1.0) -> dict[tuple[str, str], Load]:
+        """What each load edge carried, by (source, target), in the same run."""
+        return self._run(series, multiple)[1]
+
+    def _run(self, series: str, multiple: float) -> tuple[dict[str, Load], dict[tuple[str, str], Load]]:
         key = (series, multiple)
         if key not in self._cache:
             self._cache[key] = self._propagate(series, multiple)
         return self._cache[key]
 
-    def _propagate(self, series: str, multiple: float) -> dict[str, Load]:
+    def _propagate(self, series: str, multiple: float) -> tuple[dict[str, Load], dict[tuple[str, str], Load]]:
         inputs: dict[str, Load] = {}
         for entry in self.ctx.entries:
             rate = entry.peak if series == "peak" else entry.average
@@ -93,17 +100,19 @@ class LoadModel:
         sweeps = 1 + (self.ctx.defaults.cycle_rounds if self.back_edges else 0)
         previous: dict[str, Load] = {}
         current: dict[str, Load] = {}
+        carried: dict[tuple[str, str], Load] = {}
         for _ in range(sweeps):
-            current = {}
+            current, carried = {}, {}
             for name in self.order:
                 total = inputs.get(name, ZERO)
                 for edge in self.incoming[name]:
                     forward = self.position[edge.source] < self.position[name]
                     source = current[edge.source] if forward else previous.get(edge.source, ZERO)
-                    total = total + self.contribution(edge, source)
+                    carried[(edge.source, edge.target)] = self.contribution(edge, source)
+                    total = total + carried[(edge.source, edge.target)]
                 current[name] = total
             previous = current
-        return current
+        return current, carried
 
     def contribution(self, edge: LoadEdge, load: Load) -> Load:
         """What ``edge`` carries when its source serves ``load``."""

@@ -163,3 +163,11 @@ def _tidy(number: float) -> float | None:
         return None
     rounded = round(number, 3)
     return int(rounded) if rounded == int(rounded) else rounded
+
+
+def shown(value: str, limit: int = 80) -> str:
+    """A value fit for a comment: passwords in URLs hidden, one line, at most ``limit`` characters."""
+    text = re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", value)
+    text = re.sub(r"(?i)((?:password|passwd|pwd|secret|token)=)[^&;\s]+", r"\1***", text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."

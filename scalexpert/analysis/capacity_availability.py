@@ -1,0 +1,134 @@
+"""Availability of components and of entry flows (D09, F08, F09).
+
+A component's own availability ``a`` is stated, or a prior from the defaults (managed service,
+provider kinds, single instance). A managed service's figure is its SLA and is used as is.
+Otherwise ``a`` is per instance and n instances give ``P(at least k of n up)`` where k is the number
+the peak load needs (1 when capacity is unknown): ``1 − (1 − a)^n`` for k = 1. Redundant instances
+are capped at the failure domain they share: one zone (or zones not stated) → zone cap; several
+zones → region cap; several regions → ``1 − (1 − region cap)^regions``. A database whose failover
+is ``manual`` or ``none`` counts as one instance.
+
+A flow is every component reached from its entry point over hard synchronous dependencies (soft
+and async dependencies excluded; clients excluded): ``A = Π a_eff`` over that set, each component
+counted once however many paths reach it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .capacity_context import Context, ceil_safe
+from .capacity_load import Load
+from .capacity_queueing import Capacity
+from .capacity_text import avail
+from .graph import is_hard, is_sync
+
+
+@dataclass(frozen=True)
+class ComponentAvailability:
+    """Effective availability of one component."""
+
+    value: float | None
+    source: str | None
+    text: str
+
+
+def component_availability(ctx: Context, name: str, cap: Capacity, load: Load | None) -> ComponentAvailability:
+    """a_eff of one component, with the arithmetic."""
+    comp = ctx.comp(name)
+    d = ctx.defaults
+    if comp.kind == "client":
+        return ComponentAvailability(None, None, "")
+    provider = comp.managed is None and comp.kind in d.provider_service_kinds
+    if comp.availability is not None:
+        a, source = comp.availability, "stated"
+    elif comp.managed or provider:
+        a, source = d.availability_managed, "assumed"
+        why = "managed service" if comp.managed else f"a {comp.kind} is a provider service"
+        ctx.log.add(name, "availability", a, "availability_managed", f"not stated; {why}")
+    else:
+        a, source = d.availability_single_instance, "assumed"
+        ctx.log.add(name, "availability", a, "availability_single_instance", "not stated; per instance")
+    if comp.managed or provider:
+        return ComponentAvailability(a, source, f"A({name}) = {avail(a)} (managed: used as is)")
+    n = _instances(ctx, name)
+    if n <= 1:
+        return ComponentAvailability(a, source, f"A({name}) = {avail(a)} (one instance)")
+    k = _needed(cap, load, n)
+    value = k_of_n(a, n, k)
+    text = (f"A({name}) = 1 − (1 − {avail(a)})^{n} = {avail(value)}" if k == 1
+            else f"A({name}) = P(≥ {k} of {n} up, a = {avail(a)}) = {avail(value)}")
+    limit, domain = _domain_cap(ctx, name)
+    if value > limit:
+        value = limit
+        text += f", capped at {domain} {avail(limit)}"
+    return ComponentAvailability(value, source, text)
+
+
+def k_of_n(a: float, n: int, k: int) -> float:
+    """Probability that at least k of n independent instances, each up with probability a, are up."""
+    if k <= 1:
+        return 1.0 - (1.0 - a) ** n
+    return sum(math.comb(n, i) * a**i * (1.0 - a) ** (n - i) for i in range(k, n + 1))
+
+
+def _instances(ctx: Context, name: str) -> int:
+    comp = ctx.comp(name)
+    if comp.kind == "database" or (comp.data and comp.data.replication):
+        replication = comp.data.replication if comp.data else None
+        if replication and replication.failover in ("manual", "none"):
+            return 1
+        read_replicas = (replication.read_replicas if replication else None) or 0
+        return max(comp.replicas or 1, 1 + read_replicas)
+    if comp.kind == "function":
+        return 1
+    return ctx.replicas_now(name)
+
+
+def _needed(cap: Capacity, load: Load | None, n: int) -> int:
+    if cap.model != "replicas" or cap.per_replica is None or load is None or not load.known:
+        return 1
+    return min(n, max(1, ceil_safe(load.total / cap.per_replica)))
+
+
+def _domain_cap(ctx: Context, name: str) -> tuple[float, str]:
+    comp = ctx.comp(name)
+    d = ctx.defaults
+    regions, zones = comp.region_count or 1, comp.zone_count or 1
+    if regions >= 2:
+        return 1.0 - (1.0 - d.availability_region_cap) ** regions, f"{regions} regions"
+    if zones >= 2:
+        return d.availability_region_cap, "region availability"
+    return d.availability_zone_cap, "zone availability (one zone or zones not stated)"
+
+
+@dataclass(frozen=True)
+class FlowAvailability:
+    """Composite availability of one entry flow."""
+
+    members: list[str]
+    value: float
+    dominant: list[str]
+    text: str
+
+
+def flow_availability(ctx: Context, entry: str, each: dict[str, float | None]) -> FlowAvailability:
+    """Series availability of the hard-dependency flow of ``entry``."""
+    hard: dict[str, list[str]] = {}
+    for dep in ctx.arch.dependencies:
+        if is_sync(dep) and is_hard(dep) and not ctx.is_skipped(dep) and dep.target in ctx.arch.components:
+            hard.setdefault(dep.source, []).append(dep.target)
+    seen, stack = {entry}, [entry]
+    while stack:
+        for target in hard.get(stack.pop(), []):
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    members = sorted(n for n in seen if each.get(n) is not None)
+    value = math.prod(each[n] or 1.0 for n in members)
+    ranked = sorted((n for n in members if (each[n] or 1.0) < 1.0), key=lambda n: (each[n] or 1.0, n))
+    factors = [f"{avail(each[n] or 1.0)} ({n})" for n in ranked]
+    shown = " × ".join(factors[:10]) + (f" × … ({len(factors) - 10} more)" if len(factors) > 10 else "")
+    text = f"A(flow {entry}) = {shown or '1'} = {avail(value)}"
+    return FlowAvailability(members, value, ranked[:3], text)

@@ -1,0 +1,225 @@
+"""Capacity, utilization, queueing and replica sizing of one component (D07, F02–F04, F22, F23).
+
+Capacity is only what the file states (``capacity_rps`` per replica, ``data.write_capacity_rps``,
+``balancer.rate_limit_rps``) or a limit a provider publishes (function concurrency, Kinesis and
+DynamoDB partitions). Utilization ``ρ = λ / (replicas × capacity_rps)``; a database's reads spread
+over the primary and its read replicas while writes (and load of unknown split) stay on the primary,
+so its ρ is the primary's. The queueing factor R/S is M/M/1's ``1/(1−ρ)`` for one server and
+Erlang C's ``1 + P_wait / (c(1−ρ))`` for c replicas (or c concurrent function instances).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .capacity_context import Context, ceil_safe
+from .capacity_load import Load
+from .capacity_text import num, ratio
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """How a component's capacity is modelled (independent of load)."""
+
+    model: str  # replicas | database | function | limit | none
+    source: str = "unknown"
+    per_replica: float | None = None
+    replicas: int | None = None
+    max_replicas: int | None = None
+    write_capacity: float | None = None
+    servers: int = 1
+    shared_primary: bool = True
+    concurrency_limit: int | None = None
+    concurrency_source: str | None = None
+    duration_s: float | None = None
+    note: str = ""
+
+    @property
+    def total(self) -> float | None:
+        """Capacity today."""
+        if self.model == "function" or self.model == "limit":
+            return self.per_replica
+        return None if self.per_replica is None or self.replicas is None else self.per_replica * self.replicas
+
+    @property
+    def total_max(self) -> float | None:
+        """Capacity with the most replicas allowed."""
+        if self.model in ("replicas",) and self.per_replica is not None and self.max_replicas is not None:
+            return self.per_replica * self.max_replicas
+        return self.total
+
+
+def capacity_of(ctx: Context, name: str) -> Capacity:
+    """Decide how the capacity of ``name`` is known."""
+    comp = ctx.comp(name)
+    engine = ((comp.data.engine if comp.data else None) or comp.technology or "").lower()
+    if comp.kind == "function" and comp.capacity_rps is None:
+        return _function(ctx, name)
+    if comp.kind == "database":
+        return _database(ctx, name, engine)
+    if comp.capacity_rps is not None:
+        now, most = ctx.replicas_now(name), ctx.replicas_max(name)
+        return Capacity("replicas", "stated", comp.capacity_rps, now, most, servers=now,
+                        note=f"{num(now)} × {num(comp.capacity_rps)} rps")
+    if comp.balancer is not None and comp.balancer.rate_limit_rps is not None:
+        limit = comp.balancer.rate_limit_rps
+        return Capacity("limit", "stated", limit, note=f"rate limit {num(limit)} rps")
+    partitions = comp.messaging.partitions if comp.messaging else None
+    if comp.kind == "stream" and "kinesis" in engine and partitions:
+        per_shard = ctx.defaults.kinesis_shard_records_per_s
+        ctx.log.add(name, "capacity_rps", partitions * per_shard, "kinesis_shard_records_per_s",
+                    f"{partitions} shards × {num(per_shard)} records/s written per shard")
+        return Capacity("limit", "assumed", partitions * per_shard, note=f"{partitions} shards × {num(per_shard)} records/s")
+    return Capacity("none")
+
+
+def _function(ctx: Context, name: str) -> Capacity:
+    comp = ctx.comp(name)
+    fn = comp.function
+    duration = (fn.duration_ms if fn else None) or comp.service_time_ms
+    limit = fn.reserved_concurrency if fn and fn.reserved_concurrency else (fn.account_concurrency if fn else None)
+    source = "stated"
+    if limit is None:
+        limit, source = ctx.defaults.function_account_concurrency, "assumed"
+        ctx.log.add(name, "function.account_concurrency", limit, "function_account_concurrency", "not stated")
+    if duration is None:
+        return Capacity("none", concurrency_limit=limit, concurrency_source=source)
+    seconds = duration / 1000.0
+    return Capacity("function", source, limit / seconds, servers=limit, concurrency_limit=limit,
+                    concurrency_source=source, duration_s=seconds,
+                    note=f"{num(limit)} concurrent / {num(seconds)} s")
+
+
+def _database(ctx: Context, name: str, engine: str) -> Capacity:
+    comp = ctx.comp(name)
+    data = comp.data
+    read_replicas = (data.replication.read_replicas if data and data.replication else None) or 0
+    write_capacity = data.write_capacity_rps if data else None
+    shards = data.sharding.shards if data and data.sharding else None
+    nodes = 1 + read_replicas
+    if comp.capacity_rps is not None:
+        return Capacity("database", "stated", comp.capacity_rps, nodes, nodes, write_capacity,
+                        note=f"{num(nodes)} × {num(comp.capacity_rps)} rps")
+    if "dynamodb" in engine and shards:
+        d = ctx.defaults
+        reads, writes = shards * d.dynamodb_partition_reads_per_s, shards * d.dynamodb_partition_writes_per_s
+        ctx.log.add(name, "capacity_rps", reads, "dynamodb_partition_reads_per_s", f"{shards} partitions × {num(d.dynamodb_partition_reads_per_s)} reads/s")
+        ctx.log.add(name, "data.write_capacity_rps", writes, "dynamodb_partition_writes_per_s",
+                    f"{shards} partitions × {num(d.dynamodb_partition_writes_per_s)} writes/s")
+        return Capacity("database", "assumed", reads, 1, 1, writes, shared_primary=False,
+                        note=f"{shards} partitions × {num(d.dynamodb_partition_reads_per_s)} reads/s")
+    source = "stated" if write_capacity is not None else "unknown"
+    return Capacity("database", source, None, nodes, nodes, write_capacity)
+
+
+@dataclass(frozen=True)
+class Utilization:
+    """ρ of a component under one load, with the arithmetic."""
+
+    value: float | None = None
+    at_max: float | None = None
+    write: float | None = None
+    text: str = ""
+    write_text: str = ""
+
+
+def utilization(ctx: Context, name: str, cap: Capacity, load: Load) -> Utilization:
+    """ρ today and at the most replicas allowed, for one load."""
+    lam = load.total
+    if cap.model == "database":
+        return _database_utilization(ctx, name, cap, load)
+    total, most = cap.total, cap.total_max
+    if total is None or most is None or total <= 0:
+        return Utilization()
+    rho, rho_max = lam / total, lam / most
+    if cap.model == "function" and cap.duration_s is not None:
+        text = f"ρ({name}) = {num(lam)} rps × {num(cap.duration_s)} s / {num(cap.concurrency_limit)} concurrency = {ratio(rho)}"
+    elif cap.model == "limit":
+        text = f"ρ({name}) = {num(lam)} / {cap.note} = {ratio(rho)}"
+    else:
+        text = f"ρ({name}) = {num(lam)} / ({num(cap.replicas)} × {num(cap.per_replica)}) = {ratio(rho)}"
+    return Utilization(rho, rho_max, None, text)
+
+
+def _database_utilization(ctx: Context, name: str, cap: Capacity, load: Load) -> Utilization:
+    reads, writes = load.read, load.write + load.mixed
+    nodes = cap.replicas or 1
+    if load.mixed > 0 and nodes > 1:
+        ctx.log.add(name, "read_share", "unknown", reason="read/write split unknown: all load counted on the primary")
+    write_rho = writes / cap.write_capacity if cap.write_capacity else None
+    write_text = (f"ρ_writes({name}) = {num(writes)} / {num(cap.write_capacity)} write capacity = {ratio(write_rho)}"
+                  if write_rho is not None else "")
+    if cap.per_replica is None:
+        return Utilization(write_rho, write_rho, write_rho, write_text, write_text)
+    if cap.shared_primary:
+        primary = writes + reads / nodes
+        rho = primary / cap.per_replica
+        text = (f"ρ({name}) = (writes {num(writes)} + reads {num(reads)} / {num(nodes)} node{'s' if nodes > 1 else ''})"
+                f" / {num(cap.per_replica)} = {ratio(rho)}")
+    else:
+        rho = reads / cap.per_replica
+        text = f"ρ_reads({name}) = {num(reads)} / {num(cap.per_replica)} = {ratio(rho)}"
+    if write_rho is not None and write_rho > rho:
+        rho, text = write_rho, f"{text}; writes bind: {write_text}"
+    return Utilization(rho, rho, write_rho, text, write_text)
+
+
+def erlang_c(servers: int, offered: float) -> float:
+    """Probability that a request waits in an M/M/c queue (offered load a = λ/μ < c)."""
+    blocking = 1.0
+    for k in range(1, servers + 1):
+        blocking = offered * blocking / (k + offered * blocking)
+    rho = offered / servers
+    return blocking / (1.0 - rho * (1.0 - blocking))
+
+
+def queueing_factor(rho: float | None, servers: int) -> tuple[float | None, str]:
+    """R/S: M/M/1 for one server, Erlang C for several; None when ρ ≥ 1."""
+    if rho is None or rho >= 1.0:
+        return None, ""
+    if servers <= 1:
+        factor = 1.0 / (1.0 - rho)
+        return factor, f"M/M/1: 1 / (1 − {ratio(rho)}) = {num(factor)}"
+    wait = erlang_c(servers, rho * servers)
+    factor = 1.0 + wait / (servers * (1.0 - rho))
+    return factor, f"M/M/c, c = {servers}: 1 + P_wait {wait:.3g} / ({servers} × (1 − {ratio(rho)})) = {num(factor)}"
+
+
+def replicas_needed(ctx: Context, name: str, cap: Capacity, load: Load) -> tuple[int | None, str]:
+    """Replicas to carry ``load`` at ≤ the safe utilization, plus spares, surviving one zone's loss.
+
+    n_load = ⌈λ / (capacity_rps × ρ_target)⌉ (at least 1); n = n_load + spare_replicas; with Z ≥ 2 zones
+    n grows until n − ⌈n/Z⌉ ≥ n_load (the replicas left after losing the fullest zone still carry
+    the peak at ρ_target). Databases: read replicas added until the primary's writes + reads/n fit.
+    """
+    target, spare = ctx.defaults.safe_utilization, ctx.defaults.spare_replicas
+    if cap.model not in ("replicas", "database") or cap.per_replica is None:
+        return None, ""
+    if cap.model == "database":
+        return _database_nodes(name, cap, load, target, spare)
+    n_load = max(1, ceil_safe(load.total / (cap.per_replica * target)))
+    text = f"⌈{num(load.total)} / ({num(cap.per_replica)} × {num(target)})⌉ = {n_load}; + {spare} spare = {n_load + spare}"
+    return _zone_aware(ctx, name, n_load, spare, text)
+
+
+def _zone_aware(ctx: Context, name: str, n_load: int, spare: int, text: str) -> tuple[int, str]:
+    n = n_load + spare
+    zones = ctx.comp(name).zone_count
+    if zones and zones >= 2:
+        while n - ceil_safe(n / zones) < n_load:
+            n += 1
+        text += f"; losing 1 of {zones} zones leaves {n - ceil_safe(n / zones)} ≥ {n_load} → {n}"
+    return n, text
+
+
+def _database_nodes(name: str, cap: Capacity, load: Load, target: float, spare: int) -> tuple[int | None, str]:
+    if not cap.shared_primary:
+        return None, ""
+    per = cap.per_replica or 0.0
+    reads, writes = load.read, load.write + load.mixed
+    room = per * target - (writes if cap.shared_primary else 0.0)
+    if room <= 0:
+        return None, f"writes {num(writes)} alone exceed {num(target)} × {num(per)}: more read replicas cannot help (shard or scale up)"
+    n = max(1, ceil_safe(reads / room))
+    text = f"nodes = ⌈reads {num(reads)} / ({num(target)} × {num(per)} − writes {num(writes)})⌉ = {n}; + {spare} spare = {n + spare}"
+    return n + spare, text

@@ -1,0 +1,293 @@
+"""Docker Compose files → draft components and references.
+
+Several files merge like ``docker compose -f a.yml -f b.yml``: a later file's service keys replace
+the earlier ones, environment variables merge by name.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import infer
+from .documents import Document
+from .draft import ComponentDraft, Draft, Fact, Reference, classify
+from .state import compose_volumes, describe_storage
+from .values import HostRef, compose_memory_mb, cpu_cores, heap_mb, refs_in_args, refs_in_env, shown, substitute
+
+_HTTP_PORTS = frozenset({80, 443, 3000, 4000, 5000, 8000, 8008, 8079, 8080, 8081, 8443, 8888})
+_EDGE_KINDS = frozenset({"load-balancer", "api-gateway", "cdn"})
+_JAVA_KEYS = ("JAVA_OPTS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JVM_OPTS", "CATALINA_OPTS", "JAVA_OPTIONS")
+
+
+@dataclass
+class _Service:
+    """A service merged over every Compose file: each key remembers the document it came from."""
+
+    name: str
+    keys: dict[str, tuple[Document, Any]] = field(default_factory=dict)
+    env: dict[str, tuple[str, str]] = field(default_factory=dict)  # KEY → (value, where)
+
+    def get(self, key: str) -> Any:
+        return self.keys[key][1] if key in self.keys else None
+
+    def at(self, key: str, *path: str | int) -> str:
+        doc = self.keys[key][0]
+        return doc.at("services", self.name, key, *path)
+
+
+def import_compose(documents: list[Document]) -> Draft:
+    """Read Compose documents (one per file) into a draft."""
+    draft = Draft("Docker Compose")
+    services: dict[str, _Service] = {}
+    origins: dict[str, str] = {}
+    for doc in documents:
+        _merge_document(doc, services, origins, draft)
+    for name in sorted(services):
+        draft.components[name] = _component(services[name], origins[name], draft)
+    _resolve(services, draft)
+    return draft
+
+
+def _merge_document(doc: Document, services: dict[str, _Service], origins: dict[str, str], draft: Draft) -> None:
+    top = doc.value
+    if not isinstance(top.get("services"), dict):
+        raise doc.fail("expected 'services' to be a mapping of service names to definitions", "services")
+    if isinstance(top.get("name"), str) and top["name"]:
+        draft.system_name = Fact(top["name"], f"Compose project name ({doc.at('name')})")
+    elif draft.system_name is None:
+        folder = os.path.basename(os.path.dirname(os.path.abspath(doc.file)))
+        draft.system_name = Fact(folder or "imported system", "inferred: Compose names a project after the folder of its file")
+    for name, spec in top["services"].items():
+        if not isinstance(spec, dict):
+            raise doc.fail("expected a mapping that defines the service", "services", name)
+        service = services.setdefault(str(name), _Service(str(name)))
+        origins.setdefault(service.name, doc.at("services", name))
+        if "extends" in spec:
+            draft.notes.append(f"{doc.at('services', name, 'extends')}: 'extends' of service {name} is not followed")
+        for key, value in spec.items():
+            if key == "environment":
+                service.env.update(_environment(doc, name, value))
+            else:
+                service.keys[str(key)] = (doc, value)
+
+
+def _environment(doc: Document, service: str, value: Any) -> dict[str, tuple[str, str]]:
+    found: dict[str, tuple[str, str]] = {}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if item is not None:
+                found[str(key)] = (substitute(_text(item)), doc.at("services", service, "environment", key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            key, sep, text = str(item).partition("=")
+            if sep:
+                found[key.strip()] = (substitute(text), doc.at("services", service, "environment", i))
+    return found
+
+
+def _text(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _component(service: _Service, origin: str, draft: Draft) -> ComponentDraft:
+    comp = ComponentDraft(service.name, origin)
+    image = service.get("image") if isinstance(service.get("image"), str) else None
+    published = _ports(service, comp)
+    classify(comp, image, service.at("image") if image else origin)
+    if image:
+        comp.set("technology", image[:200], f"image ({service.at('image')})")
+        runtime = infer.runtime_from_image(image)
+        if runtime:
+            comp.set("runtime", runtime, f"inferred from image {image}")
+    elif service.get("build") is not None:
+        draft.notes.append(f"{origin}: service {service.name} is built from source (no image): kind guessed from its name and ports")
+    _replicas(service, comp, draft)
+    _health(service, comp)
+    _resources(service, comp)
+    _java(service, comp)
+    describe_storage(comp, compose_volumes(service.get("volumes"), service.at("volumes") if "volumes" in service.keys else origin))
+    if published and comp.role is None:
+        if comp.kind in _EDGE_KINDS or comp.kind in ("service", "worker") and published & _HTTP_PORTS:
+            draft.entry_points[comp.name] = f"publishes port {min(published & _HTTP_PORTS or published)} ({service.at('ports')})"
+    return comp
+
+
+def _ports(service: _Service, comp: ComponentDraft) -> set[int]:
+    """Container ports into ``comp.ports``; returns the ports published to the host."""
+    published: set[int] = set()
+    for key in ("ports", "expose"):
+        for item in service.get(key) or [] if isinstance(service.get(key), list) else []:
+            if isinstance(item, dict):
+                port = _int(item.get("target"))
+                if port:
+                    comp.ports.add(port)
+                    if item.get("published") is not None:
+                        published.add(port)
+                continue
+            text = str(item).split("/", 1)[0]
+            if text.startswith("["):  # [::1]:8080:80
+                text = text.split("]:", 1)[-1]
+            container = text.rsplit(":", 1)[-1]
+            low, _, high = container.partition("-")
+            first, last = _int(low), _int(high) if high else _int(low)
+            if first and last and 0 < last - first < 100 or first and first == last:
+                ports = set(range(first, (last or first) + 1))
+                comp.ports.update(ports)
+                if key == "ports" and not str(item).endswith("/udp"):
+                    published.update(ports)
+    return published
+
+
+def _int(value: Any) -> int | None:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None
+    return number if 0 < number <= 65535 else None
+
+
+def _replicas(service: _Service, comp: ComponentDraft, draft: Draft) -> None:
+    deploy = service.get("deploy") if isinstance(service.get("deploy"), dict) else {}
+    if deploy.get("mode") == "global":
+        draft.notes.append(f"{service.at('deploy', 'mode')}: {service.name} runs one container per node (global): replicas left unknown")
+    elif _count(deploy.get("replicas")) is not None:
+        comp.set("replicas", _count(deploy.get("replicas")), f"deploy.replicas ({service.at('deploy', 'replicas')})")
+    elif _count(service.get("scale")) is not None:
+        comp.set("replicas", _count(service.get("scale")), f"scale ({service.at('scale')})")
+    else:
+        comp.set("replicas", 1, "inferred: not stated, Compose starts one container per service")
+    if "replicas" in comp.facts and comp.facts["replicas"].value == 0:
+        del comp.facts["replicas"]
+        draft.notes.append(f"{comp.origin}: {service.name} is scaled to 0 replicas; replicas left unknown")
+    if isinstance(service.get("container_name"), str):
+        comp.set("scaling", "vertical-only",
+                 f"inferred: fixed container_name {service.get('container_name')} ({service.at('container_name')}) "
+                 "stops Compose from starting a second container")
+    placement = deploy.get("placement") if isinstance(deploy.get("placement"), dict) else {}
+    if placement.get("max_replicas_per_node") == 1:
+        comp.set("anti_affinity", True, f"deploy.placement.max_replicas_per_node: 1 ({service.at('deploy', 'placement')})")
+    if isinstance(deploy.get("update_config"), dict):
+        comp.set("deployment.strategy", "rolling", f"deploy.update_config ({service.at('deploy', 'update_config')})")
+
+
+def _count(value: Any) -> int | None:
+    text = substitute(str(value)) if value is not None else ""
+    return int(text) if text.isdigit() else None
+
+
+def _health(service: _Service, comp: ComponentDraft) -> None:
+    check = service.get("healthcheck")
+    if not isinstance(check, dict):
+        return
+    test = check.get("test")
+    disabled = check.get("disable") is True or test == ["NONE"] or test == "NONE"
+    if disabled:
+        comp.set("health_checks.readiness", False, f"healthcheck disabled ({service.at('healthcheck')})")
+    elif test is not None:
+        comp.set("health_checks.readiness", True,
+                 f"healthcheck ({service.at('healthcheck')}): Compose marks the container healthy or not")
+
+
+def _resources(service: _Service, comp: ComponentDraft) -> None:
+    deploy = service.get("deploy") if isinstance(service.get("deploy"), dict) else {}
+    resources = deploy.get("resources") if isinstance(deploy.get("resources"), dict) else {}
+    for block, suffix in (("limits", "limit"), ("reservations", "request")):
+        values = resources.get(block) if isinstance(resources.get(block), dict) else {}
+        where = service.at("deploy", "resources", block)
+        if cpu_cores(values.get("cpus")) is not None:
+            comp.set(f"resources.cpu_{suffix}", cpu_cores(values.get("cpus")), f"deploy.resources.{block}.cpus ({where})")
+        if compose_memory_mb(values.get("memory")) is not None:
+            comp.set(f"resources.memory_{suffix}_mb", compose_memory_mb(values.get("memory")),
+                     f"deploy.resources.{block}.memory {values.get('memory')} ({where})")
+    for key, path in (("cpus", "resources.cpu_limit"), ("mem_limit", "resources.memory_limit_mb"),
+                      ("mem_reservation", "resources.memory_request_mb")):
+        if service.get(key) is None:
+            continue
+        value = cpu_cores(service.get(key)) if key == "cpus" else compose_memory_mb(service.get(key))
+        if value is not None:
+            comp.set(path, value, f"{key} {service.get(key)} ({service.at(key)})")
+
+
+def _java(service: _Service, comp: ComponentDraft) -> None:
+    for key in _JAVA_KEYS:
+        if key in service.env and heap_mb(service.env[key][0]) is not None:
+            comp.set("heap_mb", heap_mb(service.env[key][0]), f"-Xmx in {key} ({service.env[key][1]})")
+            comp.set("runtime", "jvm", f"inferred from {key} ({service.env[key][1]})")
+            return
+
+
+def _resolve(services: dict[str, _Service], draft: Draft) -> None:
+    """Turn names written in each service into references to components."""
+    aliases = _aliases(services, draft)
+    unresolved: list[str] = []
+    for name, service in sorted(services.items()):
+        links: dict[str, str] = {}
+        for i, link in enumerate(service.get("links") or [] if isinstance(service.get("links"), list) else []):
+            target, _, alias = str(link).partition(":")
+            links[(alias or target).lower()] = target
+            _add(draft, name, target, f"links {link} ({service.at('links', i)})", unresolved)
+        depends = service.get("depends_on")
+        for i, target in enumerate(depends if isinstance(depends, (list, dict)) else []):
+            where = service.at("depends_on", i if isinstance(depends, list) else target)
+            _add(draft, name, str(target), f"depends_on {target} ({where})", unresolved)
+        for key, (value, where) in sorted(service.env.items()):
+            for ref in refs_in_env(key, value):
+                target = links.get(ref.host) or aliases.get(ref.host)
+                _add_ref(draft, name, target, ref, f"env {key}={shown(value)} ({where})", key, unresolved)
+        for key in ("command", "entrypoint"):
+            args = _args(service.get(key))
+            for ref in refs_in_args(args):
+                target = links.get(ref.host) or aliases.get(ref.host)
+                _add_ref(draft, name, target, ref, f"{key} {shown(' '.join(args))} ({service.at(key)})", None, unresolved)
+    if unresolved:
+        listed = "; ".join(unresolved[:10]) + (f"; and {len(unresolved) - 10} more" if len(unresolved) > 10 else "")
+        draft.notes.append(f"names that match no service in the input were left out: {listed}")
+
+
+def _aliases(services: dict[str, _Service], draft: Draft) -> dict[str, str]:
+    claims: dict[str, set[str]] = {}
+    for name, service in services.items():
+        names = [service.get("hostname"), service.get("container_name")]
+        networks = service.get("networks")
+        for net in networks.values() if isinstance(networks, dict) else []:
+            if isinstance(net, dict) and isinstance(net.get("aliases"), list):
+                names.extend(net["aliases"])
+        for alias in names:
+            if isinstance(alias, str) and alias:
+                claims.setdefault(alias.lower(), set()).add(name)
+    aliases = {alias: next(iter(owners)) for alias, owners in claims.items() if len(owners) == 1}
+    for alias, owners in sorted(claims.items()):
+        if len(owners) > 1 and alias not in services:
+            draft.notes.append(f"host name {alias} is claimed by several services ({', '.join(sorted(owners))}): not resolved")
+    aliases.update({name.lower(): name for name in services})
+    return aliases
+
+
+def _args(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, str):
+        try:
+            return shlex.split(value)
+        except ValueError:
+            return value.split()
+    return []
+
+
+def _add(draft: Draft, source: str, target: str, evidence: str, unresolved: list[str]) -> None:
+    if target in draft.components:
+        draft.references.append(Reference(source, target, evidence))
+    else:
+        unresolved.append(evidence)
+
+
+def _add_ref(draft: Draft, source: str, target: str | None, ref: HostRef, evidence: str, key: str | None,
+             unresolved: list[str]) -> None:
+    if target is None:
+        if ref.host not in ("localhost", "127.0.0.1", "0.0.0.0") and (ref.port or ref.scheme or key):
+            unresolved.append(f"{ref.host} in {evidence}")
+        return
+    draft.references.append(Reference(source, target, evidence, ref.port, ref.scheme, key))

@@ -1,0 +1,286 @@
+"""Kubernetes manifests → draft components (one per workload) and references.
+
+Workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet) become components; Services and
+Ingresses give entry points and resolve host names; HorizontalPodAutoscalers and
+PodDisruptionBudgets add to the workloads they select (see :mod:`.kubernetes_links`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from . import infer
+from .documents import Document
+from .draft import ComponentDraft, Draft, Fact, classify
+from .state import Mount, describe_storage
+from .values import cpu_cores, heap_mb, kubernetes_memory_mb
+
+WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})
+_NOT_IMPORTED = frozenset({"Pod", "Job", "CronJob", "ReplicationController"})
+_SIDECARS = ("istio-proxy", "linkerd-proxy", "envoy", "cloud-sql-proxy", "cloudsql-proxy", "exporter", "fluent")
+_JAVA_KEYS = ("JAVA_OPTS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JVM_OPTS", "CATALINA_OPTS", "JAVA_OPTIONS")
+
+
+@dataclass(frozen=True)
+class KubeObject:
+    """One Kubernetes object and where it is written."""
+
+    doc: Document
+    path: tuple[str | int, ...]
+    value: dict[str, Any]
+
+    @property
+    def kind(self) -> str:
+        return str(self.value.get("kind") or "")
+
+    @property
+    def name(self) -> str:
+        return str(_map(self.value.get("metadata")).get("name") or "")
+
+    @property
+    def namespace(self) -> str:
+        return str(_map(self.value.get("metadata")).get("namespace") or "")
+
+    def at(self, *path: str | int) -> str:
+        return self.doc.at(*self.path, *path)
+
+    def get(self, *path: str) -> Any:
+        node: Any = self.value
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        return node
+
+
+@dataclass
+class Workload:
+    """A workload object and the component made from it."""
+
+    obj: KubeObject
+    component: ComponentDraft
+    labels: dict[str, str]
+    containers: list[dict[str, Any]]
+    main: int
+
+
+def _map(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def objects(documents: list[Document]) -> list[KubeObject]:
+    """Every object of the documents, ``kind: List`` items included."""
+    found: list[KubeObject] = []
+    for doc in documents:
+        if not isinstance(doc.value, dict):
+            raise doc.fail("expected a Kubernetes object (a mapping with apiVersion and kind)")
+        if str(doc.value.get("kind", "")).endswith("List") and isinstance(doc.value.get("items"), list):
+            found.extend(KubeObject(doc, ("items", i), item) for i, item in enumerate(doc.value["items"])
+                         if isinstance(item, dict))
+        else:
+            found.append(KubeObject(doc, (), doc.value))
+    return found
+
+
+def import_kubernetes(documents: list[Document]) -> Draft:
+    """Read Kubernetes documents into a draft."""
+    from .kubernetes_links import link
+
+    draft = Draft("Kubernetes")
+    everything = objects(documents)
+    kinds = [o for o in everything if o.kind in WORKLOAD_KINDS]
+    names = _component_names(kinds)
+    workloads = [_workload(obj, names[id(obj)], draft) for obj in kinds]
+    for workload in workloads:
+        draft.components[workload.component.name] = workload.component
+    ignored = Counter(o.kind or "(no kind)" for o in everything if o.kind in _NOT_IMPORTED)
+    if ignored:
+        listed = ", ".join(f"{n} {k}" for k, n in sorted(ignored.items()))
+        draft.notes.append(f"not imported: {listed} (only long-running workloads become components)")
+    link(everything, workloads, draft)
+    draft.system_name = _system_name(kinds)
+    return draft
+
+
+def _component_names(kinds: list[KubeObject]) -> dict[int, str]:
+    by_name: dict[str, list[KubeObject]] = {}
+    for obj in kinds:
+        by_name.setdefault(obj.name, []).append(obj)
+    names: dict[int, str] = {}
+    for name, group in by_name.items():
+        for obj in group:
+            if len(group) == 1:
+                names[id(obj)] = name
+            elif len({o.namespace for o in group}) == len(group):
+                names[id(obj)] = f"{name}.{obj.namespace or 'default'}"
+            else:
+                names[id(obj)] = f"{name}.{obj.kind.lower()}.{obj.namespace or 'default'}"
+    return names
+
+
+def _system_name(kinds: list[KubeObject]) -> Fact | None:
+    namespaces = {o.namespace for o in kinds}
+    if len(namespaces) == 1 and next(iter(namespaces)) not in ("", "default"):
+        first = kinds[0]
+        return Fact(first.namespace, f"inferred from the namespace of every workload ({first.at('metadata', 'namespace')})")
+    for label in ("app.kubernetes.io/part-of", "app"):
+        values = {str(_map(o.get("metadata", "labels")).get(label)) for o in kinds}
+        if kinds and len(values) == 1 and "None" not in values:
+            return Fact(next(iter(values)), f"inferred from the label {label} that every workload carries")
+    return None
+
+
+def _workload(obj: KubeObject, name: str, draft: Draft) -> Workload:
+    pod = _map(obj.get("spec", "template", "spec"))
+    containers = [c for c in _list(pod.get("containers")) if isinstance(c, dict)]
+    if not containers:
+        raise obj.doc.fail("a workload needs spec.template.spec.containers", *obj.path, "spec")
+    main = _main_container(obj.name, containers)
+    cpath = ("spec", "template", "spec", "containers", main)
+    container = containers[main]
+    comp = ComponentDraft(name, obj.at("metadata", "name"))
+    for port in _list(container.get("ports")):
+        if isinstance(port, dict) and isinstance(port.get("containerPort"), int):
+            comp.ports.add(port["containerPort"])
+            if isinstance(port.get("name"), str):
+                comp.port_names[port["containerPort"]] = port["name"]
+    image = container.get("image") if isinstance(container.get("image"), str) else None
+    classify(comp, image, obj.at(*cpath, "image"))
+    if image:
+        comp.set("technology", image[:200], f"image of container {container.get('name')} ({obj.at(*cpath, 'image')})")
+        runtime = infer.runtime_from_image(image)
+        if runtime:
+            comp.set("runtime", runtime, f"inferred from image {image}")
+    _replicas(obj, comp, draft)
+    _probes(obj, cpath, container, comp)
+    _resources(obj, cpath, container, comp)
+    _java(obj, cpath, container, comp)
+    _strategy(obj, comp, draft)
+    _spread(obj, pod, comp)
+    describe_storage(comp, _mounts(obj, pod, cpath, container))
+    labels = {str(k): str(v) for k, v in _map(obj.get("spec", "template", "metadata", "labels")).items()}
+    return Workload(obj, comp, labels, containers, main)
+
+
+def _main_container(name: str, containers: list[dict[str, Any]]) -> int:
+    for i, container in enumerate(containers):
+        if container.get("name") == name:
+            return i
+    for i, container in enumerate(containers):
+        label = f"{container.get('name', '')} {container.get('image', '')}".lower()
+        if not any(s in label for s in _SIDECARS):
+            return i
+    return 0
+
+
+def _replicas(obj: KubeObject, comp: ComponentDraft, draft: Draft) -> None:
+    replicas = obj.get("spec", "replicas")
+    if obj.kind == "DaemonSet":
+        draft.notes.append(f"{obj.at('kind')}: DaemonSet {obj.name} runs one pod per node: replicas left unknown")
+        comp.set("anti_affinity", True, f"inferred: a DaemonSet runs one pod per node ({obj.at('kind')})")
+    elif isinstance(replicas, int) and not isinstance(replicas, bool) and replicas >= 1:
+        comp.set("replicas", replicas, f"spec.replicas ({obj.at('spec', 'replicas')})")
+    elif replicas == 0:
+        draft.notes.append(f"{obj.at('spec', 'replicas')}: {obj.name} is scaled to 0 replicas; replicas left unknown")
+    else:
+        comp.set("replicas", 1, f"inferred: spec.replicas not stated, Kubernetes starts 1 ({obj.at('spec')})")
+
+
+def _probes(obj: KubeObject, cpath: tuple[Any, ...], container: dict[str, Any], comp: ComponentDraft) -> None:
+    name = container.get("name")
+    for probe, field in (("readinessProbe", "readiness"), ("livenessProbe", "liveness")):
+        if isinstance(container.get(probe), dict):
+            comp.set(f"health_checks.{field}", True, f"{probe} ({obj.at(*cpath, probe)})")
+        else:
+            comp.set(f"health_checks.{field}", False, f"no {probe} on container {name} ({obj.at(*cpath)})")
+    ready, live = container.get("readinessProbe"), container.get("livenessProbe")
+    if isinstance(ready, dict) and isinstance(live, dict):
+        same = _handler(ready) == _handler(live)
+        comp.set("health_checks.identical", same,
+                 f"readinessProbe and livenessProbe {'check the same' if same else 'differ in what they check'}"
+                 f" ({obj.at(*cpath, 'livenessProbe')})")
+
+
+def _handler(probe: dict[str, Any]) -> Any:
+    return {k: v for k, v in probe.items() if k in ("httpGet", "tcpSocket", "exec", "grpc")}
+
+
+def _resources(obj: KubeObject, cpath: tuple[Any, ...], container: dict[str, Any], comp: ComponentDraft) -> None:
+    resources = _map(container.get("resources"))
+    for block, suffix in (("limits", "limit"), ("requests", "request")):
+        values = _map(resources.get(block))
+        where = obj.at(*cpath, "resources", block)
+        cpu = cpu_cores(values["cpu"]) if "cpu" in values else None
+        memory = kubernetes_memory_mb(values["memory"]) if "memory" in values else None
+        if cpu is not None:
+            comp.set(f"resources.cpu_{suffix}", cpu, f"{block}.cpu {values['cpu']} ({where})")
+        if memory is not None:
+            comp.set(f"resources.memory_{suffix}_mb", memory, f"{block}.memory {values['memory']} ({where})")
+
+
+def _java(obj: KubeObject, cpath: tuple[Any, ...], container: dict[str, Any], comp: ComponentDraft) -> None:
+    for i, item in enumerate(_list(container.get("env"))):
+        if isinstance(item, dict) and item.get("name") in _JAVA_KEYS and isinstance(item.get("value"), str):
+            heap = heap_mb(item["value"])
+            if heap is not None:
+                where = obj.at(*cpath, "env", i)
+                comp.set("heap_mb", heap, f"-Xmx in {item['name']} ({where})")
+                comp.set("runtime", "jvm", f"inferred from {item['name']} ({where})")
+                return
+
+
+def _strategy(obj: KubeObject, comp: ComponentDraft, draft: Draft) -> None:
+    field = "strategy" if obj.kind == "Deployment" else "updateStrategy"
+    if obj.kind == "ReplicaSet":
+        return
+    kind = obj.get("spec", field, "type")
+    if kind == "Recreate":
+        comp.set("deployment.strategy", "recreate", f"spec.{field}.type Recreate ({obj.at('spec', field)})")
+    elif kind == "RollingUpdate":
+        comp.set("deployment.strategy", "rolling", f"spec.{field}.type RollingUpdate ({obj.at('spec', field)})")
+    elif kind is None:
+        comp.set("deployment.strategy", "rolling", f"inferred: spec.{field} not stated, Kubernetes rolls updates out")
+    else:
+        draft.notes.append(f"{obj.at('spec', field)}: {obj.name} updates with {kind}: deployment strategy left unknown")
+
+
+def _spread(obj: KubeObject, pod: dict[str, Any], comp: ComponentDraft) -> None:
+    if "anti_affinity" in comp.facts:
+        return
+    base = ("spec", "template", "spec")
+    if _map(pod.get("affinity")).get("podAntiAffinity"):
+        comp.set("anti_affinity", True, f"podAntiAffinity ({obj.at(*base, 'affinity', 'podAntiAffinity')})")
+    elif _list(pod.get("topologySpreadConstraints")):
+        comp.set("anti_affinity", True, f"topologySpreadConstraints ({obj.at(*base, 'topologySpreadConstraints')})")
+    else:
+        comp.set("anti_affinity", False, f"inferred: no podAntiAffinity or topologySpreadConstraints ({obj.at(*base)})")
+
+
+def _mounts(obj: KubeObject, pod: dict[str, Any], cpath: tuple[Any, ...], container: dict[str, Any]) -> list[Mount]:
+    kinds: dict[str, tuple[str, str]] = {}
+    for volume in _list(pod.get("volumes")):
+        if not isinstance(volume, dict):
+            continue
+        if "persistentVolumeClaim" in volume:
+            kinds[str(volume.get("name"))] = ("persistent volume claim", str(_map(volume["persistentVolumeClaim"]).get("claimName")))
+        elif "emptyDir" in volume:
+            memory = _map(volume["emptyDir"]).get("medium") == "Memory"
+            kinds[str(volume.get("name"))] = ("in-memory emptyDir" if memory else "emptyDir", str(volume.get("name")))
+        elif "hostPath" in volume:
+            kinds[str(volume.get("name"))] = ("host path", str(_map(volume["hostPath"]).get("path")))
+        else:
+            kinds[str(volume.get("name"))] = ("configuration volume", str(volume.get("name")))
+    for template in _list(obj.get("spec", "volumeClaimTemplates")):
+        name = str(_map(_map(template).get("metadata")).get("name"))
+        kinds[name] = ("volume claim template", name)
+    mounts = []
+    for i, mount in enumerate(_list(container.get("volumeMounts"))):
+        if isinstance(mount, dict) and str(mount.get("name")) in kinds:
+            kind, source = kinds[str(mount.get("name"))]
+            mounts.append(Mount(kind, source, str(mount.get("mountPath") or ""), mount.get("readOnly") is True,
+                                obj.at(*cpath, "volumeMounts", i)))
+    return mounts
