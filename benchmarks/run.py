@@ -1,0 +1,175 @@
+"""scalexpert benchmark: phase timings and peak memory on seeded synthetic architectures.
+
+    python benchmarks/run.py                    # sizes 10, 100, 1000, 10000; 5 repeats (fewer for 10000)
+    python benchmarks/run.py --sizes 10,100 --repeat 3 --json results.json
+    python benchmarks/run.py --checkov          # also time Checkov on the sock-shop manifest (needs a venv)
+
+Medians of wall time per phase, peak traced memory per phase (separate pass), end-to-end wall time and
+peak RSS of the command in a subprocess, start-up time, and a findings digest per size so that an
+optimisation that changes findings is caught (compare the digests before and after).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any, Callable
+
+sys.path.insert(0, str(Path(__file__).parent))
+from synthetic import generate_text  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SCALEXPERT = [sys.executable, "-m", "scalexpert"]
+
+
+def phases(text: str) -> tuple[list[tuple[str, Callable[[], Any]]], dict[str, Any]]:
+    """The pipeline split into named steps; each step stores its result for the next."""
+    from scalexpert import api
+    from scalexpert.analysis.graph import analyse_graph
+    from scalexpert.config import Config
+    from scalexpert.engine import run_rules
+    from scalexpert.explain import build_findings
+    from scalexpert.facts.build import build_facts
+    from scalexpert.language.ruleset import load_ruleset
+    from scalexpert.loader import load_text
+    from scalexpert.reporters import render
+
+    state: dict[str, Any] = {}
+    config = Config()
+
+    def report() -> str:
+        from scalexpert.findings import Report
+
+        rep = Report(tool_version="bench", file="bench", system="bench", findings=tuple(state["findings"]),
+                     rules_evaluated=len(state["rules"].rules))
+        return render("json", [rep]) + render("text", [rep])
+
+    steps = [
+        ("load+validate", lambda: state.__setitem__("loaded", load_text(text, "bench.yaml"))),
+        ("graph analysis", lambda: state.__setitem__("graph", analyse_graph(state["loaded"].model))),
+        ("capacity model", lambda: state.__setitem__("capacity", api._capacity(state["loaded"].model, config))),
+        ("fact building", lambda: state.__setitem__("facts", build_facts(state["loaded"], state["graph"], state["capacity"]))),
+        ("rule loading", lambda: state.__setitem__("rules", load_ruleset())),
+        ("engine", lambda: state.__setitem__("result", run_rules(state["facts"], state["rules"],
+                                                                   enabled=api.selector(config, state["rules"])))),
+        ("explanations", lambda: state.__setitem__("findings", build_findings(state["result"], state["rules"]))),
+        ("report", lambda: state.__setitem__("report", report())),
+    ]
+    return steps, state
+
+
+def time_phases(text: str, repeat: int) -> dict[str, float]:
+    """Median seconds per phase."""
+    samples: dict[str, list[float]] = {}
+    for _ in range(repeat):
+        steps, _ = phases(text)
+        for name, step in steps:
+            start = time.perf_counter()
+            step()
+            samples.setdefault(name, []).append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def memory_phases(text: str) -> tuple[dict[str, float], str]:
+    """Peak traced MiB per phase, and a digest of the findings."""
+    steps, state = phases(text)
+    peaks: dict[str, float] = {}
+    tracemalloc.start()
+    for name, step in steps:
+        tracemalloc.reset_peak()
+        step()
+        peaks[name] = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    digest = hashlib.sha256(
+        "\n".join(f"{f.rule_id} {f.severity} {'|'.join(f.subjects)}" for f in state["findings"]).encode()
+    ).hexdigest()[:16]
+    return peaks, f"{len(state['findings'])} findings, digest {digest}"
+
+
+def end_to_end(path: str, repeat: int, *args: str) -> tuple[float, float]:
+    """Median wall seconds and peak RSS (MiB) of `scalexpert check` in a fresh process."""
+    times, rss = [], 0.0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        subprocess.run([*SCALEXPERT, "check", path, "--format", "json", "--output", os.devnull, *args],
+                       cwd=ROOT, capture_output=True, check=False)
+        times.append(time.perf_counter() - start)
+        rss = max(rss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, before / 1024)
+    return statistics.median(times), rss
+
+
+def startup(repeat: int) -> dict[str, float]:
+    """Median wall seconds of quick commands."""
+    found = {}
+    for label, argv in (("scalexpert --version", ["--version"]), ("scalexpert rules", ["rules"])):
+        values = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            subprocess.run([*SCALEXPERT, *argv], cwd=ROOT, capture_output=True, check=False)
+            values.append(time.perf_counter() - start)
+        found[label] = statistics.median(values)
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10,100,1000,10000")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", dest="json_path")
+    parser.add_argument("--checkov", action="store_true", help="also time Checkov (see benchmarks/checkov.py)")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+                               "sizes": {}}
+    print(f"machine: {results['machine']}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            text = generate_text(size)
+            path = os.path.join(tmp, f"synthetic-{size}.yaml")
+            Path(path).write_text(text, "utf-8")
+            repeat = args.repeat if size < 10_000 else max(1, min(args.repeat, 3))
+            timings = time_phases(text, repeat)
+            peaks, digest = memory_phases(text)
+            wall, rss = end_to_end(path, repeat)
+            results["sizes"][size] = {"phases": timings, "peak_mib": peaks, "end_to_end_s": wall, "peak_rss_mib": rss,
+                                      "findings": digest}
+            print(f"\n{size} components ({text.count('- from:')} dependencies), median of {repeat}: {digest}")
+            print(f"  {'phase':<16} {'median s':>9} {'peak MiB':>9}")
+            for name, seconds in timings.items():
+                print(f"  {name:<16} {seconds:>9.3f} {peaks[name]:>9.1f}")
+            print(f"  {'end to end':<16} {wall:>9.3f} {rss:>9.1f}  (scalexpert check, new process, peak RSS)")
+    example = ROOT / "examples" / "large-marketplace.yaml"
+    quick = startup(args.repeat)
+    if example.exists():
+        quick["scalexpert check examples/large-marketplace.yaml"] = end_to_end(str(example), args.repeat)[0]
+    results["startup"] = quick
+    print("\nstart-up and small checks (median s)")
+    for label, seconds in quick.items():
+        print(f"  {label:<52} {seconds:.3f}")
+    sizes_done = results["sizes"]
+    if 1000 in sizes_done and 10000 in sizes_done:
+        ratio = sizes_done[10000]["end_to_end_s"] / sizes_done[1000]["end_to_end_s"]
+        results["growth_1000_to_10000"] = ratio
+        print(f"\nend-to-end growth from 1,000 to 10,000 components: {ratio:.1f}x")
+    if args.checkov:
+        from checkov_compare import compare
+
+        results["checkov"] = compare(args.repeat)
+    if args.json_path:
+        Path(args.json_path).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", "utf-8")
+
+
+if __name__ == "__main__":
+    main()
