@@ -1,0 +1,210 @@
+"""Hash-indexed joins for experta's Rete network.
+
+experta's two-input nodes compare every token arriving on one side with every token stored on
+the other: a join of two large fact sets costs |left| × |right| comparisons. Its join test
+(``SameContextCheck``) only ever asks whether the variables both sides bound are equal, so each
+node's memories can be indexed by the values of those shared variables, and a new token is
+compared only with the tokens of its own bucket. Results are identical; only the pairs that could
+never match are skipped.
+
+The index is applied after experta builds the network, by switching the class of its
+``OrdinaryMatchNode`` and ``NotNode`` instances to the subclasses below (same state, same
+callbacks). A node whose tokens do not all bind the same variables, or that carries negated
+bindings, falls back to experta's behaviour for good.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from experta.matchers.rete.check import SameContextCheck
+from experta.matchers.rete.nodes import NotNode, OrdinaryMatchNode
+from experta.matchers.rete.token import Token
+
+_UNSET: Any = object()
+
+
+def _keys(context: Any) -> frozenset[Any] | None:
+    keys = frozenset(context.keys())
+    return None if any(not isinstance(k, str) for k in keys) else keys
+
+
+class _Index:
+    """Tokens of one side of a node, bucketed by the values of the join variables."""
+
+    def __init__(self) -> None:
+        self.keys: frozenset[Any] | None = _UNSET
+        self.buckets: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any]]]] = {}
+        self.items: list[tuple[Any, dict[str, Any]]] = []
+
+    def observe(self, context: Any) -> bool:
+        """Record the variables a token binds; False when the side is not uniform."""
+        keys = _keys(context)
+        if self.keys is _UNSET:
+            self.keys = keys
+        return keys is not None and keys == self.keys
+
+
+class _JoinIndex:
+    """Both sides of a node and the variables they share."""
+
+    def __init__(self) -> None:
+        self.left = _Index()
+        self.right = _Index()
+        self.shared: tuple[str, ...] | None = None
+        self.disabled = False
+
+    def usable(self, context: Any, left: bool) -> bool:
+        side = self.left if left else self.right
+        if self.disabled or not side.observe(context):
+            self.disabled = True
+            return False
+        if self.shared is None and self.left.keys is not _UNSET and self.right.keys is not _UNSET:
+            self.shared = tuple(sorted((self.left.keys or frozenset()) & (self.right.keys or frozenset())))
+            for index in (self.left, self.right):
+                index.buckets = {}
+                for item in index.items:
+                    index.buckets.setdefault(self.key(item[1]), []).append(item)
+        return True
+
+    def key(self, context: Any) -> tuple[Any, ...]:
+        return tuple(context[k] for k in self.shared or ())
+
+    def add(self, left: bool, info: Any, context: dict[str, Any]) -> None:
+        index = self.left if left else self.right
+        item = (info, context)
+        index.items.append(item)
+        if self.shared is not None:
+            index.buckets.setdefault(self.key(context), []).append(item)
+
+    def remove(self, left: bool, info: Any) -> None:
+        index = self.left if left else self.right
+        for position, item in enumerate(index.items):
+            if item[0] == info:
+                del index.items[position]
+                if self.shared is not None:
+                    bucket = index.buckets.get(self.key(item[1]), [])
+                    for i, other in enumerate(bucket):
+                        if other[0] == info:
+                            del bucket[i]
+                            break
+                return
+
+    def candidates(self, left: bool, context: Any) -> list[tuple[Any, dict[str, Any]]]:
+        """Stored tokens of the other side that may match a token from ``left`` (or right)."""
+        other = self.right if left else self.left
+        if self.shared is None:
+            return other.items
+        return other.buckets.get(self.key(context), [])
+
+
+class IndexedMatchNode(OrdinaryMatchNode):
+    """An OrdinaryMatchNode that only compares tokens with equal join-variable values."""
+
+    def _reset(self) -> None:
+        super()._reset()
+        self.join = _JoinIndex()
+
+    def _activate(self, token: Token, left: bool) -> None:
+        if not self.join.usable(token.context, left):
+            if left:
+                super()._activate_left(token)
+            else:
+                super()._activate_right(token)
+            return
+        info = token.to_info()
+        memory = self.left_memory if left else self.right_memory
+        if token.is_valid():
+            memory.append(info)
+            self.join.add(left, info, dict(token.context))
+        else:
+            if info in memory:
+                memory.remove(info)
+            self.join.remove(left, info)
+        for other_info, other_context in list(self.join.candidates(left, token.context)):
+            pair = (token.context, other_context) if left else (other_context, token.context)
+            if not self.matcher(*pair):
+                continue
+            context = {k: v for k, v in token.context.items() if isinstance(k, str)}
+            context.update({k: v for k, v in other_context.items() if isinstance(k, str)})
+            new = Token(token.tag, token.data | other_info.data, context)
+            for child in self.children:
+                child.callback(new)
+
+    def _activate_left(self, token: Token) -> None:
+        self._activate(token, True)
+
+    def _activate_right(self, token: Token) -> None:
+        self._activate(token, False)
+
+
+class IndexedNotNode(NotNode):
+    """A NotNode that counts only the right-hand tokens with equal join-variable values."""
+
+    def _reset(self) -> None:
+        super()._reset()
+        self.join = _JoinIndex()
+
+    def _activate_left(self, token: Token) -> None:
+        if self.join.disabled or not self.join.usable(token.context, True):
+            super()._activate_left(token)
+            return
+        info = token.to_info()
+        count = sum(1 for _, ctx in self.join.candidates(True, token.context) if self.matcher(token.context, ctx))
+        if token.is_valid():
+            if info in self.left_memory:
+                self.join.remove(True, info)
+            self.left_memory[info] = count
+            self.join.add(True, info, dict(token.context))
+        else:
+            self.left_memory.pop(info, None)
+            self.join.remove(True, info)
+        if count == 0:
+            for child in self.children:
+                child.callback(token)
+
+    def _activate_right(self, token: Token) -> None:
+        if self.join.disabled or not self.join.usable(token.context, False):
+            super()._activate_right(token)
+            return
+        info = token.to_info()
+        if token.is_valid():
+            self.right_memory.append(info)
+            self.join.add(False, info, dict(token.context))
+            step = 1
+        else:
+            if info in self.right_memory:
+                self.right_memory.remove(info)
+            self.join.remove(False, info)
+            step = -1
+        for left_info, left_context in list(self.join.candidates(False, token.context)):
+            if left_info not in self.left_memory or not self.matcher(left_context, token.context):
+                continue
+            self.left_memory[left_info] += step
+            count = self.left_memory[left_info]
+            if (step == 1 and count == 1) or (step == -1 and count == 0):
+                new = left_info.to_invalid_token() if step == 1 else left_info.to_valid_token()
+                for child in self.children:
+                    child.callback(new)
+
+
+def index_network(root: Any) -> int:
+    """Switch the join nodes below ``root`` to their indexed subclasses; return how many."""
+    switched = 0
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        matcher = getattr(node, "matcher", None)
+        if isinstance(matcher, SameContextCheck):
+            if type(node) is OrdinaryMatchNode:
+                node.__class__ = IndexedMatchNode
+                switched += 1
+            elif type(node) is NotNode:
+                node.__class__ = IndexedNotNode
+                switched += 1
+        stack.extend(child.node for child in node.children)
+    return switched
