@@ -1,3 +1,66 @@
-"""scalexpert: a rule-based expert system that assesses software architectures for scalability."""
+"""scalexpert: a rule-based expert system that assesses software architectures for scalability.
+
+The public API::
+
+    import scalexpert
+
+    report = scalexpert.check("architecture.yaml")          # a path, YAML text or an Architecture
+    for finding in report.findings:
+        print(finding.severity, finding.rule_id, finding.subjects, finding.message)
+        for proof in finding.explanation.proof: ...
+
+Errors raised on purpose derive from :class:`ScalexpertError` (see :mod:`scalexpert.errors`).
+Names are imported on first use, so that importing scalexpert stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    "check": "scalexpert.api",
+    "load": "scalexpert.api",
+    "Config": "scalexpert.config",
+    "Report": "scalexpert.findings",
+    "Finding": "scalexpert.findings",
+    "Explanation": "scalexpert.findings",
+    "Proof": "scalexpert.findings",
+    "Condition": "scalexpert.findings",
+    "Location": "scalexpert.findings",
+    "Assumption": "scalexpert.findings",
+    "Architecture": "scalexpert.model",
+    "RuleSet": "scalexpert.language.ruleset",
+    "load_ruleset": "scalexpert.language.ruleset",
+    "ScalexpertError": "scalexpert.errors",
+    "InputError": "scalexpert.errors",
+    "RuleError": "scalexpert.errors",
+    "ConfigError": "scalexpert.errors",
+    "UsageError": "scalexpert.errors",
+    "Diagnostic": "scalexpert.errors",
+}
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .api import check, load
+    from .config import Config
+    from .errors import ConfigError, Diagnostic, InputError, RuleError, ScalexpertError, UsageError
+    from .findings import Assumption, Condition, Explanation, Finding, Location, Proof, Report
+    from .language.ruleset import RuleSet, load_ruleset
+    from .model import Architecture
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'scalexpert' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
