@@ -166,11 +166,12 @@ class ConditionParser:
         return Pattern(fact, tuple(constraints), fact_path)
 
     def _constraints(self, spec: FieldSpec, raw: Any, path: Path, negated: bool) -> list[Constraint]:
-        if not isinstance(raw, dict):
+        shorthand = not isinstance(raw, dict)
+        if shorthand:
             raw = {"eq": raw}
         found: list[Constraint] = []
         for op, operand in raw.items():
-            op_path = (*path, op)
+            op_path = path if shorthand else (*path, op)
             if op not in OPERATORS:
                 self.fail(op_path, f"unknown operator {op!r}{_hint(str(op), list(OPERATORS))}; known: {', '.join(OPERATORS)}")
                 continue
@@ -194,6 +195,9 @@ class ConditionParser:
                 self.fail(path, "present takes true or false")
                 return None
             return Constraint(spec.name, op, operand, path)
+        if op in _NUMERIC and spec.type not in ("number", "integer"):
+            self.fail(path, f"{op} needs a numeric field; {spec.name} is {spec.type}")
+            return None
         if isinstance(operand, str) and (m := _VAR.match(operand)):
             name = m.group(1)
             if name not in self.bound:
@@ -215,9 +219,6 @@ class ConditionParser:
                 return None
             operand = ThresholdRef(m.group(1))
         elif not self._literal_fits(spec, op, operand, path):
-            return None
-        if op in _NUMERIC and spec.type not in ("number", "integer"):
-            self.fail(path, f"{op} needs a numeric field; {spec.name} is {spec.type}")
             return None
         return Constraint(spec.name, op, operand, path)
 
