@@ -43,6 +43,25 @@ _MODELS: dict[str, type[BaseModel]] = {
 }
 
 
+EXAMPLE = """\
+version: 1
+system:
+  traffic: {peak_rps: 1200, average_rps: 400, read_ratio: 0.85}
+  growth: {factor: 3, horizon_months: 12}
+  objectives: {availability: 0.999, latency_p99_ms: 800}
+components:
+  lb: {kind: load-balancer, managed: true, zones: 2}
+  app: {kind: service, replicas: 1, capacity_rps: 900, session_state: local}
+  db:
+    kind: database
+    data: {engine: postgres, replication: {read_replicas: 0, failover: none}}
+dependencies:
+  - {from: lb, to: app, timeout_ms: 60000}
+  - {from: app, to: db, protocol: sql, calls_per_request: 6}
+"""
+"""A small complete file, shown in the reference (a test checks that it loads)."""
+
+
 def render() -> str:
     """The whole reference as Markdown, ending with one newline."""
     schema = Architecture.model_json_schema(by_alias=True)
@@ -61,12 +80,16 @@ def _introduction() -> str:
 
 An architecture file is one YAML document that describes a system (its traffic, growth and
 objectives), its components and the dependencies between them. Start a file with a modeline so that
-editors check it as you type:
+editors check it as you type (the path is relative to the file):
 
 ```yaml
 # yaml-language-server: $schema=../docs/schema/architecture-v1.schema.json
-version: 1
 ```
+
+A small, complete file (the `examples/` directory has larger ones, with comments):
+
+```yaml
+{EXAMPLE}```
 
 Conventions:
 

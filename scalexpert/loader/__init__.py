@@ -1,7 +1,7 @@
 """Reading architecture files into validated models with source positions."""
 
 from .load import LoadedArchitecture, load_file, load_text, merge, read_text, validate
-from .yamlsource import Limits, Position, SourceMap, format_path, parse
+from .yamlsource import Limits, Position, SourceMap, format_path, parse, parse_collecting
 
 __all__ = [
     "Limits",
@@ -13,6 +13,7 @@ __all__ = [
     "load_text",
     "merge",
     "parse",
+    "parse_collecting",
     "read_text",
     "validate",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
@@ -12,7 +13,7 @@ from ..errors import Diagnostic, InputError
 from ..model import Architecture
 from . import messages
 from .typed import model_problems
-from .yamlsource import Limits, Path, Position, SourceMap, decode, format_path, parse
+from .yamlsource import Limits, Path, Position, SourceMap, decode, format_path, parse_collecting
 
 _MAX_EXTENDS_DEPTH = 8
 
@@ -69,38 +70,47 @@ def read_text(path: str | os.PathLike[str], limits: Limits = Limits()) -> str:
 
 def load_file(path: str | os.PathLike[str], limits: Limits = Limits()) -> LoadedArchitecture:
     """Load and validate an architecture file."""
-    raw, source = _read_raw(str(path), limits, ())
-    return validate(raw, source, str(path))
+    raw, source, earlier = _read_raw(str(path), limits, ())
+    return validate(raw, source, str(path), earlier)
 
 
 def load_text(text: str, file: str = "<text>", limits: Limits = Limits()) -> LoadedArchitecture:
     """Load and validate architecture YAML given as text (``extends`` resolves against the cwd)."""
-    raw, source = parse(text, file, limits)
-    raw, source = _apply_extends(raw, source, file, limits, ())
-    return validate(raw, source, file)
+    raw, source, earlier = parse_collecting(text, file, limits)
+    raw, source, earlier = _apply_extends(raw, source, earlier, file, limits, (os.path.realpath(file),))
+    return validate(raw, source, file, earlier)
 
 
-def _read_raw(file: str, limits: Limits, chain: tuple[str, ...]) -> tuple[Any, SourceMap]:
-    raw, source = parse(read_text(file, limits), file, limits)
-    return _apply_extends(raw, source, file, limits, chain)
+_Raw = tuple[Any, SourceMap, list[Diagnostic]]
+
+
+def _read_raw(file: str, limits: Limits, chain: tuple[str, ...]) -> _Raw:
+    raw, source, earlier = parse_collecting(read_text(file, limits), file, limits)
+    return _apply_extends(raw, source, earlier, file, limits, (*chain, os.path.realpath(file)))
 
 
 def _apply_extends(
-    raw: Any, source: SourceMap, file: str, limits: Limits, chain: tuple[str, ...]
-) -> tuple[Any, SourceMap]:
+    raw: Any, source: SourceMap, earlier: list[Diagnostic], file: str, limits: Limits, chain: tuple[str, ...]
+) -> _Raw:
+    """Overlay ``raw`` on the file it extends; ``chain`` holds the real paths of the files on the way."""
     if not isinstance(raw, dict) or not isinstance(raw.get("extends"), str):
-        return raw, source
+        return raw, source, earlier
     pos = source.position(("extends",))
-    base_name = str(FsPath(file).parent / raw["extends"]) if not file.startswith("<") else raw["extends"]
-    real = os.path.realpath(base_name)
-    if real in chain or len(chain) >= _MAX_EXTENDS_DEPTH:
-        raise InputError(Diagnostic(file, pos.line, pos.column, "extends", "files extend each other in a cycle (or too deeply)"))
+    written = raw["extends"]
+    base_name = str(FsPath(file).parent / written) if not file.startswith("<") else written
+    if os.path.realpath(base_name) in chain:
+        raise InputError(Diagnostic(file, pos.line, pos.column, "extends",
+                                    f"{written!r} leads back to this file: files cannot extend each other in a cycle"))
+    if len(chain) > _MAX_EXTENDS_DEPTH:
+        raise InputError(Diagnostic(file, pos.line, pos.column, "extends",
+                                    f"more than {_MAX_EXTENDS_DEPTH} files extend one another; flatten the chain"))
     try:
-        base_raw, base_source = _read_raw(base_name, limits, (*chain, real))
+        base_raw, base_source, base_earlier = _read_raw(base_name, limits, chain)
     except InputError as exc:
-        raise InputError([Diagnostic(file, pos.line, pos.column, "extends", f"cannot use {raw['extends']!r}"), *exc.diagnostics]) from None
+        raise InputError([Diagnostic(file, pos.line, pos.column, "extends", f"cannot use {written!r}"), *exc.diagnostics]) from None
     overlay = {k: v for k, v in raw.items() if k != "extends"}
-    return merge(base_raw, overlay), source.merged_under(base_source)
+    moved = _overlay_list_moves(base_raw, overlay)
+    return merge(base_raw, overlay), _moved(source, moved).merged_under(base_source), [*base_earlier, *earlier]
 
 
 def merge(base: Any, overlay: Any) -> Any:
@@ -109,7 +119,7 @@ def merge(base: Any, overlay: Any) -> Any:
         result = dict(base)
         for key, value in overlay.items():
             if key == "dependencies" and isinstance(value, list) and isinstance(result.get(key), list):
-                result[key] = _merge_dependencies(result[key], value)
+                result[key] = _merge_dependencies(result[key], value)[0]
             elif key == "suppressions" and isinstance(value, list) and isinstance(result.get(key), list):
                 result[key] = [*result[key], *value]
             else:
@@ -118,26 +128,67 @@ def merge(base: Any, overlay: Any) -> Any:
     return overlay
 
 
-def _merge_dependencies(base: list[Any], overlay: list[Any]) -> list[Any]:
+def _merge_dependencies(base: list[Any], overlay: list[Any]) -> tuple[list[Any], list[int]]:
+    """The merged list, and the index in it of each overlay item."""
     result = list(base)
+    places: list[int] = []
     index = {(d.get("from"), d.get("to")): i for i, d in enumerate(result) if isinstance(d, dict)}
     for dep in overlay:
         key = (dep.get("from"), dep.get("to")) if isinstance(dep, dict) else None
         if key in index:
             result[index[key]] = merge(result[index[key]], dep)
+            places.append(index[key])
         else:
+            places.append(len(result))
             result.append(dep)
-    return result
+    return result, places
 
 
-def validate(raw: Any, source: SourceMap, file: str) -> LoadedArchitecture:
-    """Validate raw values against the format and the cross-references between components."""
+def _overlay_list_moves(base: Any, overlay: dict[str, Any]) -> dict[Path, Path]:
+    """Where the overlay's dependencies and suppressions end up in the merged lists."""
+    if not isinstance(base, dict):
+        return {}
+    moves: dict[Path, Path] = {}
+    deps, extra = base.get("dependencies"), overlay.get("dependencies")
+    if isinstance(deps, list) and isinstance(extra, list):
+        for i, place in enumerate(_merge_dependencies(deps, extra)[1]):
+            moves[("dependencies", i)] = ("dependencies", place)
+    kept, added = base.get("suppressions"), overlay.get("suppressions")
+    if isinstance(kept, list) and isinstance(added, list):
+        for i in range(len(added)):
+            moves[("suppressions", i)] = ("suppressions", len(kept) + i)
+    return moves
+
+
+def _moved(source: SourceMap, moves: dict[Path, Path]) -> SourceMap:
+    """The overlay's positions under the paths its list items have in the merged document."""
+    if not moves:
+        return source
+
+    def move(path: Path) -> Path:
+        head = path[:2]
+        return (*moves[head], *path[2:]) if head in moves else path
+
+    return SourceMap(source.file, {move(p): v for p, v in source.keys.items()}, {move(p): v for p, v in source.values.items()})
+
+
+def validate(raw: Any, source: SourceMap, file: str, earlier: Sequence[Diagnostic] = ()) -> LoadedArchitecture:
+    """Validate raw values against the format and the cross-references between components.
+
+    ``earlier`` are problems found while reading the YAML (duplicate keys, forbidden tags); they are
+    reported together with the others, in file order.
+    """
+    problems = [(Position(d.file, d.line, d.column), d.path, d.message) for d in earlier]
     if not isinstance(raw, dict):
+        if problems:
+            raise InputError(list(earlier))
         pos = source.position(())
         raise InputError(Diagnostic(file, pos.line, pos.column, "", f"expected a mapping with 'version: 1', got {messages.show(raw)}"))
+    reported = {d.path for d in earlier if d.path}
     model, found = model_problems(Architecture, raw, source)
-    problems = [(Position(d.file, d.line, d.column), d.path, d.message) for d in found]
-    problems.extend(_reference_problems(raw, source))
+    later = [(Position(d.file, d.line, d.column), d.path, d.message) for d in found]
+    later.extend(_reference_problems(raw, source))
+    problems.extend(p for p in later if p[1] not in reported)  # a value dropped while reading: said once
     if problems or model is None:
         problems.sort(key=lambda p: (p[0].file != file, p[0].file, p[0].line, p[0].column))
         raise InputError([Diagnostic(pos.file, pos.line, pos.column, path, text) for pos, path, text in problems])

@@ -153,6 +153,10 @@ def message(error: dict[str, Any], raw: Any, model: type[BaseModel] = Architectu
         return path, f"unknown key {key!r}{suggestion(key, known_keys(path[:-1], model))}"
     if kind == "missing":
         return path, f"required key {loc[-1]!r} is missing"
+    if kind == "invalid_key":
+        return path, f"unknown key {show(error.get('input'))}: keys are text, such as 'kind' or 'replicas'"
+    if loc and loc[-1] == "[key]":  # the key of a mapping of names, e.g. a component name
+        return path, _name_problem(kind, error.get("input"))
     if kind in ("value_error", "assertion_error"):
         text = str(error.get("msg", "")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
         return path, text
@@ -167,7 +171,20 @@ def message(error: dict[str, Any], raw: Any, model: type[BaseModel] = Architectu
     if not complete and kind == "literal_error":
         value = error.get("input", value)
     hint = ""
-    if kind in ("literal_error", "enum") and isinstance(value, str):
+    if kind in ("literal_error", "enum"):
         choices = [str(v) for option in schema_at(path, model) for v in option.get("enum", [])]
-        hint = suggestion(value, choices)
+        if isinstance(value, str):
+            hint = suggestion(value, choices)
+        elif not isinstance(value, bool) and str(value) in choices:  # producer_acks: 1 means '1'
+            hint = f"; write it in quotes: '{value}'"
     return path, f"expected {expected(path, model)}, got {show(value)}{hint}"
+
+
+def _name_problem(kind: str, name: Any) -> str:
+    if kind == "string_type":
+        return f"name {show(name)} is not text; put it in quotes: '{name}'"
+    if kind == "string_too_long":
+        return f"name {show(name)} is longer than 128 characters"
+    if kind == "string_too_short":
+        return "a name must not be empty"
+    return f"invalid name {show(name)}: use letters, digits, '-', '_' and '.', starting with a letter or digit"

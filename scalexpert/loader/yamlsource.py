@@ -100,28 +100,53 @@ def decode(data: bytes, file: str) -> str:
 
 
 def parse(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, SourceMap]:
-    """Parse one YAML document into plain values and a source map."""
+    """Parse one YAML document into plain values and a source map; any problem raises InputError."""
+    value, source, problems = parse_collecting(text, file, limits)
+    if problems:
+        raise InputError(problems)
+    return value, source
+
+
+def parse_collecting(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, SourceMap, list[Diagnostic]]:
+    """Like :func:`parse`, but problems that leave the rest readable are returned, not raised.
+
+    A duplicate key (the second one is dropped), a forbidden tag or an unreadable scalar (the value
+    becomes null) does not stop reading, so that they can be reported together with the file's
+    other problems. Syntax errors and exceeded limits still raise InputError at once.
+    """
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
         raise InputError(Diagnostic(file, 0, 0, "", f"file larger than the limit of {limits.max_bytes:,} bytes"))
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        raise InputError(_yaml_diagnostic(exc, file)) from None
+        raise InputError(_yaml_diagnostic(exc, file, text)) from None
+    except yaml.reader.ReaderError as exc:
+        raise InputError(_reader_diagnostic(exc, file, text)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        raise InputError(Diagnostic(file, 0, 0, "", f"YAML error: {exc}")) from None
+        raise InputError(Diagnostic(file, 0, 0, "", f"YAML error: {' '.join(str(exc).split())}")) from None
     finally:
         loader.dispose()
     if node is None:
         raise InputError(Diagnostic(file, 1, 1, "", "empty file: expected a mapping that starts with 'version: 1'"))
     builder = _Builder(file, limits)
     value = builder.build(node, (), 0, False)
-    if builder.problems:
-        raise InputError(sorted(builder.problems, key=lambda d: (d.line, d.column)))
-    return value, builder.source
+    return value, builder.source, sorted(builder.problems, key=lambda d: (d.line, d.column))
 
 
-def _yaml_diagnostic(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:
+def _reader_diagnostic(exc: yaml.reader.ReaderError, file: str, text: str) -> Diagnostic:
+    """A character YAML does not allow (control characters such as NUL), at its line and column."""
+    offset = max(exc.position, 0)
+    if _Loader is not yaml.SafeLoader:  # libyaml counts UTF-8 bytes, the pure-Python reader characters
+        offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+    offset = min(offset, len(text))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    return Diagnostic(file, line, column, "", f"character U+{ord(character):04X} is not allowed in YAML; remove it")
+
+
+def _yaml_diagnostic(exc: yaml.MarkedYAMLError, file: str, text: str = "") -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or "invalid YAML"
     if "expected a single document" in str(exc.context or "") or "but found another document" in problem:
@@ -130,7 +155,19 @@ def _yaml_diagnostic(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:
     if exc.context and "single document" not in str(exc.context):
         message += f" ({exc.context})"
     line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-    return Diagnostic(file, line, column, "", message)
+    return Diagnostic(file, line, column, "", message + _syntax_hint(problem, text, mark))
+
+
+def _syntax_hint(problem: str, text: str, mark: Any) -> str:
+    """The usual cause of the commonest YAML mistakes, said in words."""
+    lines = text.split("\n")
+    row = lines[mark.line] if mark is not None and 0 <= mark.line < len(lines) else ""
+    here = row[mark.column] if mark is not None and 0 <= mark.column < len(row) else ""
+    if here == "\t" or "found character '\\t'" in problem:
+        return "; indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return "; a value that contains ': ' must be quoted"
+    return ""
 
 
 class _Builder:
