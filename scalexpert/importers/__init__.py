@@ -1,0 +1,93 @@
+"""Importing deployment descriptions (Docker Compose, Kubernetes manifests) as architecture files.
+
+    from scalexpert.importers import detect, import_paths
+
+    detect("deploy/")                    # "architecture", "compose" or "kubernetes"
+    result = import_paths(["deploy/"])
+    result.yaml_text                     # the commented architecture file
+    result.raw                           # the same as plain data
+
+Only what the files state is imported; every inferred value carries a comment saying what it was
+inferred from. Traffic, capacity and objectives are never in deployment files: the user adds them,
+best in a file of their own that ``extends:`` the imported one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import re
+
+from ..errors import Diagnostic, InputError, UsageError
+from ..loader import Limits, load_text
+from .compose import import_compose
+from .detect import FORMAT_NAMES, Format, detect, gather, mixed_error
+from .draft import edges, guess_from_names, retag_brokers
+from .emit import render
+from .kubernetes import import_kubernetes
+
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """An imported architecture: the commented file, the same data, and what was assumed."""
+
+    yaml_text: str
+    raw: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+
+def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Limits = Limits()) -> ImportResult:
+    """Import Compose or Kubernetes files (or directories holding them) as one architecture.
+
+    ``guess_names`` also adds dependencies that only names suggest (``catalogue`` → ``catalogue-db``),
+    marked as guesses in their comments.
+    """
+    if isinstance(paths, str):
+        paths = [paths]
+    inputs = gather(list(paths), limits)
+    compose, kube = inputs.of("compose"), inputs.of("kubernetes")
+    if compose and kube:
+        raise mixed_error(inputs)
+    notes = [f"skipped {item}" for item in inputs.skipped]
+    notes.extend(f"skipped {f.label}: already an architecture file" for f in inputs.of("architecture"))
+    # docker-compose.override.yml applies after docker-compose.yml, as `docker compose` does
+    chosen = sorted(compose, key=lambda f: ".override." in f.label.rsplit("/", 1)[-1]) if compose else kube
+    if not chosen:
+        where = ", ".join(paths)
+        found = "; ".join(inputs.skipped) or "no YAML files"
+        raise InputError(Diagnostic(where, 0, 0, "", f"no Docker Compose or Kubernetes file to import ({found})"))
+    documents = [doc for item in chosen for doc in item.documents]
+    draft = import_compose(documents) if compose else import_kubernetes(documents)
+    if not draft.components:
+        what = "services" if compose else "workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet)"
+        raise InputError(Diagnostic(chosen[0].path, 0, 0, "", f"no {what} to import"))
+    for name, component in sorted(draft.components.items()):
+        if not _NAME.fullmatch(name):
+            raise UsageError(f"{component.origin}: {name!r} cannot be a component name: use letters, digits, "
+                             "'-', '_' and '.', starting with a letter or digit, at most 128 characters")
+    retag_brokers(draft)
+    if guess_names:
+        guess_from_names(draft)
+    found_edges = edges(draft)
+    draft.notes[:0] = notes
+    inferred = sum(1 for c in draft.components.values() for f in c.facts.values() if f.why.startswith("inferred"))
+    draft.notes.append(f"{inferred} values were inferred rather than read; their comments start with 'inferred'")
+    if any(r.guessed for r in draft.references):
+        draft.notes.append("dependencies whose comment says 'guessed from the names' are not stated in the files: check them")
+    sources = [(item.label, FORMAT_NAMES[str(item.format)]) for item in chosen]
+    text, raw = render(draft, found_edges, sources)
+    try:
+        load_text(text, file="<imported>", limits=limits)
+    except InputError as exc:  # a bug: the importer wrote something the format does not allow
+        bug = Diagnostic("<imported>", 0, 0, "", "the imported architecture is invalid (a bug in scalexpert import)")
+        raise InputError([bug, *exc.diagnostics]) from None
+    return ImportResult(text, raw, list(draft.notes), [item.path for item in chosen])
+
+
+__all__ = ["Format", "ImportResult", "detect", "import_paths"]

@@ -27,6 +27,7 @@ class _Service:
     """A service merged over every Compose file: each key remembers the document it came from."""
 
     name: str
+    origin: str
     keys: dict[str, tuple[Document, Any]] = field(default_factory=dict)
     env: dict[str, tuple[str, str]] = field(default_factory=dict)  # KEY → (value, where)
 
@@ -34,24 +35,25 @@ class _Service:
         return self.keys[key][1] if key in self.keys else None
 
     def at(self, key: str, *path: str | int) -> str:
-        doc = self.keys[key][0]
-        return doc.at("services", self.name, key, *path)
+        """``label:line`` of a key (or of the service when the key is not written)."""
+        if key not in self.keys:
+            return self.origin
+        return self.keys[key][0].at("services", self.name, key, *path)
 
 
 def import_compose(documents: list[Document]) -> Draft:
     """Read Compose documents (one per file) into a draft."""
     draft = Draft("Docker Compose")
     services: dict[str, _Service] = {}
-    origins: dict[str, str] = {}
     for doc in documents:
-        _merge_document(doc, services, origins, draft)
+        _merge_document(doc, services, draft)
     for name in sorted(services):
-        draft.components[name] = _component(services[name], origins[name], draft)
+        draft.components[name] = _component(services[name], draft)
     _resolve(services, draft)
     return draft
 
 
-def _merge_document(doc: Document, services: dict[str, _Service], origins: dict[str, str], draft: Draft) -> None:
+def _merge_document(doc: Document, services: dict[str, _Service], draft: Draft) -> None:
     top = doc.value
     if not isinstance(top.get("services"), dict):
         raise doc.fail("expected 'services' to be a mapping of service names to definitions", "services")
@@ -63,8 +65,7 @@ def _merge_document(doc: Document, services: dict[str, _Service], origins: dict[
     for name, spec in top["services"].items():
         if not isinstance(spec, dict):
             raise doc.fail("expected a mapping that defines the service", "services", name)
-        service = services.setdefault(str(name), _Service(str(name)))
-        origins.setdefault(service.name, doc.at("services", name))
+        service = services.setdefault(str(name), _Service(str(name), doc.at("services", name)))
         if "extends" in spec:
             draft.notes.append(f"{doc.at('services', name, 'extends')}: 'extends' of service {name} is not followed")
         for key, value in spec.items():
@@ -92,7 +93,8 @@ def _text(value: Any) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
-def _component(service: _Service, origin: str, draft: Draft) -> ComponentDraft:
+def _component(service: _Service, draft: Draft) -> ComponentDraft:
+    origin = service.origin
     comp = ComponentDraft(service.name, origin)
     image = service.get("image") if isinstance(service.get("image"), str) else None
     published = _ports(service, comp)
@@ -108,7 +110,7 @@ def _component(service: _Service, origin: str, draft: Draft) -> ComponentDraft:
     _health(service, comp)
     _resources(service, comp)
     _java(service, comp)
-    describe_storage(comp, compose_volumes(service.get("volumes"), service.at("volumes") if "volumes" in service.keys else origin))
+    describe_storage(comp, compose_volumes(service.get("volumes"), service.at("volumes")))
     if published and comp.role is None:
         if comp.kind in _EDGE_KINDS or comp.kind in ("service", "worker") and published & _HTTP_PORTS:
             draft.entry_points[comp.name] = f"publishes port {min(published & _HTTP_PORTS or published)} ({service.at('ports')})"
@@ -119,7 +121,8 @@ def _ports(service: _Service, comp: ComponentDraft) -> set[int]:
     """Container ports into ``comp.ports``; returns the ports published to the host."""
     published: set[int] = set()
     for key in ("ports", "expose"):
-        for item in service.get(key) or [] if isinstance(service.get(key), list) else []:
+        items = service.get(key)
+        for item in items if isinstance(items, list) else []:
             if isinstance(item, dict):
                 port = _int(item.get("target"))
                 if port:
@@ -225,7 +228,8 @@ def _resolve(services: dict[str, _Service], draft: Draft) -> None:
     unresolved: list[str] = []
     for name, service in sorted(services.items()):
         links: dict[str, str] = {}
-        for i, link in enumerate(service.get("links") or [] if isinstance(service.get("links"), list) else []):
+        written = service.get("links")
+        for i, link in enumerate(written if isinstance(written, list) else []):
             target, _, alias = str(link).partition(":")
             links[(alias or target).lower()] = target
             _add(draft, name, target, f"links {link} ({service.at('links', i)})", unresolved)

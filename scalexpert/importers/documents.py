@@ -95,6 +95,9 @@ def _spans(text: str, file: str) -> list[tuple[int, int, int]]:
         problem = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
         raise InputError(Diagnostic(file, line, column, "", f"YAML syntax error: {problem}{context}")) from None
+    except yaml.reader.ReaderError:
+        parse(text, file)  # raises the loader's error, with the character's line and column
+        raise InputError(Diagnostic(file, 0, 0, "", "a character YAML does not allow")) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise InputError(Diagnostic(file, 0, 0, "", f"YAML error: {exc}")) from None
     finally:

@@ -89,8 +89,8 @@ def classify(component: ComponentDraft, image: str | None, where: str) -> None:
     """Set kind, engine, technology-derived facts of a component from its image, ports and name."""
     guess = infer.guess_kind(component.name, image, sorted(component.ports))
     if guess is None:
-        subject = f"image {image}" if image else "no image"
-        component.set("kind", "service", f"inferred: {subject} is no known store, broker or proxy ({where})")
+        subject = f"image {image} matches" if image else "no image; its name and ports match"
+        component.set("kind", "service", f"inferred: {subject} no known store, broker or proxy ({where})")
         return
     kind, why = guess.kind, f"inferred from {guess.reason} ({where})"
     component.engine = guess.engine
@@ -183,11 +183,15 @@ def _protocol(refs: list[Reference], target: ComponentDraft) -> Fact | None:
                 return Fact(infer.protocol_from_port(ref.port), f"inferred from port {ref.port}")
     if infer.protocol_from_engine(target.engine):
         return Fact(infer.protocol_from_engine(target.engine), f"inferred from the target's engine {target.engine}")
-    if len(target.ports) == 1:
-        port = next(iter(target.ports))
-        named = target.port_names.get(port)
-        if named and infer.protocol_from_port_name(named):
-            return Fact(infer.protocol_from_port_name(named), f"inferred from the target's port name {named}")
-        if infer.protocol_from_port(port):
-            return Fact(infer.protocol_from_port(port), f"inferred from the target's only port {port}")
+    by_port = {_port_protocol(target, port) for port in target.ports}
+    if len(by_port) == 1 and None not in by_port:
+        ports = ", ".join(str(p) for p in sorted(target.ports))
+        return Fact(by_port.pop(), f"inferred from the target's port{'s' if len(target.ports) > 1 else ''} {ports}")
+    if target.kind in ("load-balancer", "api-gateway"):
+        return Fact("http", f"inferred: the target is a {target.kind}")
     return None
+
+
+def _port_protocol(target: ComponentDraft, port: int) -> str | None:
+    named = target.port_names.get(port)
+    return (infer.protocol_from_port_name(named) if named else None) or infer.protocol_from_port(port)

@@ -52,7 +52,7 @@ def render(draft: Draft, edges: list[Edge], sources: list[tuple[str, str]]) -> t
     lines.append(_SYSTEM_TEMPLATE)
     raw["system"] = system
     raw["components"] = {}
-    lines.append("components:")
+    lines.append("components:" if draft.components else "components: {}")
     for name in sorted(draft.components):
         tree = _nest(draft.components[name].facts)
         lines.append(f"  {_scalar(name)}:")

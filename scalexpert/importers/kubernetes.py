@@ -7,6 +7,7 @@ PodDisruptionBudgets add to the workloads they select (see :mod:`.kubernetes_lin
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -37,11 +38,11 @@ class KubeObject:
 
     @property
     def name(self) -> str:
-        return str(_map(self.value.get("metadata")).get("name") or "")
+        return str(as_map(self.value.get("metadata")).get("name") or "")
 
     @property
     def namespace(self) -> str:
-        return str(_map(self.value.get("metadata")).get("namespace") or "")
+        return str(as_map(self.value.get("metadata")).get("namespace") or "")
 
     def at(self, *path: str | int) -> str:
         return self.doc.at(*self.path, *path)
@@ -64,11 +65,13 @@ class Workload:
     main: int
 
 
-def _map(value: Any) -> dict[str, Any]:
+def as_map(value: Any) -> dict[str, Any]:
+    """The value if it is a mapping, else an empty one."""
     return value if isinstance(value, dict) else {}
 
 
-def _list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
+    """The value if it is a list, else an empty one."""
     return value if isinstance(value, list) else []
 
 
@@ -102,7 +105,7 @@ def import_kubernetes(documents: list[Document]) -> Draft:
         listed = ", ".join(f"{n} {k}" for k, n in sorted(ignored.items()))
         draft.notes.append(f"not imported: {listed} (only long-running workloads become components)")
     link(everything, workloads, draft)
-    draft.system_name = _system_name(kinds)
+    draft.system_name = _system_name(kinds) or _folder_name(documents)
     return draft
 
 
@@ -128,22 +131,29 @@ def _system_name(kinds: list[KubeObject]) -> Fact | None:
         first = kinds[0]
         return Fact(first.namespace, f"inferred from the namespace of every workload ({first.at('metadata', 'namespace')})")
     for label in ("app.kubernetes.io/part-of", "app"):
-        values = {str(_map(o.get("metadata", "labels")).get(label)) for o in kinds}
+        values = {str(as_map(o.get("metadata", "labels")).get(label)) for o in kinds}
         if kinds and len(values) == 1 and "None" not in values:
             return Fact(next(iter(values)), f"inferred from the label {label} that every workload carries")
     return None
 
 
+def _folder_name(documents: list[Document]) -> Fact | None:
+    if not documents:
+        return None
+    folder = os.path.basename(os.path.dirname(os.path.abspath(documents[0].file)))
+    return Fact(folder or "imported system", f"inferred from the folder of {documents[0].label}")
+
+
 def _workload(obj: KubeObject, name: str, draft: Draft) -> Workload:
-    pod = _map(obj.get("spec", "template", "spec"))
-    containers = [c for c in _list(pod.get("containers")) if isinstance(c, dict)]
+    pod = as_map(obj.get("spec", "template", "spec"))
+    containers = [c for c in as_list(pod.get("containers")) if isinstance(c, dict)]
     if not containers:
         raise obj.doc.fail("a workload needs spec.template.spec.containers", *obj.path, "spec")
     main = _main_container(obj.name, containers)
     cpath = ("spec", "template", "spec", "containers", main)
     container = containers[main]
     comp = ComponentDraft(name, obj.at("metadata", "name"))
-    for port in _list(container.get("ports")):
+    for port in as_list(container.get("ports")):
         if isinstance(port, dict) and isinstance(port.get("containerPort"), int):
             comp.ports.add(port["containerPort"])
             if isinstance(port.get("name"), str):
@@ -162,7 +172,7 @@ def _workload(obj: KubeObject, name: str, draft: Draft) -> Workload:
     _strategy(obj, comp, draft)
     _spread(obj, pod, comp)
     describe_storage(comp, _mounts(obj, pod, cpath, container))
-    labels = {str(k): str(v) for k, v in _map(obj.get("spec", "template", "metadata", "labels")).items()}
+    labels = {str(k): str(v) for k, v in as_map(obj.get("spec", "template", "metadata", "labels")).items()}
     return Workload(obj, comp, labels, containers, main)
 
 
@@ -210,9 +220,9 @@ def _handler(probe: dict[str, Any]) -> Any:
 
 
 def _resources(obj: KubeObject, cpath: tuple[Any, ...], container: dict[str, Any], comp: ComponentDraft) -> None:
-    resources = _map(container.get("resources"))
+    resources = as_map(container.get("resources"))
     for block, suffix in (("limits", "limit"), ("requests", "request")):
-        values = _map(resources.get(block))
+        values = as_map(resources.get(block))
         where = obj.at(*cpath, "resources", block)
         cpu = cpu_cores(values["cpu"]) if "cpu" in values else None
         memory = kubernetes_memory_mb(values["memory"]) if "memory" in values else None
@@ -223,7 +233,7 @@ def _resources(obj: KubeObject, cpath: tuple[Any, ...], container: dict[str, Any
 
 
 def _java(obj: KubeObject, cpath: tuple[Any, ...], container: dict[str, Any], comp: ComponentDraft) -> None:
-    for i, item in enumerate(_list(container.get("env"))):
+    for i, item in enumerate(as_list(container.get("env"))):
         if isinstance(item, dict) and item.get("name") in _JAVA_KEYS and isinstance(item.get("value"), str):
             heap = heap_mb(item["value"])
             if heap is not None:
@@ -252,9 +262,9 @@ def _spread(obj: KubeObject, pod: dict[str, Any], comp: ComponentDraft) -> None:
     if "anti_affinity" in comp.facts:
         return
     base = ("spec", "template", "spec")
-    if _map(pod.get("affinity")).get("podAntiAffinity"):
+    if as_map(pod.get("affinity")).get("podAntiAffinity"):
         comp.set("anti_affinity", True, f"podAntiAffinity ({obj.at(*base, 'affinity', 'podAntiAffinity')})")
-    elif _list(pod.get("topologySpreadConstraints")):
+    elif as_list(pod.get("topologySpreadConstraints")):
         comp.set("anti_affinity", True, f"topologySpreadConstraints ({obj.at(*base, 'topologySpreadConstraints')})")
     else:
         comp.set("anti_affinity", False, f"inferred: no podAntiAffinity or topologySpreadConstraints ({obj.at(*base)})")
@@ -262,23 +272,23 @@ def _spread(obj: KubeObject, pod: dict[str, Any], comp: ComponentDraft) -> None:
 
 def _mounts(obj: KubeObject, pod: dict[str, Any], cpath: tuple[Any, ...], container: dict[str, Any]) -> list[Mount]:
     kinds: dict[str, tuple[str, str]] = {}
-    for volume in _list(pod.get("volumes")):
+    for volume in as_list(pod.get("volumes")):
         if not isinstance(volume, dict):
             continue
         if "persistentVolumeClaim" in volume:
-            kinds[str(volume.get("name"))] = ("persistent volume claim", str(_map(volume["persistentVolumeClaim"]).get("claimName")))
+            kinds[str(volume.get("name"))] = ("persistent volume claim", str(as_map(volume["persistentVolumeClaim"]).get("claimName")))
         elif "emptyDir" in volume:
-            memory = _map(volume["emptyDir"]).get("medium") == "Memory"
+            memory = as_map(volume["emptyDir"]).get("medium") == "Memory"
             kinds[str(volume.get("name"))] = ("in-memory emptyDir" if memory else "emptyDir", str(volume.get("name")))
         elif "hostPath" in volume:
-            kinds[str(volume.get("name"))] = ("host path", str(_map(volume["hostPath"]).get("path")))
+            kinds[str(volume.get("name"))] = ("host path", str(as_map(volume["hostPath"]).get("path")))
         else:
             kinds[str(volume.get("name"))] = ("configuration volume", str(volume.get("name")))
-    for template in _list(obj.get("spec", "volumeClaimTemplates")):
-        name = str(_map(_map(template).get("metadata")).get("name"))
+    for template in as_list(obj.get("spec", "volumeClaimTemplates")):
+        name = str(as_map(as_map(template).get("metadata")).get("name"))
         kinds[name] = ("volume claim template", name)
     mounts = []
-    for i, mount in enumerate(_list(container.get("volumeMounts"))):
+    for i, mount in enumerate(as_list(container.get("volumeMounts"))):
         if isinstance(mount, dict) and str(mount.get("name")) in kinds:
             kind, source = kinds[str(mount.get("name"))]
             mounts.append(Mount(kind, source, str(mount.get("mountPath") or ""), mount.get("readOnly") is True,

@@ -67,8 +67,7 @@ def describe_storage(comp: ComponentDraft, mounts: list[Mount]) -> None:
         else:
             others = [f"{m.kind} at {m.target}" for m in mounts]
             extra = f" (only {', '.join(others)})" if others else ""
-            text = (f"No persistent volume for its data{extra}: the data lives in the container and is lost "
-                    "when the container is re-created.")
+            text = f"No persistent volume holds its data{extra}: data is lost when the container is re-created."
             _describe(comp, text, "inferred: no volume holds the data directory")
         return
     writable = [m for m in data if not m.read_only and _DATA_PATH.search(m.target)]

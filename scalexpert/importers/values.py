@@ -9,10 +9,10 @@ from dataclasses import dataclass
 _HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,251}[A-Za-z0-9])?$")
 _URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?:[^@/?#]*@)?(?P<hosts>[^/?#]*)")
 _HOST_PORT = re.compile(r"^(?P<host>[A-Za-z0-9][A-Za-z0-9_.-]*):(?P<port>\d{1,5})(?:/.*)?$")
-_SEPARATORS = re.compile(r"[\s,;]+")
+_SEPARATORS = re.compile(r"[\s;]+")
 _ADDRESS_KEY = re.compile(
     r"(HOST|HOSTS|ADDR|ADDRESS|ADDRESSES|URL|URLS|URI|ENDPOINT|ENDPOINTS|SERVER|SERVERS|BROKER|BROKERS|DSN|"
-    r"CONNECTION|CONN|NODES|SEEDS|SERVICE|TARGET|UPSTREAM|BACKEND|REDIS|MONGO|MONGODB|DB|DATABASE)$",
+    r"NODES|SEEDS|TARGET|UPSTREAM|BACKEND)",
     re.IGNORECASE,
 )
 _SELF_KEY = re.compile(r"(^|_)(HOST_?NAME|POD_NAME|POD_IP|APP_NAME|SERVICE_NAME|NAME)$", re.IGNORECASE)
@@ -45,10 +45,15 @@ def refs_in_env(key: str, value: str) -> list[HostRef]:
     if _SELF_KEY.search(key):
         return []
     bare_ok = address_key(key)
-    refs: list[HostRef] = []
-    for token in _SEPARATORS.split(value.strip()):
-        refs.extend(_refs_in_token(token, bare_ok))
-    return refs
+    return [ref for token in _tokens(value) for ref in _refs_in_token(token, bare_ok)]
+
+
+def _tokens(value: str) -> list[str]:
+    """Words of a value; commas separate words too, except inside a URL's host list."""
+    tokens: list[str] = []
+    for word in _SEPARATORS.split(value.strip()):
+        tokens.extend([word] if "://" in word else word.split(","))
+    return tokens
 
 
 def refs_in_args(args: list[str]) -> list[HostRef]:
@@ -56,7 +61,7 @@ def refs_in_args(args: list[str]) -> list[HostRef]:
     refs: list[HostRef] = []
     previous = ""
     for arg in args:
-        for token in _SEPARATORS.split(arg.strip()):
+        for token in _tokens(arg):
             flag, _, attached = token.partition("=")
             if attached and flag.lower() in _HOST_FLAGS:
                 refs.extend(_refs_in_token(attached, True))
@@ -87,7 +92,7 @@ def _refs_in_token(token: str, bare_ok: bool) -> list[HostRef]:
     match = _HOST_PORT.match(token)
     if match:
         return [HostRef(match.group("host").lower(), int(match.group("port")))]
-    if bare_ok and _HOST.match(token) and not token.replace(".", "").isdigit():
+    if (bare_ok or lowered.endswith(_K8S_SUFFIXES)) and _HOST.match(token) and not token.replace(".", "").isdigit():
         return [HostRef(token.lower())]
     return []
 
