@@ -12,12 +12,14 @@ from .analysis.graph import analyse_graph
 from .config import Config
 from .engine import run_rules
 from .errors import ConfigError, UsageError
-from .explain import build_findings
+from .explain import build_findings, sort_key
 from .facts.build import build_facts
-from .findings import Assumption, Report
+from .findings import ArchitectureSummary, Assumption, Report
 from .language.ruleset import CompiledRule, RuleSet, load_ruleset
-from .loader import LoadedArchitecture, SourceMap, load_file, load_text
+from .loader import LoadedArchitecture, Position, SourceMap, load_file, load_text
 from .model import Architecture
+from .suppressions import CATEGORY as SUPPRESSION_CATEGORY
+from .suppressions import META_RULES, MetaRule, apply_suppressions
 
 Source = "str | os.PathLike[str] | Architecture | LoadedArchitecture"
 
@@ -29,12 +31,31 @@ def load(source: str | os.PathLike[str] | Architecture | LoadedArchitecture) -> 
     if isinstance(source, Architecture):
         return LoadedArchitecture(model=source, source=SourceMap("<model>"), file="<model>")
     if isinstance(source, os.PathLike):
-        return load_file(source)
+        return _load_path(os.fspath(source))
     if isinstance(source, str):
         if "\n" not in source and len(source) < 4096 and not source.lstrip().startswith("version"):
-            return load_file(source)
+            return _load_path(source)
         return load_text(source)
     raise UsageError(f"cannot check a {type(source).__name__}: give a path, YAML text or an Architecture")
+
+
+def _load_path(path: str) -> LoadedArchitecture:
+    """An architecture file, or Compose/Kubernetes files imported on the fly (located at their own lines)."""
+    from .importers import detect, import_paths
+
+    if os.path.isfile(path) and detect(path) == "architecture":
+        return load_file(path)
+    if not os.path.exists(path):
+        return load_file(path)  # the loader's "no such file" message
+    if os.path.isdir(path) or detect(path) != "architecture":
+        result = import_paths([path])
+        loaded = load_text(result.yaml_text, file=path)
+        for name, origin in result.origins.items():
+            file, _, line = origin.rpartition(":")
+            if file and line.isdigit():
+                loaded.source.keys[("components", name)] = Position(file, int(line), 1)
+        return loaded
+    return load_file(path)
 
 
 def rules_for(config: Config, rules: RuleSet | Sequence[str | os.PathLike[str]] | None = None) -> RuleSet:
@@ -58,9 +79,13 @@ def _cached_ruleset(folders: tuple[str, ...]) -> RuleSet:
 def selector(config: Config, ruleset: RuleSet) -> Any:
     """A predicate choosing the rules to run from ``enable``/``disable`` (ids, names or categories)."""
     known = {key for r in ruleset.rules for key in (r.id, r.name, r.category, *r.spec.aliases)}
+    known |= {key for m in META_RULES.values() for key in (m.id, m.name, SUPPRESSION_CATEGORY)}
     for key in [*config.enable, *config.disable, *config.severity]:
         if key not in known:
             raise ConfigError(f"unknown rule or category {key!r} in configuration")
+    for name in config.thresholds:
+        if name not in ruleset.knowledge.thresholds:
+            raise ConfigError(f"unknown threshold {name!r} in configuration")
 
     def chosen(rule: CompiledRule) -> bool:
         keys = {rule.id, rule.name, rule.category, *rule.spec.aliases}
@@ -92,18 +117,43 @@ def check(
     result = run_rules(records, ruleset, thresholds=config.thresholds, enabled=selector(config, ruleset),
                        severities=severities)
     findings = build_findings(result, ruleset, config.thresholds)
-    from .suppressions import apply_suppressions
-
-    findings, problems = apply_suppressions(findings, loaded, enabled=config.suppressions)
+    chosen = selector(config, ruleset)
+    run = {r.id: r.name for r in ruleset.finding_rules if chosen(r)}
+    findings, meta = apply_suppressions(
+        findings, loaded, enabled=config.suppressions, canonical=lambda key: getattr(ruleset.find(key), "id", None),
+        evaluated=set(run), meta_enabled=lambda m: _meta_chosen(config, m), meta_severity=config.severity,
+    )
     return Report(
         tool_version=__version__,
         file=loaded.file,
         system=loaded.model.system.name,
-        findings=tuple(findings),
-        rules_evaluated=sum(1 for r in ruleset.finding_rules if selector(config, ruleset)(r)),
+        findings=tuple(sorted([*findings, *meta], key=sort_key)),
+        rules_evaluated=len(run),
         assumptions=tuple(_assumptions(capacity)),
         capacity=capacity.model_dump(mode="json") if capacity is not None and hasattr(capacity, "model_dump") else None,
-        problems=tuple(problems),
+        architecture=architecture_summary(loaded.model, graph.entry_points),
+        rules_run=dict(sorted(run.items())),
+    )
+
+
+def _meta_chosen(config: Config, rule: MetaRule) -> bool:
+    """The suppression meta rules follow ``enable``/``disable`` like every other rule."""
+    keys = {rule.id, rule.name, SUPPRESSION_CATEGORY}
+    if config.enable and not keys & set(config.enable):
+        return False
+    return not keys & set(config.disable)
+
+
+def architecture_summary(arch: Architecture, entries: Sequence[str]) -> ArchitectureSummary:
+    """Components by kind and the edges between them (dependencies, and queues to their consumers)."""
+    edges = {(d.source, d.target, "async" if d.mode == "async" else "sync") for d in arch.dependencies}
+    for name, comp in arch.components.items():
+        for consumer in (comp.messaging.consumed_by or []) if comp.messaging else []:
+            edges.add((name, consumer, "delivery"))
+    return ArchitectureSummary(
+        components={name: str(arch.components[name].kind) for name in sorted(arch.components)},
+        dependencies=tuple(sorted(edges)),
+        entry_points=tuple(sorted(set(entries))),
     )
 
 

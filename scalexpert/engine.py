@@ -81,8 +81,11 @@ def run_rules(
     if indexed:
         index_network(engine.matcher.root_node)
     engine.reset()
+    used = ruleset.used_fields()
     for record in records:
-        engine.declare(classes[record.type](**record.values, **{_KEY: record.key}))
+        wanted = used.get(record.type, ())
+        values = {k: v for k, v in record.values.items() if k in wanted}
+        engine.declare(classes[record.type](**values, **{_KEY: record.key}))
     engine.run(MAX_STEPS)
     if engine.agenda.activations:  # pragma: no cover - would need a million firings
         raise RuleError(Diagnostic("<rules>", 0, 0, "", f"rules did not settle after {MAX_STEPS:,} firings"))

@@ -40,6 +40,8 @@ class ImportResult:
     raw: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    origins: dict[str, str] = field(default_factory=dict)
+    """Component name → ``file:line`` of the deployment file it was read from."""
 
 
 def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Limits = Limits()) -> ImportResult:
@@ -87,7 +89,8 @@ def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Lim
     except InputError as exc:  # a bug: the importer wrote something the format does not allow
         bug = Diagnostic("<imported>", 0, 0, "", "the imported architecture is invalid (a bug in scalexpert import)")
         raise InputError([bug, *exc.diagnostics]) from None
-    return ImportResult(text, raw, list(draft.notes), [item.path for item in chosen])
+    origins = {name: component.origin for name, component in sorted(draft.components.items())}
+    return ImportResult(text, raw, list(draft.notes), [item.path for item in chosen], origins)
 
 
 __all__ = ["Format", "ImportResult", "detect", "import_paths"]

@@ -268,3 +268,17 @@ def positive_patterns(elements: tuple[Element, ...]) -> list[Pattern]:
             for branch in element.branches:
                 found.extend(positive_patterns(branch))
     return found
+
+
+def all_patterns(elements: tuple[Element, ...]) -> list[Pattern]:
+    """Every pattern, positive or inside not/exists/any."""
+    found: list[Pattern] = []
+    for element in elements:
+        if isinstance(element, Pattern):
+            found.append(element)
+        elif isinstance(element, (Not, Exists)):
+            found.append(element.pattern)
+        elif isinstance(element, AnyOf):
+            for branch in element.branches:
+                found.extend(all_patterns(branch))
+    return found

@@ -15,7 +15,7 @@ from ..loader.typed import model_problems
 from ..loader.yamlsource import Path, SourceMap, format_path, parse
 from . import template
 from .compile import OPERATIONS
-from .conditions import ConditionParser, Element
+from .conditions import ConditionParser, Element, all_patterns
 from .spec import RuleSpec
 
 _TYPES: dict[type, str] = {bool: "boolean", int: "integer", float: "number", str: "text"}
@@ -76,6 +76,16 @@ class RuleSet:
     def find(self, key: str) -> CompiledRule | None:
         """A rule by id, name or alias."""
         return self.lookup.get(key)
+
+    def used_fields(self) -> dict[str, set[str]]:
+        """Fields each fact type's patterns look at; facts handed to experta need only these."""
+        if not hasattr(self, "_used"):
+            used: dict[str, set[str]] = {}
+            for rule in self.rules:
+                for pattern in all_patterns(rule.elements):
+                    used.setdefault(pattern.fact, set()).update(c.field for c in pattern.constraints)
+            self._used = used
+        return self._used
 
     @property
     def finding_rules(self) -> list[CompiledRule]:
