@@ -17,13 +17,13 @@ from ._compat import Fact, KnowledgeEngine
 from .errors import Diagnostic, RuleError
 from .facts.build import FactRecord
 from .indexed_join import index_network
-from .language.compile import ExpertaBuilder, fact_key, holds, make_rule, var_key
+from .language.compile import FACT_KEY, ExpertaBuilder, fact_key, holds, make_rule, var_key
 from .language.conditions import Pattern, positive_patterns
 from .language.ruleset import CompiledRule, RuleSet
 from .language.spec import severity_rank
 
 MAX_STEPS = 1_000_000
-_KEY = "_key"
+_KEY = FACT_KEY
 
 
 @dataclass

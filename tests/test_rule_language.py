@@ -221,3 +221,31 @@ def test_users_rules_through_the_command_line(tmp_path):
     assert "PASS TEST-010 fires" in tested.output and "PASS TEST-010 near-miss" in tested.output
     assert "UNTESTED TEST-011" in tested.output
     assert tested.exit_code == 1
+
+
+def test_present_false_matches_facts_that_do_not_state_the_field(tmp_path):
+    write_rule(tmp_path, "TEST-020", """\
+        id: TEST-020
+        name: test.absent
+        when:
+          - component: {name: $n, kind: service, replicas: {present: false}}
+        then:
+          finding: {subjects: ["{n}"], message: "{n} states no replicas"}
+        """)
+    ruleset = load_ruleset([tmp_path], builtin=False)
+    arch = "version: 1\ncomponents: {a: {kind: service}, b: {kind: service, replicas: 2}, c: {kind: database}}\n"
+    assert list(findings(ruleset, arch)) == [("TEST-020", ("a",))]
+
+
+def test_present_false_is_refused_inside_not(tmp_path):
+    write_rule(tmp_path, "TEST-021", """\
+        id: TEST-021
+        name: test.absent-in-not
+        when:
+          - component: {name: $n}
+          - not:
+              component: {name: $n, replicas: {present: false}}
+        then:
+          finding: {subjects: ["{n}"], message: "{n}"}
+        """)
+    assert any("present: false cannot be used inside not/exists" in p for p in errors_of(tmp_path))

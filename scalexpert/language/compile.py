@@ -40,6 +40,10 @@ def holds(op: str, value: Any, operand: Any) -> bool:
         return False
 
 
+FACT_KEY = "_key"
+"""Field every declared fact carries: the identity of its record."""
+
+
 def var_key(name: str) -> str:
     """Name of a rule variable inside experta's context (kept apart from fact bindings)."""
     return f"v_{name}"
@@ -83,6 +87,7 @@ class ExpertaBuilder:
                 index = counter[0]
                 counter[0] += 1
                 built.append(getattr(AS, fact_key(index)) << self.pattern(element, index))
+                built.extend(self.absences(element, index))
                 tests.extend(self.tests(element, index))
             elif isinstance(element, Not):
                 built.append(NOT(self.pattern(element.pattern)))
@@ -97,6 +102,8 @@ class ExpertaBuilder:
     def pattern(self, pattern: Pattern, index: int | None = None) -> Any:
         """One experta pattern: literal tests, bindings and equality joins (``index``: positive patterns)."""
         by_field: dict[str, Any] = {}
+        if index is not None and any(c.op == "present" and c.operand is False for c in pattern.constraints):
+            by_field[FACT_KEY] = getattr(MATCH, f"k{index}")
         for constraint in pattern.constraints:
             piece = self._field_test(constraint, index)
             if piece is None:
@@ -104,13 +111,19 @@ class ExpertaBuilder:
             by_field[constraint.field] = by_field[constraint.field] & piece if constraint.field in by_field else piece
         return self.fact_classes[pattern.fact](**by_field)
 
+    def absences(self, pattern: Pattern, index: int) -> list[Any]:
+        """``present: false``: no fact with this fact's key states the field (experta cannot test absence)."""
+        missing = [c.field for c in pattern.constraints if c.op == "present" and c.operand is False]
+        key = getattr(MATCH, f"k{index}")
+        return [NOT(self.fact_classes[pattern.fact](**{FACT_KEY: key, name: W()})) for name in missing]
+
     def _field_test(self, c: Constraint, index: int | None) -> Any:
         if c.op == "bind" or (c.op == "eq" and isinstance(c.operand, Var)):
             return getattr(MATCH, var_key(c.operand.name))
         if isinstance(c.operand, Var):
             return getattr(MATCH, _hidden(index, c.field))  # compared in a TEST once every variable is bound
         if c.op == "present":
-            return W() if c.operand else ~W()
+            return W() if c.operand else None  # absence is tested by a NOT pattern on the fact's key
         operation = OPERATIONS[c.op]
         operand = self.resolve(c.operand)
         operand = tuple(operand) if isinstance(operand, list) else operand

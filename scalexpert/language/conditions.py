@@ -194,6 +194,9 @@ class ConditionParser:
             if not isinstance(operand, bool):
                 self.fail(path, "present takes true or false")
                 return None
+            if negated and operand is False:
+                self.fail(path, "present: false cannot be used inside not/exists; use present: true there")
+                return None
             return Constraint(spec.name, op, operand, path)
         if op in _NUMERIC and spec.type not in ("number", "integer"):
             self.fail(path, f"{op} needs a numeric field; {spec.name} is {spec.type}")
