@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -31,8 +32,14 @@ def test_every_subpackage_is_declared():
 
 @pytest.mark.skipif(importlib.util.find_spec("setuptools") is None, reason="setuptools not installed")
 def test_wheel_contains_rules_knowledge_and_py_typed(tmp_path):
+    source = tmp_path / "src"  # a clean copy, so that no stale build/ folder leaks into the wheel
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build")
+    for name in ("scalexpert", "rules", "knowledge"):
+        shutil.copytree(ROOT / name, source / name, ignore=ignore)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(source)],
         check=True,
         capture_output=True,
     )
