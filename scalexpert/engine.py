@@ -16,7 +16,7 @@ from typing import Any
 from ._compat import Fact, KnowledgeEngine
 from .errors import Diagnostic, RuleError
 from .facts.build import FactRecord
-from .indexed_join import index_network
+from .rete import ExactRemovalStrategy, adjust_network
 from .language.compile import FACT_KEY, ExpertaBuilder, fact_key, holds, make_rule, var_key
 from .language.conditions import Pattern, positive_patterns
 from .language.ruleset import CompiledRule, RuleSet
@@ -57,7 +57,7 @@ def run_rules(
 ) -> EngineResult:
     """Declare the records as facts, run every enabled rule, and return what fired.
 
-    ``indexed`` hash-indexes the joins of the Rete network (see indexed_join); the findings are
+    ``indexed`` hash-indexes the joins of the Rete network (see rete.py); the findings are
     the same either way, only the time differs.
     """
     overrides = thresholds or {}
@@ -76,10 +76,10 @@ def run_rules(
         members[f"rule_{len(members)}"] = make_rule(
             conditions, rule.spec.salience, _action(rule, result, classes, threshold, severities or {})
         )
+    members["__strategy__"] = ExactRemovalStrategy
     engine_class = type("CheckEngine", (KnowledgeEngine,), members)
     engine = engine_class()
-    if indexed:
-        index_network(engine.matcher.root_node)
+    adjust_network(engine.matcher.root_node, indexed=indexed)
     engine.reset()
     used = ruleset.used_fields()
     for record in records:

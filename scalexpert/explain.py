@@ -164,9 +164,16 @@ def build_findings(result: EngineResult, ruleset: RuleSet, thresholds: dict[str,
             fingerprint=fingerprint,
         )
         previous = findings.get(fingerprint)
-        if previous is None or _rank(finding) > _rank(previous):
+        if previous is None or _preferred(finding, previous):
             findings[fingerprint] = finding
     return sorted(findings.values(), key=sort_key)
+
+
+def _preferred(new: Finding, old: Finding) -> bool:
+    """The higher severity wins; a tie is settled by content, never by firing order (which varies)."""
+    if _rank(new) != _rank(old):
+        return _rank(new) > _rank(old)
+    return new.model_dump_json() < old.model_dump_json()
 
 
 def _rank(finding: Finding) -> int:

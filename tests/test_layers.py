@@ -16,7 +16,7 @@ LAYERS: list[set[str]] = [
     {"analysis"},
     {"facts"},
     {"knowledge_base", "config"},
-    {"language", "indexed_join"},
+    {"language", "rete"},
     {"engine"},
     {"findings"},
     {"explain", "suppressions", "score", "baseline", "diff", "config_files", "progress"},

@@ -11,7 +11,7 @@ from ..model.base import StrictModel
 Severity = Literal["info", "low", "medium", "high", "critical"]
 SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
 RULE_ID = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]{3}$"
-RULE_NAME = r"^[a-z][a-z0-9]*(\.[a-z0-9][a-z0-9-]*)+$"
+RULE_NAME = r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$"
 FACT_NAME = r"^[a-z][a-z0-9_-]*$"
 
 

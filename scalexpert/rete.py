@@ -1,5 +1,19 @@
-"""Hash-indexed joins for experta's Rete network.
+"""Adjustments to experta's Rete network and agenda: exact retraction, isolated feature tests,
+hash-indexed joins.
 
+Exact retraction. experta's depth strategy removes a retracted activation by bisecting the
+agenda on (salience, facts) and looking only one place either side; when more than three
+activations share that key (several rules firing on the same fact), the one to remove can sit
+further away and is never removed, so a rule whose ``not`` became false still fires.
+``ExactRemovalStrategy`` searches the whole run of equal keys.
+
+Isolation. experta's feature-test nodes add the variables they bind to the context of the token
+they received and pass that same token on; one fact's token travels through the alpha branches of
+every rule, so bindings made for one rule leak into the tokens another rule sees, and a rule using
+the same variable name for another field then rejects the fact (a ``not`` that should block stops
+blocking). ``IsolatedFeatureTesterNode`` binds into a copy of the token instead.
+
+Indexed joins.
 experta's two-input nodes compare every token arriving on one side with every token stored on
 the other: a join of two large fact sets costs |left| × |right| comparisons. Its join test
 (``SameContextCheck``) only ever asks whether the variables both sides bound are equal, so each
@@ -18,7 +32,10 @@ from __future__ import annotations
 from typing import Any
 
 from experta.matchers.rete.check import SameContextCheck
-from experta.matchers.rete.nodes import NotNode, OrdinaryMatchNode
+import bisect
+
+from experta.matchers.rete.nodes import FeatureTesterNode, NotNode, OrdinaryMatchNode
+from experta.strategies import DepthStrategy
 from experta.matchers.rete.token import Token
 
 _UNSET: Any = object()
@@ -188,8 +205,33 @@ class IndexedNotNode(NotNode):
                     child.callback(new)
 
 
-def index_network(root: Any) -> int:
-    """Switch the join nodes below ``root`` to their indexed subclasses; return how many."""
+class ExactRemovalStrategy(DepthStrategy):  # type: ignore[misc]
+    """DepthStrategy whose removal finds the activation among every activation with the same key."""
+
+    def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
+        activations = agenda.activations
+        for act in removed:
+            act.key = self.get_key(act)
+            start = bisect.bisect_left(activations, act)
+            end = bisect.bisect_right(activations, act)
+            for index in range(start, min(end + 1, len(activations))):
+                if activations[index] == act:
+                    del activations[index]
+                    break
+        for act in added:
+            act.key = self.get_key(act)
+            bisect.insort(activations, act)
+
+
+class IsolatedFeatureTesterNode(FeatureTesterNode):
+    """A FeatureTesterNode that binds variables into a copy of the token, not the shared one."""
+
+    def _activate(self, token: Token) -> None:
+        super()._activate(token.copy())
+
+
+def adjust_network(root: Any, *, indexed: bool = True) -> int:
+    """Isolate the feature tests below ``root`` and, if ``indexed``, index its joins; return how many nodes changed."""
     switched = 0
     seen: set[int] = set()
     stack = [root]
@@ -199,7 +241,10 @@ def index_network(root: Any) -> int:
             continue
         seen.add(id(node))
         matcher = getattr(node, "matcher", None)
-        if isinstance(matcher, SameContextCheck):
+        if type(node) is FeatureTesterNode:
+            node.__class__ = IsolatedFeatureTesterNode
+            switched += 1
+        elif indexed and isinstance(matcher, SameContextCheck):
             if type(node) is OrdinaryMatchNode:
                 node.__class__ = IndexedMatchNode
                 switched += 1
