@@ -16,7 +16,7 @@ from .explain import build_findings, sort_key
 from .facts.build import build_facts
 from .findings import ArchitectureSummary, Assumption, Report
 from .language.ruleset import CompiledRule, RuleSet, load_ruleset
-from .loader import LoadedArchitecture, Position, SourceMap, load_file, load_text
+from .loader import Limits, LoadedArchitecture, Position, SourceMap, load_file, load_text
 from .model import Architecture
 from .suppressions import CATEGORY as SUPPRESSION_CATEGORY
 from .suppressions import META_RULES, MetaRule, apply_suppressions
@@ -24,38 +24,40 @@ from .suppressions import META_RULES, MetaRule, apply_suppressions
 Source = "str | os.PathLike[str] | Architecture | LoadedArchitecture"
 
 
-def load(source: str | os.PathLike[str] | Architecture | LoadedArchitecture) -> LoadedArchitecture:
-    """Load a path, YAML text or model into a LoadedArchitecture."""
+def load(
+    source: str | os.PathLike[str] | Architecture | LoadedArchitecture, limits: Limits = Limits()
+) -> LoadedArchitecture:
+    """Load a path, YAML text or model into a LoadedArchitecture (reading bounded by ``limits``)."""
     if isinstance(source, LoadedArchitecture):
         return source
     if isinstance(source, Architecture):
         return LoadedArchitecture(model=source, source=SourceMap("<model>"), file="<model>")
     if isinstance(source, os.PathLike):
-        return _load_path(os.fspath(source))
+        return _load_path(os.fspath(source), limits)
     if isinstance(source, str):
         if "\n" not in source and len(source) < 4096 and not source.lstrip().startswith("version"):
-            return _load_path(source)
-        return load_text(source)
+            return _load_path(source, limits)
+        return load_text(source, limits=limits)
     raise UsageError(f"cannot check a {type(source).__name__}: give a path, YAML text or an Architecture")
 
 
-def _load_path(path: str) -> LoadedArchitecture:
+def _load_path(path: str, limits: Limits = Limits()) -> LoadedArchitecture:
     """An architecture file, or Compose/Kubernetes files imported on the fly (located at their own lines)."""
     from .importers import detect, import_paths
 
-    if os.path.isfile(path) and detect(path) == "architecture":
-        return load_file(path)
+    if os.path.isfile(path) and detect(path, limits) == "architecture":
+        return load_file(path, limits)
     if not os.path.exists(path):
-        return load_file(path)  # the loader's "no such file" message
-    if os.path.isdir(path) or detect(path) != "architecture":
-        result = import_paths([path])
-        loaded = load_text(result.yaml_text, file=path)
+        return load_file(path, limits)  # the loader's "no such file" message
+    if os.path.isdir(path) or detect(path, limits) != "architecture":
+        result = import_paths([path], limits=limits)
+        loaded = load_text(result.yaml_text, file=path, limits=limits)
         for name, origin in result.origins.items():
             file, _, line = origin.rpartition(":")
             if file and line.isdigit():
                 loaded.source.keys[("components", name)] = Position(file, int(line), 1)
         return loaded
-    return load_file(path)
+    return load_file(path, limits)
 
 
 def rules_for(config: Config, rules: RuleSet | Sequence[str | os.PathLike[str]] | None = None) -> RuleSet:
@@ -101,10 +103,15 @@ def check(
     *,
     rules: RuleSet | Sequence[str | os.PathLike[str]] | None = None,
     config: Config | None = None,
+    limits: Limits = Limits(),
 ) -> Report:
-    """Check one architecture (a path, YAML text or a model) and return the report."""
+    """Check one architecture (a path, YAML text or a model) and return the report.
+
+    ``limits`` bounds what reading the input may cost (bytes, nesting, alias expansion); see
+    :class:`scalexpert.loader.Limits` and docs/security.md.
+    """
     config = config or Config()
-    loaded = load(source)
+    loaded = load(source, limits)
     ruleset = rules_for(config, rules)
     graph = analyse_graph(loaded.model)
     capacity = _capacity(loaded.model, config)

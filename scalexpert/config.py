@@ -1,4 +1,8 @@
-"""Settings of a check: which rules run, at which severity, with which thresholds."""
+"""Settings of a check: which rules run, at which severity, with which thresholds.
+
+Configuration files (``.scalexpert.yaml``, ``[tool.scalexpert]`` in ``pyproject.toml``) are read by
+:mod:`scalexpert.config_files`; their keys are the fields of :class:`Config`.
+"""
 
 from __future__ import annotations
 
@@ -25,3 +29,10 @@ class Config(StrictModel):
     growth: list[float] = Field(default_factory=list, description="Traffic multiples for the capacity growth table.")
     suppressions: bool = Field(True, description="Honour suppressions in architecture files.")
     extends: str | None = Field(None, description="A preset or another configuration file this one builds on.")
+    baseline: str | None = Field(None, description="Baseline file whose findings are reported but never fail a run.")
+
+    def with_options(self, **changes: object) -> Config:
+        """A copy with the given settings replaced (values of None are left out), validated again."""
+        data = self.model_dump()
+        data.update({key: value for key, value in changes.items() if value is not None})
+        return Config.model_validate(data)

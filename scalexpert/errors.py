@@ -28,7 +28,19 @@ class Diagnostic:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return printable(text)
+
+
+def printable(text: str) -> str:
+    """``text`` with control, bidi and other invisible characters written as escapes (``\\x1b``).
+
+    File names, keys and values from the input reach terminals and CI logs through messages; an
+    escape sequence or a right-to-left override there could clear the screen or disguise the text.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 class ScalexpertError(Exception):
@@ -58,4 +70,4 @@ class UsageError(ScalexpertError):
     """A command or function was called with arguments that do not fit."""
 
 
-__all__ = ["ConfigError", "Diagnostic", "InputError", "RuleError", "ScalexpertError", "UsageError"]
+__all__ = ["ConfigError", "Diagnostic", "InputError", "RuleError", "ScalexpertError", "UsageError", "printable"]

@@ -84,6 +84,7 @@ class Finding(_Frozen):
     help_uri: str = ""
     fingerprint: str = Field(description="rule@subject[@subject]: stable across edits, used by baselines.")
     suppressed: SuppressionRecord | None = None
+    baseline: bool = Field(False, description="Also in the baseline given to the run: reported, never failing.")
 
 
 class Assumption(_Frozen):
@@ -93,6 +94,16 @@ class Assumption(_Frozen):
     field: str
     value: Any
     source: str
+
+
+class ArchitectureSummary(_Frozen):
+    """The shape of the checked architecture, for diagrams: components and who calls whom."""
+
+    components: dict[str, str] = Field(default_factory=dict, description="Component name → kind.")
+    dependencies: tuple[tuple[str, str, str], ...] = Field(
+        default=(), description="(from, to, mode): mode is sync, async, or delivery (a queue to its consumer)."
+    )
+    entry_points: tuple[str, ...] = Field(default=(), description="Components where requests enter.")
 
 
 class Report(_Frozen):
@@ -106,9 +117,11 @@ class Report(_Frozen):
     rules_evaluated: int
     assumptions: tuple[Assumption, ...] = ()
     capacity: dict[str, Any] | None = None
-    problems: tuple[str, ...] = Field(default=(), description="Suppressions that expired or matched nothing.")
+    problems: tuple[str, ...] = Field(default=(), description="Problems of the run that are not findings.")
+    architecture: ArchitectureSummary | None = Field(None, description="Components and dependencies, for diagrams.")
+    rules_run: dict[str, str] = Field(default_factory=dict, description="Id → name of every finding rule evaluated.")
 
     @property
     def active(self) -> tuple[Finding, ...]:
-        """Findings that are not suppressed."""
-        return tuple(f for f in self.findings if f.suppressed is None)
+        """Findings that are neither suppressed nor in the baseline: the ones that can fail a run."""
+        return tuple(f for f in self.findings if f.suppressed is None and not f.baseline)

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import Field, HttpUrl
 
 from .errors import Diagnostic, RuleError
+from .loader.load import read_text
 from .loader.typed import model_problems
 from .loader.yamlsource import parse
 from .model.base import StrictModel
@@ -119,10 +120,8 @@ def load_knowledge(extra_dirs: list[str | os.PathLike[str]] | None = None) -> Kn
 
 def _add_entry(base: KnowledgeBase, path: Path) -> list[Diagnostic]:
     file = str(path)
-    try:
-        raw, source = parse(path.read_text("utf-8"), file)
-    except UnicodeDecodeError:
-        return [Diagnostic(file, 0, 0, "", "not UTF-8")]
+    try:  # read_text: regular files only, within the size limit
+        raw, source = parse(read_text(file), file)
     except RuleError as exc:
         return list(exc.diagnostics)
     except Exception as exc:  # InputError from the YAML reader

@@ -33,6 +33,7 @@ from typing import Any
 
 from experta.matchers.rete.check import SameContextCheck
 import bisect
+from collections.abc import Mapping
 
 from experta.matchers.rete.nodes import FeatureTesterNode, NotNode, OrdinaryMatchNode
 from experta.strategies import DepthStrategy
@@ -224,10 +225,24 @@ class ExactRemovalStrategy(DepthStrategy):  # type: ignore[misc]
 
 
 class IsolatedFeatureTesterNode(FeatureTesterNode):
-    """A FeatureTesterNode that binds variables into a copy of the token, not the shared one."""
+    """A FeatureTesterNode that binds variables into a copy of the token, never the shared one."""
 
     def _activate(self, token: Token) -> None:
-        super()._activate(token.copy())
+        (fact,) = token.data
+        match = self.matcher(fact)
+        if not match:
+            return
+        if isinstance(match, Mapping):
+            context = token.context
+            for key, value in match.items():
+                if isinstance(key, tuple):  # a negated binding
+                    if key[1] in context and context[key[1]] == value:
+                        return
+                elif context.get(key, value) != value or context.get((False, key), _UNSET) == value:
+                    return
+            token = Token(token.tag, token.data, {**context, **match})
+        for child in self.children:
+            child.callback(token)
 
 
 def adjust_network(root: Any, *, indexed: bool = True) -> int:

@@ -24,7 +24,7 @@ from pydantic import Field
 from .config import Config
 from .errors import Diagnostic, InputError, RuleError
 from .language.ruleset import CompiledRule, RuleSet
-from .loader import load_text
+from .loader import load_text, read_text
 from .loader.typed import model_problems
 from .loader.yamlsource import parse
 from .model.base import StrictModel
@@ -86,7 +86,7 @@ def knowledge_cases(rule: CompiledRule) -> list[Case]:
 def fixture_cases(path: Path) -> list[Case]:
     """Cases of one ``*.test.yaml`` file."""
     file = str(path)
-    raw, source = parse(path.read_text("utf-8"), file)
+    raw, source = parse(read_text(file), file)  # bounded; regular files only
     fixture, problems = model_problems(FixtureFile, raw, source)
     if fixture is None:
         raise RuleError(problems)

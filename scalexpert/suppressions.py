@@ -1,53 +1,184 @@
-"""Suppressions written in the architecture file: accepted findings, with a reason, until they expire."""
+"""Suppressions written in the architecture file: accepted findings, with a reason, until they expire.
+
+A suppressed finding is still reported, marked as suppressed. Suppressions that expired or that
+match no finding are themselves reported, as findings of two built-in meta rules (``SUPP-001``,
+``SUPP-002``), so that every output format shows them and ``--fail-on`` can count them.
+Suppressions are indexed by rule and exact component, so thousands of them stay fast.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
-from .findings import Finding, Location, SuppressionRecord
+from .findings import Condition, Explanation, Finding, Location, Proof, SuppressionRecord
 from .loader import LoadedArchitecture
+from .model import Suppression
+
+DOCS_URI = "https://github.com/scalexpert/scalexpert/blob/main/docs/suppressions-and-baselines.md"
+CATEGORY = "suppressions"
+"""Category of the meta findings (left out of the score: they are about the document, not the system)."""
+
+
+@dataclass(frozen=True)
+class MetaRule:
+    """A built-in rule about suppressions themselves."""
+
+    id: str
+    name: str
+    title: str
+    severity: str
+    remedy: str
+
+
+EXPIRED = MetaRule("SUPP-001", "suppression.expired", "Expired suppression", "medium",
+                   "Fix the finding, or renew the suppression with a new 'expires' date and a reason that still holds.")
+UNUSED = MetaRule("SUPP-002", "suppression.unused", "Unused suppression", "low",
+                  "Remove the suppression: the finding it accepted no longer occurs (or the rule or component name is misspelt).")
+META_RULES: dict[str, MetaRule] = {EXPIRED.id: EXPIRED, UNUSED.id: UNUSED}
+
+
+@dataclass
+class _Index:
+    """Suppression indexes of one rule: by exact component name, and those with wildcards or none."""
+
+    exact: dict[str, list[int]] = field(default_factory=dict)
+    wild: list[int] = field(default_factory=list)
+
+
+def _index(items: list[Suppression], key_of: Callable[[str], str]) -> dict[str, _Index]:
+    index: dict[str, _Index] = {}
+    for number, item in enumerate(items):
+        slot = index.setdefault(key_of(item.rule), _Index())
+        component = item.component
+        if component is None or any(ch in component for ch in "*?["):
+            slot.wild.append(number)
+        else:
+            slot.exact.setdefault(component, []).append(number)
+    return index
+
+
+def _candidates(index: dict[str, _Index], keys: Iterable[str], subjects: tuple[str, ...],
+                items: list[Suppression]) -> list[int]:
+    """Numbers of the suppressions that match a finding, in file order."""
+    found: set[int] = set()
+    for key in dict.fromkeys(keys):
+        slot = index.get(key)
+        if slot is None:
+            continue
+        for subject in subjects:
+            found.update(slot.exact.get(subject, ()))
+        for number in slot.wild:
+            pattern = items[number].component
+            if pattern is None or any(fnmatchcase(s, pattern) for s in subjects):
+                found.add(number)
+    return sorted(found)
 
 
 def apply_suppressions(
-    findings: list[Finding], loaded: LoadedArchitecture, *, enabled: bool = True, today: dt.date | None = None
-) -> tuple[list[Finding], list[str]]:
-    """Mark suppressed findings; report expired suppressions and those that match nothing."""
-    if not enabled:
+    findings: list[Finding],
+    loaded: LoadedArchitecture,
+    *,
+    enabled: bool = True,
+    today: dt.date | None = None,
+    canonical: Callable[[str], str | None] | None = None,
+    evaluated: set[str] | None = None,
+    meta_enabled: Callable[[MetaRule], bool] | None = None,
+    meta_severity: dict[str, str] | None = None,
+) -> tuple[list[Finding], list[Finding]]:
+    """Mark suppressed findings; return them and the meta findings about expired and unused suppressions.
+
+    ``canonical`` maps a rule id, name or alias to the rule's id (None: unknown rule);
+    ``evaluated`` holds the ids of the rules that ran, so that suppressions of disabled rules
+    are not called unused.
+    """
+    items = list(loaded.model.suppressions)
+    if not enabled or not items:
         return findings, []
     today = today or dt.date.today()
-    problems: list[str] = []
+
+    def key_of(rule: str) -> str:
+        return (canonical(rule) if canonical else None) or rule
+
+    index = _index(items, key_of)
     used: set[int] = set()
     result: list[Finding] = []
-    rules = loaded.model.suppressions
     for finding in findings:
         match = None
-        for index, item in enumerate(rules):
-            if item.rule not in (finding.rule_id, finding.rule_name):
-                continue
-            if item.component and not any(fnmatchcase(s, item.component) for s in finding.subjects):
-                continue
-            used.add(index)
-            if item.expires is not None and item.expires < today:
-                continue
-            match = (index, item)
-            break
+        for number in _candidates(index, (finding.rule_id, finding.rule_name), finding.subjects, items):
+            used.add(number)
+            expires = items[number].expires
+            if expires is None or expires >= today:
+                match = number
+                break
         if match is None:
             result.append(finding)
             continue
-        index, item = match
-        pos = loaded.position("suppressions", index)
-        record = SuppressionRecord(
+        item = items[match]
+        result.append(finding.model_copy(update={"suppressed": SuppressionRecord(
             reason=item.reason, owner=item.owner, ticket=item.ticket,
             expires=item.expires.isoformat() if item.expires else None,
-            location=Location(file=pos.file, line=pos.line, column=pos.column),
-        )
-        result.append(finding.model_copy(update={"suppressed": record}))
-    for index, item in enumerate(rules):
-        pos = loaded.position("suppressions", index)
+            location=_location(loaded, match),
+        )}))
+    meta = _meta_findings(items, loaded, used, today, key_of, canonical, evaluated)
+    wanted = meta_enabled or (lambda rule: True)
+    severities = meta_severity or {}
+    chosen = []
+    for finding in meta:
+        rule = META_RULES[finding.rule_id]
+        if not wanted(rule):
+            continue
+        level = severities.get(rule.id) or severities.get(rule.name)
+        chosen.append(finding.model_copy(update={"severity": level}) if level else finding)
+    return result, chosen
+
+
+def _location(loaded: LoadedArchitecture, number: int, field_name: str | None = None) -> Location:
+    pos = loaded.position("suppressions", number, *(field_name,) if field_name else ())
+    return Location(file=pos.file, line=pos.line, column=pos.column)
+
+
+def _meta_findings(
+    items: list[Suppression], loaded: LoadedArchitecture, used: set[int], today: dt.date,
+    key_of: Callable[[str], str], canonical: Callable[[str], str | None] | None, evaluated: set[str] | None,
+) -> list[Finding]:
+    found = []
+    for number, item in enumerate(items):
+        target = f"{item.rule}" + (f" for {item.component}" if item.component else "")
+        label = f"suppression {number + 1} ({target})"
         if item.expires is not None and item.expires < today:
-            problems.append(f"{pos}: suppression of {item.rule} expired on {item.expires.isoformat()}")
-        elif index not in used:
-            problems.append(f"{pos}: suppression of {item.rule}" + (f" for {item.component}" if item.component else "")
-                            + " matches no finding")
-    return result, problems
+            text = f"expires = {item.expires.isoformat()}, which has passed"
+            found.append(_meta(EXPIRED, item, number, loaded,
+                               f"suppression of {target} expired on {item.expires.isoformat()}; the finding is reported again",
+                               Condition(fact=label, field="expires", value=item.expires.isoformat(),
+                                         requirement="a date not yet passed", text=text,
+                                         location=_location(loaded, number, "expires"))))
+            continue
+        if number in used:
+            continue
+        known = canonical(item.rule) if canonical else item.rule
+        if known is not None and evaluated is not None and known not in evaluated:
+            continue  # the rule did not run (disabled): no evidence either way
+        why = "names no known rule" if known is None else "matches no finding"
+        found.append(_meta(UNUSED, item, number, loaded, f"suppression of {target} {why}",
+                           Condition(fact=label, field="rule", value=item.rule,
+                                     requirement="a finding of this rule" + (" and component" if item.component else ""),
+                                     text=f"no finding of {target} in this run" if known else f"rule {item.rule!r} is unknown",
+                                     location=_location(loaded, number, "rule"))))
+    return found
+
+
+def _meta(rule: MetaRule, item: Suppression, number: int, loaded: LoadedArchitecture, message: str,
+          condition: Condition) -> Finding:
+    subjects = (item.rule, item.component or "*")
+    return Finding(
+        rule_id=rule.id, rule_name=rule.name, title=rule.title, category=CATEGORY, severity=rule.severity,
+        subjects=subjects, message=message, location=_location(loaded, number),
+        explanation=Explanation(proof=(Proof(fact=condition.fact, conditions=(condition,)),)),
+        remedy=rule.remedy, help_uri=DOCS_URI, fingerprint="@".join((rule.id, *subjects)),
+    )
+
+
+__all__ = ["CATEGORY", "EXPIRED", "META_RULES", "UNUSED", "MetaRule", "apply_suppressions"]

@@ -1,7 +1,7 @@
 """Availability of components and of entry flows (D09, F08, F09).
 
 A component's own availability ``a`` is stated, or a prior from the defaults (managed service,
-provider kinds, single instance). A managed service's figure is its SLA and is used as is.
+provider kinds, single instance). A managed (or external) service's figure is its SLA and is used as is.
 Otherwise ``a`` is per instance and n instances give ``P(at least k of n up)`` where k is the number
 the peak load needs (1 when capacity is unknown): ``1 − (1 − a)^n`` for k = 1. Redundant instances
 are capped at the failure domain they share: one zone (or zones not stated) → zone cap; several
@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .capacity_context import Context, ceil_safe
+from .capacity_context import Context, ceil_count
 from .capacity_load import Load
 from .capacity_queueing import Capacity
 from .capacity_text import avail
@@ -50,8 +50,9 @@ def component_availability(ctx: Context, name: str, cap: Capacity, load: Load | 
     else:
         a, source = d.availability_single_instance, "assumed"
         ctx.log.add(name, "availability", a, "availability_single_instance", "not stated; per instance")
-    if comp.managed or provider:
-        return ComponentAvailability(a, source, f"A({name}) = {avail(a)} (managed: used as is)")
+    if comp.managed or provider or comp.kind == "external":
+        whole = "external service" if comp.kind == "external" and not comp.managed else "managed"
+        return ComponentAvailability(a, source, f"A({name}) = {avail(a)} ({whole}: used as is)")
     n = _instances(ctx, name)
     if n <= 1:
         return ComponentAvailability(a, source, f"A({name}) = {avail(a)} (one instance)")
@@ -66,11 +67,26 @@ def component_availability(ctx: Context, name: str, cap: Capacity, load: Load | 
     return ComponentAvailability(value, source, text)
 
 
+EXACT_LIMIT = 2000
+
+
 def k_of_n(a: float, n: int, k: int) -> float:
-    """Probability that at least k of n independent instances, each up with probability a, are up."""
+    """Probability that at least k of n independent instances, each up with probability a, are up.
+
+    Exact binomial sum up to 2,000 instances; beyond, the normal approximation (with continuity correction).
+    """
+    if a <= 0.0 or a >= 1.0:
+        return 1.0 if a >= 1.0 else 0.0
     if k <= 1:
-        return 1.0 - (1.0 - a) ** n
-    return sum(math.comb(n, i) * a**i * (1.0 - a) ** (n - i) for i in range(k, n + 1))
+        return -math.expm1(min(n, 10**300) * math.log1p(-a))
+    if n > EXACT_LIMIT:
+        mean, spread = n * a, math.sqrt(n * a * (1.0 - a))
+        return 0.5 * math.erfc((k - 0.5 - mean) / (spread * math.sqrt(2.0)))
+    log_a, log_b = math.log(a), math.log1p(-a)
+    base = math.lgamma(n + 1)
+    return min(1.0, math.fsum(
+        math.exp(base - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * log_a + (n - i) * log_b) for i in range(k, n + 1)
+    ))
 
 
 def _instances(ctx: Context, name: str) -> int:
@@ -89,7 +105,8 @@ def _instances(ctx: Context, name: str) -> int:
 def _needed(cap: Capacity, load: Load | None, n: int) -> int:
     if cap.model != "replicas" or cap.per_replica is None or load is None or not load.known:
         return 1
-    return min(n, max(1, ceil_safe(load.total / cap.per_replica)))
+    needed = ceil_count(load.total / cap.per_replica)
+    return n if needed is None else min(n, max(1, needed))
 
 
 def _domain_cap(ctx: Context, name: str) -> tuple[float, str]:

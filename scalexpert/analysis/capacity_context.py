@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..model import MESSAGING_KINDS, Architecture, Component, Dependency
 from .capacity_defaults import CapacityDefaults
@@ -126,7 +127,9 @@ class Context:
 
 def build_context(arch: Architecture, defaults: CapacityDefaults) -> Context:
     """Read entry traffic, load edges and queue drains from an architecture."""
-    ctx = Context(arch=arch, defaults=defaults, log=AssumptionLog(defaults), names=sorted(arch.components))
+    log = AssumptionLog(defaults)
+    arch = clamp_counts(arch, log)
+    ctx = Context(arch=arch, defaults=defaults, log=log, names=sorted(arch.components))
     known = set(ctx.names)
     ctx.entries = _entries(ctx, [e for e in entry_points(arch) if e in known])
     for name in ctx.names:
@@ -176,7 +179,9 @@ def _load_edge(ctx: Context, dep: Dependency) -> LoadEdge:
     if calls is None:
         calls = ctx.defaults.calls_per_request
         ctx.log.add(label, "calls_per_request", calls, "calls_per_request", "not stated")
-    read_share = dep.read_share if dep.read_share is not None else (1.0 if dep.writes is False else None)
+    read_share = dep.read_share
+    if read_share is None and dep.writes is not None:
+        read_share = 0.0 if dep.writes else 1.0
     read_pass = 1.0
     for cache in _caches_between(ctx, dep.source, dep.target):
         hit = ctx.comp(cache).cache.hit_ratio  # type: ignore[union-attr]
@@ -206,10 +211,12 @@ def _load_edge(ctx: Context, dep: Dependency) -> LoadEdge:
 def _caches_between(ctx: Context, caller: str, store: str) -> list[str]:
     """Caches the caller also calls that front ``store`` (cache-aside)."""
     called = {d.target for d in ctx.arch.dependencies if d.source == caller}
-    return sorted(
-        c for c in called
-        if c in ctx.arch.components and ctx.comp(c).cache is not None and store in (ctx.comp(c).cache.fronts or [])  # type: ignore[union-attr]
-    )
+    found = []
+    for name in sorted(called):
+        cache = ctx.arch.components[name].cache if name in ctx.arch.components else None
+        if cache is not None and store in (cache.fronts or []):
+            found.append(name)
+    return found
 
 
 def _delivery_edges(ctx: Context, queue: str, consumers: list[str]) -> list[LoadEdge]:
@@ -262,6 +269,34 @@ def _consumer_rate(ctx: Context, name: str) -> float | None:
     return 1000.0 / duration if duration else None
 
 
-def ceil_safe(value: float) -> int:
-    """⌈value⌉ that ignores floating-point dust (2.0000000000000004 → 2)."""
+MAX_COUNT = 1_000_000_000
+"""Counts above this (the format's own limit) are taken as this when a model was built around validation."""
+
+
+def ceil_count(value: float) -> int | None:
+    """⌈value⌉ ignoring floating-point dust (2.0000000000000004 → 2); None beyond any sensible count."""
+    if not math.isfinite(value) or value > 1e15:
+        return None
     return int(math.ceil(value - 1e-9))
+
+
+def clamp_counts(arch: Architecture, log: AssumptionLog) -> Architecture:
+    """The architecture with every integer above MAX_COUNT lowered to it (each one recorded)."""
+    clamped: list[str] = []
+
+    def visit(node: Any, path: tuple[str, ...]) -> Any:
+        if isinstance(node, dict):
+            return {k: visit(v, (*path, str(k))) for k, v in node.items()}
+        if isinstance(node, list):
+            return [visit(v, (*path, str(i))) for i, v in enumerate(node)]
+        if isinstance(node, int) and not isinstance(node, bool) and node > MAX_COUNT:
+            clamped.append(".".join(path))
+            return MAX_COUNT
+        return node
+
+    data = visit(arch.model_dump(by_alias=True), ())
+    if not clamped:
+        return arch
+    for path in clamped:
+        log.add(path, "count", MAX_COUNT, reason="a count above 10^9 is taken as 10^9")
+    return Architecture.model_validate(data)

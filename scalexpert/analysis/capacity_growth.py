@@ -42,7 +42,10 @@ def horizon(ctx: Context) -> Horizon:
         text = f"growth × {num(growth.factor)} in {num(months)} months = {rate:.2%} a month"
         return Horizon(growth.factor, months, rate, text)
     rate = growth.monthly_rate or 0.0
-    multiple = (1.0 + rate) ** months
+    try:
+        multiple = (1.0 + rate) ** months
+    except OverflowError:
+        multiple = math.inf
     return Horizon(multiple, months, rate, f"(1 + {rate:g})^{num(months)} = {num(multiple)}")
 
 
@@ -140,7 +143,9 @@ def cost(ctx: Context, name: str, average_rps: float | None, horizon_multiple: f
                           f"{num(monthly)} × max(1, {needed_then} replicas needed / {replicas_now} today) = {num(monthly * scale)}"))
         else:
             scale = horizon_multiple
-            ctx.log.add(name, "cost_growth", "proportional to load", reason="capacity unknown: cost assumed to grow with load")
-            texts.append(("monthly_cost_at_horizon", f"{num(monthly)} × {num(horizon_multiple)} (grows with load) = {num(monthly * scale)}"))
+            ctx.log.add(name, "cost_growth", "proportional to load",
+                        reason="no replica sizing for it: cost assumed to grow in proportion to load")
+            texts.append(("monthly_cost_at_horizon",
+                          f"{num(monthly)} × {num(horizon_multiple)} (grows with load) = {num(monthly * scale)}"))
         at_horizon = monthly * scale
     return Cost(monthly, at_horizon, per_million, tuple(texts))

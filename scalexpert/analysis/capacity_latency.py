@@ -31,10 +31,20 @@ class NodeLatency:
 class _Result:
     ms: float
     path: list[str]
-    terms: list[tuple[str, float]] = field(default_factory=list)
+    terms: dict[str, float] = field(default_factory=dict)
     network_ms: float = 0.0
     lower_bound: bool = False
     saturated: str | None = None
+
+
+@dataclass
+class _Frame:
+    name: str
+    deps: list[Dependency]
+    result: _Result
+    index: int = 0
+    parallel: tuple[float, _Result, float] | None = None
+    slowest: tuple[float, list[str]] = (-1.0, [])
 
 
 @dataclass(frozen=True)
@@ -63,13 +73,13 @@ class LatencyModel:
 
     def flow(self, entry: str) -> FlowLatency:
         """Latency estimate from ``entry``."""
-        result = self._visit(entry, set())
+        result = self._visit(entry)
         if result.saturated is not None:
             return FlowLatency(None, result.path, result.lower_bound, result.saturated,
                                f"L(flow {entry}) unbounded: ρ({result.saturated}) ≥ 1")
         if not result.terms:
             return FlowLatency(None, result.path, True, None, "")
-        parts = " + ".join(f"{name} {num(ms)}" for name, ms in result.terms if ms > 0)
+        parts = " + ".join(f"{name} {num(ms)}" for name, ms in result.terms.items() if ms > 0)
         text = f"L(flow {entry}) = {parts or '0'} + network {num(result.network_ms)} = {num(result.ms)} ms"
         if result.lower_bound:
             text += " (lower bound: some service times unknown)"
@@ -86,43 +96,63 @@ class LatencyModel:
         self.ctx.log.add(label, "latency_ms", d.hop_latency_ms, "hop_latency_ms", "not stated")
         return d.hop_latency_ms
 
-    def _visit(self, name: str, stack: set[str]) -> _Result:
-        if name in self._memo:
-            return self._memo[name]
-        node = self.nodes.get(name, NodeLatency(None))
-        own = node.ms or 0.0
-        result = _Result(own, [name], [(name, own)] if node.ms is not None else [], 0.0,
-                         node.ms is None and self.ctx.comp(name).kind != "client",
-                         name if node.saturated else None)
-        stack = stack | {name}
-        best_parallel: tuple[float, _Result, float] | None = None
-        slowest: tuple[float, list[str]] = (-1.0, [])
-        for dep in self.calls.get(name, []):
-            if dep.target in stack:
+    def _visit(self, root: str) -> _Result:
+        """Post-order walk with an explicit stack (no recursion limit); memoised per component."""
+        frames: list[_Frame] = []
+        on_path: set[str] = set()
+
+        def enter(name: str) -> None:
+            node = self.nodes.get(name, NodeLatency(None))
+            result = _Result(node.ms or 0.0, [name], {name: node.ms} if node.ms is not None else {}, 0.0,
+                             node.ms is None and self.ctx.comp(name).kind != "client", name if node.saturated else None)
+            frames.append(_Frame(name, self.calls.get(name, []), result))
+            on_path.add(name)
+
+        if root in self._memo:
+            return self._memo[root]
+        enter(root)
+        while frames:
+            frame = frames[-1]
+            if frame.index < len(frame.deps):
+                dep = frame.deps[frame.index]
+                if dep.target in on_path:
+                    frame.index += 1
+                elif dep.target not in self._memo:
+                    enter(dep.target)
+                else:
+                    self._consume(frame, dep, self._memo[dep.target])
+                    frame.index += 1
                 continue
-            child = self._visit(dep.target, stack)
-            hop = self._hop(dep)
-            result.lower_bound |= child.lower_bound
-            result.saturated = result.saturated or child.saturated
-            if dep.parallel:
-                if best_parallel is None or hop + child.ms > best_parallel[0]:
-                    best_parallel = (hop + child.ms, child, hop)
-                continue
-            times = max(1, math.ceil((dep.calls_per_request or 1.0) - 1e-9))
-            self._add(result, child, hop, times)
-            if times * (hop + child.ms) > slowest[0]:
-                slowest = (times * (hop + child.ms), child.path)
-        if best_parallel is not None:
-            total, child, hop = best_parallel
-            self._add(result, child, hop, 1)
-            if total > slowest[0]:
-                slowest = (total, child.path)
-        result.path = [name, *slowest[1]]
-        self._memo[name] = result
-        return result
+            self._finish(frame)
+            frames.pop()
+            on_path.discard(frame.name)
+        return self._memo[root]
+
+    def _consume(self, frame: _Frame, dep: Dependency, child: _Result) -> None:
+        result, hop = frame.result, self._hop(dep)
+        result.lower_bound |= child.lower_bound
+        result.saturated = result.saturated or child.saturated
+        if dep.parallel:
+            if frame.parallel is None or hop + child.ms > frame.parallel[0]:
+                frame.parallel = (hop + child.ms, child, hop)
+            return
+        times = max(1, math.ceil((dep.calls_per_request or 1.0) - 1e-9))
+        self._add(result, child, hop, times)
+        if times * (hop + child.ms) > frame.slowest[0]:
+            frame.slowest = (times * (hop + child.ms), child.path)
+
+    def _finish(self, frame: _Frame) -> None:
+        if frame.parallel is not None:
+            total, child, hop = frame.parallel
+            self._add(frame.result, child, hop, 1)
+            if total > frame.slowest[0]:
+                frame.slowest = (total, child.path)
+        frame.result.path = [frame.name, *frame.slowest[1]]
+        self._memo[frame.name] = frame.result
 
     @staticmethod
     def _add(result: _Result, child: _Result, hop: float, times: int) -> None:
         result.ms += times * (hop + child.ms)
         result.network_ms += times * (hop + child.network_ms)
-        result.terms.extend((n, times * ms) for n, ms in child.terms)
+        for name, ms in child.terms.items():
+            result.terms[name] = result.terms.get(name, 0.0) + times * ms

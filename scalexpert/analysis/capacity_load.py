@@ -2,8 +2,9 @@
 
 ``λ(v) = Σ_u λ(u) · calls(u→v) · pass(u→v) · retry(u→v)``, with reads and writes tracked apart:
 
-* an edge's ``read_share`` re-splits its calls; ``writes: false`` makes them all reads; otherwise the
-  split of the caller's own load carries on (the system ``read_ratio`` at the entry). Where no split
+* an edge's ``read_share`` re-splits its calls; without it ``writes: true`` makes them all writes and
+  ``writes: false`` all reads; otherwise the split of the caller's own load carries on (the system
+  ``read_ratio`` at the entry). Where no split
   is known the load is *mixed* and read-only effects (caches, read replicas) do not apply to it;
 * a cache the caller also calls, whose ``cache.fronts`` lists the target, lets only ``1 − hit_ratio``
   of the reads through; a CDN lets ``1 − cdn.hit_ratio`` of all requests through to its origins;
@@ -19,6 +20,7 @@ adds its load ``cycle_rounds`` times (default once) and is then cut, so propagat
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import networkx as nx
@@ -58,7 +60,8 @@ def entry_load(rate: float | None, read_ratio: float | None) -> Load:
         return Load(known=False)
     if read_ratio is None:
         return Load(mixed=rate)
-    return Load(read=rate * read_ratio, write=rate * (1.0 - read_ratio))
+    reads = rate * read_ratio
+    return Load(read=reads, write=rate - reads if math.isfinite(rate) else rate * (1.0 - read_ratio))
 
 
 class LoadModel:
@@ -123,7 +126,9 @@ class LoadModel:
         out = load.scaled(edge.calls * edge.all_pass * edge.retry_factor)
         if edge.read_share is not None:
             total = out.total
-            out = Load(total * edge.read_share, total * (1.0 - edge.read_share), 0.0, out.known)
+            reads = total * edge.read_share
+            writes = total - reads if math.isfinite(total) else total * (1.0 - edge.read_share)
+            out = Load(reads, writes, 0.0, out.known)
         if edge.read_pass != 1.0:
             if out.mixed > 0:
                 self.ctx.log.add(edge.label, "cache_absorption", 0.0,

@@ -6,15 +6,33 @@ carries ``derivations``: field name → the arithmetic with the file's numbers.
 
 from __future__ import annotations
 
-from typing import Literal, Union
+import math
+from typing import Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Scalar = Union[bool, int, float, str, None]
 
 
+def tidy(value: Any) -> Any:
+    """Drop floating-point dust: floats keep 12 significant digits (399.9999999999999 → 400.0).
+
+    A float that overflowed (∞, NaN: only from absurd inputs) becomes None, so reports stay valid JSON.
+    """
+    if isinstance(value, float):
+        return float(f"{value:.12g}") if math.isfinite(value) else None
+    return value
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tidy_floats(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: tidy(value) for key, value in data.items()}
+        return data
 
 
 class Assumption(_Record):
@@ -53,7 +71,9 @@ class ComponentCapacity(_Record):
     )
     service_time_ms: float | None = Field(None, description="Time one request takes without queueing, ms.")
     response_time_ms: float | None = Field(None, description="Service time × queueing factor, ms.")
-    replicas_needed: int | None = Field(None, description="Replicas to stay ≤ the safe utilization at today's peak, N+1 and zone-loss aware.")
+    replicas_needed: int | None = Field(
+        None, description="Replicas to stay ≤ the safe utilization at today's peak, N+1 and zone-loss aware."
+    )
     replicas_needed_at_horizon: int | None = Field(None, description="The same at the growth horizon.")
     saturation_multiple: float | None = Field(
         None, description="Multiple of today's peak at which ρ reaches 1 at the most replicas allowed."
@@ -118,6 +138,7 @@ class SystemCapacity(_Record):
     availability_gap_nines: float | None = Field(None, description="Nines short of the objective (> 0: short).")
     latency_p99_estimate_ms: float | None = Field(None, description="Latency estimate of the slowest entry flow, ms.")
     latency_flow: str | None = Field(None, description="Entry point of that flow.")
+    latency_saturated: str | None = Field(None, description="A component at ρ ≥ 1 on a flow's path (latency unbounded).")
     latency_objective_ms: float | None = Field(None, description="p99 latency objective, ms.")
     bottleneck: str | None = Field(None, description="Component with the highest utilization today.")
     max_utilization: float | None = Field(None, description="Its utilization.")

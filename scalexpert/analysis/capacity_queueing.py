@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .capacity_context import Context, ceil_safe
+from .capacity_context import Context, ceil_count
 from .capacity_load import Load
 from .capacity_text import num, ratio
 
@@ -103,7 +103,8 @@ def _database(ctx: Context, name: str, engine: str) -> Capacity:
     if "dynamodb" in engine and shards:
         d = ctx.defaults
         reads, writes = shards * d.dynamodb_partition_reads_per_s, shards * d.dynamodb_partition_writes_per_s
-        ctx.log.add(name, "capacity_rps", reads, "dynamodb_partition_reads_per_s", f"{shards} partitions × {num(d.dynamodb_partition_reads_per_s)} reads/s")
+        ctx.log.add(name, "capacity_rps", reads, "dynamodb_partition_reads_per_s",
+                    f"{shards} partitions × {num(d.dynamodb_partition_reads_per_s)} reads/s")
         ctx.log.add(name, "data.write_capacity_rps", writes, "dynamodb_partition_writes_per_s",
                     f"{shards} partitions × {num(d.dynamodb_partition_writes_per_s)} writes/s")
         return Capacity("database", "assumed", reads, 1, 1, writes, shared_primary=False,
@@ -135,7 +136,7 @@ def utilization(ctx: Context, name: str, cap: Capacity, load: Load) -> Utilizati
     if cap.model == "function" and cap.duration_s is not None:
         text = f"ρ({name}) = {num(lam)} rps × {num(cap.duration_s)} s / {num(cap.concurrency_limit)} concurrency = {ratio(rho)}"
     elif cap.model == "limit":
-        text = f"ρ({name}) = {num(lam)} / {cap.note} = {ratio(rho)}"
+        text = f"ρ({name}) = {num(lam)} / ({cap.note}) = {ratio(rho)}"
     else:
         text = f"ρ({name}) = {num(lam)} / ({num(cap.replicas)} × {num(cap.per_replica)}) = {ratio(rho)}"
     return Utilization(rho, rho_max, None, text)
@@ -164,8 +165,16 @@ def _database_utilization(ctx: Context, name: str, cap: Capacity, load: Load) ->
     return Utilization(rho, rho, write_rho, text, write_text)
 
 
+MAX_SERVERS = 10_000
+
+
 def erlang_c(servers: int, offered: float) -> float:
-    """Probability that a request waits in an M/M/c queue (offered load a = λ/μ < c)."""
+    """Probability that a request waits in an M/M/c queue (offered load a = λ/μ < c).
+
+    Pools above 10,000 servers are evaluated as 10,000 at the same ρ, which overstates the wait slightly.
+    """
+    if servers > MAX_SERVERS:
+        offered, servers = offered * MAX_SERVERS / servers, MAX_SERVERS
     blocking = 1.0
     for k in range(1, servers + 1):
         blocking = offered * blocking / (k + offered * blocking)
@@ -197,18 +206,22 @@ def replicas_needed(ctx: Context, name: str, cap: Capacity, load: Load) -> tuple
         return None, ""
     if cap.model == "database":
         return _database_nodes(name, cap, load, target, spare)
-    n_load = max(1, ceil_safe(load.total / (cap.per_replica * target)))
+    needed = ceil_count(load.total / (cap.per_replica * target))
+    if needed is None:
+        return None, ""
+    n_load = max(1, needed)
     text = f"⌈{num(load.total)} / ({num(cap.per_replica)} × {num(target)})⌉ = {n_load}; + {spare} spare = {n_load + spare}"
     return _zone_aware(ctx, name, n_load, spare, text)
 
 
 def _zone_aware(ctx: Context, name: str, n_load: int, spare: int, text: str) -> tuple[int, str]:
+    """Smallest n ≥ n_load + spare with n − ⌈n/Z⌉ ≥ n_load, i.e. n ≥ n_load · Z / (Z − 1)."""
     n = n_load + spare
     zones = ctx.comp(name).zone_count
     if zones and zones >= 2:
-        while n - ceil_safe(n / zones) < n_load:
-            n += 1
-        text += f"; losing 1 of {zones} zones leaves {n - ceil_safe(n / zones)} ≥ {n_load} → {n}"
+        n = max(n, -(-n_load * zones // (zones - 1)))
+        left = n - -(-n // zones)
+        text += f"; losing 1 of {zones} zones leaves {left} ≥ {n_load} → {n}"
     return n, text
 
 
@@ -217,9 +230,15 @@ def _database_nodes(name: str, cap: Capacity, load: Load, target: float, spare: 
         return None, ""
     per = cap.per_replica or 0.0
     reads, writes = load.read, load.write + load.mixed
-    room = per * target - (writes if cap.shared_primary else 0.0)
+    if cap.write_capacity is not None and writes > target * cap.write_capacity:
+        return None, (f"writes {num(writes)} exceed {num(target)} × write capacity {num(cap.write_capacity)}: "
+                      "read replicas cannot help (shard or scale up)")
+    room = per * target - writes
     if room <= 0:
         return None, f"writes {num(writes)} alone exceed {num(target)} × {num(per)}: more read replicas cannot help (shard or scale up)"
-    n = max(1, ceil_safe(reads / room))
+    nodes = ceil_count(reads / room)
+    if nodes is None:
+        return None, ""
+    n = max(1, nodes)
     text = f"nodes = ⌈reads {num(reads)} / ({num(target)} × {num(per)} − writes {num(writes)})⌉ = {n}; + {spare} spare = {n + spare}"
     return n + spare, text

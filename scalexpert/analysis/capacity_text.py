@@ -5,15 +5,16 @@ from __future__ import annotations
 import math
 
 from .capacity_defaults import CapacityDefaults
-from .capacity_model import Assumption, Scalar
+from .capacity_model import Assumption, Scalar, tidy
 
 
 def num(value: float | int | None) -> str:
-    """A quantity as people write it: ``1,800``, ``2.5``, ``0.0417``."""
+    """A quantity as people write it: ``1,800``, ``2.5``, ``0.9995``, ``0.0417``."""
     if value is None:
         return "?"
     if isinstance(value, float) and not math.isfinite(value):
         return "∞"
+    value = tidy(value)
     if float(value).is_integer() and abs(value) < 1e15:
         return f"{int(value):,}"
     magnitude = abs(value)
@@ -21,7 +22,18 @@ def num(value: float | int | None) -> str:
         return f"{value:,.0f}"
     if magnitude >= 10:
         return f"{value:,.1f}"
-    return f"{value:.3g}"
+    if magnitude >= 1:
+        return f"{value:.3g}"
+    return f"{value:.6g}"
+
+
+def mult(value: float | None) -> str:
+    """A multiple of today's load with three significant digits: ``0.214``, ``1.12``, ``12.5``."""
+    if value is None:
+        return "?"
+    if not math.isfinite(value):
+        return "∞"
+    return num(value) if abs(value) >= 100 else f"{value:.3g}"
 
 
 def ratio(value: float | None) -> str:

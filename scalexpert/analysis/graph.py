@@ -14,6 +14,7 @@ import networkx as nx
 
 from ..model import COMPUTE_KINDS, STATEFUL_KINDS, Architecture, Component, Dependency
 from .graph_model import ComponentGraph, CycleGraph, DependencyGraph, FlowGraph, SystemGraph
+from .ratios import RATIO_SOURCES, component_ratios, peak_to_average, ratio_notes
 
 _ENTRY_KINDS = ("client", "cdn", "dns", "load-balancer", "api-gateway")
 
@@ -224,6 +225,7 @@ def analyse_graph(arch: Architecture) -> GraphAnalysis:
         incoming = [arch.dependencies[d["dep"]] for _, _, d in graph.in_edges(name, data=True) if d["dep"] is not None]
         outgoing = sync_out.get(name, [])
         instance, zone = redundancy(comp)
+        ratios = component_ratios(arch, comp)
         flows = [e for e, members in flows_of.items() if name in members]
         result.components[name] = ComponentGraph(
             is_entry=name in entries,
@@ -254,8 +256,12 @@ def analyse_graph(arch: Architecture) -> GraphAnalysis:
             cached=name in fronted,
             session_clients=sessions.get(name, 0),
             depth_from_entry=distance.get(name),
+            **ratios,
         )
         _explain(result, name, comp, flows)
+        for key, note in ratio_notes(arch, comp, ratios).items():
+            result.notes[name][key] = note
+            result.sources[name][key] = RATIO_SOURCES[key]
     inbound_timeout: dict[str, float] = {}
     for dep in arch.dependencies:
         if dep.timeout_ms is not None:
@@ -329,6 +335,7 @@ def analyse_graph(arch: Architecture) -> GraphAnalysis:
         zone_count=max([len(zones), *counted_zones]) or None,
         region_count=max([len(regions), *counted_regions]) or None,
         stateful_components=sum(1 for c in arch.components.values() if c.kind in STATEFUL_KINDS),
+        peak_to_average=peak_to_average(arch),
     )
     return result
 

@@ -40,6 +40,13 @@ class ComponentGraph(_Derived):
     cached: bool = Field(description="A cache absorbs its reads (cache.fronts).")
     session_clients: int = Field(description="Components that keep their sessions in it.")
     depth_from_entry: int | None = Field(None, description="Fewest hops from an entry point.")
+    heap_share: float | None = Field(None, description="heap_mb / resources.memory_limit_mb (both stated).")
+    cold_response_ms: float | None = Field(
+        None, description="function.cold_start_ms + function.duration_ms: a cold invocation, ms (both stated)."
+    )
+    gc_pause_share: float | None = Field(
+        None, description="gc_pause_p99_ms / the system's objectives.latency_p99_ms (both stated)."
+    )
 
 
 class DependencyGraph(_Derived):
@@ -100,3 +107,6 @@ class SystemGraph(_Derived):
     zone_count: int | None = Field(None, description="Zones named in the system or its components.")
     region_count: int | None = Field(None, description="Regions named in the system or its components.")
     stateful_components: int = Field(description="Data stores, caches, queues and streams.")
+    peak_to_average: float | None = Field(
+        None, description="traffic.peak_rps / traffic.average_rps of the system (both stated)."
+    )

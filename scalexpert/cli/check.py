@@ -1,44 +1,169 @@
-"""``scalexpert check FILE...``: assess architectures and report findings."""
+"""``scalexpert check FILE...``: assess architectures and report findings.
+
+Exit codes: 0 nothing active at or above ``--fail-on`` (default ``high``); 1 something is;
+2 usage, configuration or input errors (then no report is written, and an existing ``--output``
+file is left untouched).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from .common import EXIT_FINDINGS, EXIT_OK
+from ..errors import InputError
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..findings import Report
+
+FAIL_ON = ("info", "low", "medium", "high", "critical", "never")
+FORMAT_NAMES = ("text", "json", "markdown", "sarif", "junit", "github", "html")
+
+
+def parse_growth(values: Sequence[str]) -> list[float] | None:
+    """``--growth 2 --growth 5,10`` → [2.0, 5.0, 10.0] (None when not given)."""
+    found: list[float] = []
+    for value in values:
+        for part in value.split(","):
+            try:
+                number = float(part)
+            except ValueError:
+                raise click.BadParameter(f"{part!r} is not a number", param_hint="--growth") from None
+            if not number > 0 or number == float("inf"):
+                raise click.BadParameter(f"{part!r} must be a positive multiple of today's traffic", param_hint="--growth")
+            found.append(number)
+    return sorted(set(found)) if found else None
+
+
+def resolve_config(config_file: str | None, *, fail_on: str | None = None, rule_dirs: Sequence[str] = (),
+                   no_suppressions: bool = False, growth: list[float] | None = None,
+                   baseline: str | None = None) -> Config:
+    """The configuration file's settings (or the defaults) with the command-line flags on top."""
+    from ..config_files import load_config
+
+    loaded = load_config(config_file)
+    config = loaded.config
+    return config.with_options(
+        fail_on=fail_on,
+        rules=[*config.rules, *(os.path.abspath(d) for d in rule_dirs)] if rule_dirs else None,
+        suppressions=False if no_suppressions else None,
+        growth=growth,
+        baseline=baseline,
+    )
+
+
+def use_color(no_color: bool, output: str | None) -> bool:
+    """Colour only for a terminal, never with ``--no-color``, ``--output`` or a non-empty ``NO_COLOR``."""
+    return not no_color and output is None and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+
+
+def emit(text: str, output: str | None) -> None:
+    """Write the report to ``output`` atomically, or to stdout as UTF-8 whatever the locale."""
+    if output:
+        from ..output import write_atomic
+
+        try:
+            write_atomic(output, text)
+        except OSError as exc:
+            click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
+            raise SystemExit(EXIT_USAGE) from None
+        return
+    stream = getattr(sys.stdout, "buffer", None)
+    try:
+        if stream is None:
+            sys.stdout.write(text)
+        else:
+            sys.stdout.flush()
+            stream.write(text.encode("utf-8"))
+            stream.flush()
+    except BrokenPipeError:  # `scalexpert check ... | head`: the reader left; the exit code still counts
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def run_checks(files: Sequence[str], config: Config) -> list[Report]:
+    """Check every file; input errors of all files are printed together, then exit 2."""
+    from ..api import check as run_check
+    from ..progress import Progress
+
+    reports = []
+    failed = False
+    with Progress(len(files)) as progress:
+        for index, name in enumerate(files):
+            progress.step(index, name)
+            try:
+                reports.append(run_check(Path(name), config=config))
+            except InputError as exc:
+                failed = True
+                progress.close()
+                for diagnostic in exc.diagnostics:
+                    click.echo(str(diagnostic), err=True)
+    if failed:
+        raise SystemExit(EXIT_USAGE)
+    return reports
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option("--format", "fmt", default="text", show_default=True, help="Output format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE.")
-@click.option("--explain", is_flag=True, help="Show how each finding was reached (proof trees).")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None,
+              help="Output format (default text; github when GITHUB_ACTIONS=true and no --output).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically).")
+@click.option("--explain", is_flag=True, help="Show how each finding was reached (proof trees) and every assumed number.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+              help="Lowest severity that makes the exit code 1 (default high; 'never': always 0).")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Extra folder of rules (repeatable).")
-@click.option("--fail-on", default=None, help="Lowest severity that makes the exit code 1 (default high).")
-def check(files: tuple[str, ...], fmt: str, output: str | None, explain: bool, rule_dirs: tuple[str, ...],
-          fail_on: str | None) -> None:
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Configuration file (default: .scalexpert.yaml or pyproject.toml found upwards from here).")
+@click.option("--no-suppressions", is_flag=True, help="Ignore every suppression in the architecture files.")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Findings in this baseline file are reported but never fail.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Write a baseline accepting every current finding.")
+@click.option("--growth", multiple=True, help="Traffic multiples for the capacity growth table, e.g. 2,5,10.")
+@click.option("--no-color", is_flag=True, help="No colours in text output (NO_COLOR=1 does the same).")
+def check(files: tuple[str, ...], fmt: str | None, output: str | None, explain: bool, fail_on: str | None,
+          rule_dirs: tuple[str, ...], config_file: str | None, no_suppressions: bool, baseline: str | None,
+          write_baseline: str | None, growth: tuple[str, ...], no_color: bool) -> None:
     """Check architecture FILES and report findings."""
-    from ..api import check as run_check
-    from ..config import Config
-    from ..language.spec import severity_rank
-    from ..reporters import FORMATS, RenderOptions, render
+    from ..baseline import apply_baseline, baseline_of, read_baseline, render_baseline
+    from ..reporters import RenderOptions, render
+    from ..reporters.common import fails
 
-    if fmt not in FORMATS:
-        raise click.BadParameter(f"unknown format {fmt!r}; choose from {', '.join(sorted(FORMATS))}", param_hint="--format")
-    config = Config(fail_on=fail_on or "high", rules=list(rule_dirs))
-    reports = [run_check(name, config=config) for name in files]
-    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    text = render(fmt, reports, RenderOptions(explain=explain, color=color))
-    if output:
-        from ..output import write_atomic
-
-        write_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
-    threshold = config.fail_on
-    failing = threshold != "never" and any(
-        severity_rank(f.severity) >= severity_rank(threshold) for r in reports for f in r.active
-    )
+    config = resolve_config(config_file, fail_on=fail_on, rule_dirs=rule_dirs, no_suppressions=no_suppressions,
+                            growth=parse_growth(growth), baseline=os.path.abspath(baseline) if baseline else None)
+    accepted = read_baseline(config.baseline) if config.baseline and not write_baseline else None
+    if fmt is None:
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and output is None else "text"
+    reports = run_checks(files, config)
+    stale: tuple[tuple[str, str], ...] = ()
+    if write_baseline:  # the run reports as a later run with this baseline would
+        folder = os.path.dirname(os.path.abspath(write_baseline))
+        fresh = baseline_of(reports, folder)
+        reports, _ = apply_baseline(reports, fresh, folder)
+        emit_baseline(write_baseline, render_baseline(fresh))
+    elif accepted is not None and config.baseline:
+        reports, outcome = apply_baseline(reports, accepted, os.path.dirname(config.baseline))
+        stale = outcome.stale
+    options = RenderOptions(explain=explain, color=fmt == "text" and use_color(no_color, output), fail_on=config.fail_on,
+                            baseline_used=bool(write_baseline) or accepted is not None)
+    emit(render(fmt, reports, options), output)
+    if stale:
+        click.echo(f"baseline: {len(stale)} accepted finding(s) no longer occur; refresh it with --write-baseline", err=True)
+    failing = any(fails(f, config.fail_on) for r in reports for f in r.findings)
     raise SystemExit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def emit_baseline(path: str, text: str) -> None:
+    """Write the baseline file atomically and say so on stderr."""
+    from ..output import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        click.echo(f"error: cannot write {path}: {exc.strerror or exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    click.echo(f"baseline written to {path}", err=True)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ..errors import ScalexpertError
+from ..errors import ScalexpertError, printable
 
 EXIT_OK = 0
 """Nothing at or above the failure threshold."""
@@ -20,6 +20,7 @@ EXIT_USAGE = 2
 def fail(error: ScalexpertError) -> None:
     """Print an error (one line per problem) to stderr and exit with code 2."""
     for line in str(error).splitlines() or [type(error).__name__]:
+        line = printable(line)  # no terminal escapes from file names or keys
         click.echo(f"error: {line}" if not _has_location(line) else line, err=True)
     sys.exit(EXIT_USAGE)
 

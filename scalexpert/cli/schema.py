@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-
 import click
 
 from ..errors import UsageError
@@ -35,40 +32,10 @@ def schema(output: str | None) -> None:
 
 
 def write_atomically(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same directory and ``os.replace``.
+    """Write ``text`` to ``path`` with :func:`scalexpert.output.write_atomic` (old file or new, never half)."""
+    from ..output import write_atomic
 
-    Readers see the old file or the new one, never half of it.
-    """
-    directory = os.path.dirname(os.path.abspath(path))
     try:
-        handle, temp = tempfile.mkstemp(prefix=".scalexpert-", suffix=".tmp", dir=directory)
+        write_atomic(path, text)
     except OSError as exc:
         raise UsageError(f"cannot write {path!r} ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(temp, _mode_for(path))
-        os.replace(temp, path)
-    except OSError as exc:
-        _remove_quietly(temp)
-        raise UsageError(f"cannot write {path!r} ({exc.strerror or exc})") from None
-    except BaseException:
-        _remove_quietly(temp)
-        raise
-
-
-def _mode_for(path: str) -> int:
-    """Keep an existing file's permissions; a new file gets the usual ones (0666 minus umask)."""
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _remove_quietly(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass

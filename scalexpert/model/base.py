@@ -18,8 +18,11 @@ Name = Annotated[
 Ratio = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
 Positive = Annotated[float, Field(gt=0.0)]
-Count = Annotated[int, Field(ge=0)]
-PositiveCount = Annotated[int, Field(ge=1)]
+MAX_COUNT = 1_000_000_000
+"""Largest count (replicas, partitions, retries, ...): far above any real system, and small enough that
+arithmetic on counts never leaves the range of a float (a 400-digit integer would overflow it)."""
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+PositiveCount = Annotated[int, Field(ge=1, le=MAX_COUNT)]
 
 
 class StrictModel(BaseModel):

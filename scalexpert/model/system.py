@@ -17,6 +17,9 @@ class Traffic(StrictModel):
     )
     read_ratio: Ratio | None = Field(None, description="Share of requests that only read (0–1).")
     payload_bytes: NonNegative | None = Field(None, description="Typical request plus response size in bytes.")
+    spike_ramp_s: Positive | None = Field(
+        None, description="Seconds in which traffic climbs from average to peak in the sharpest expected spike."
+    )
 
     @model_validator(mode="after")
     def _peak_not_below_average(self) -> Traffic:

@@ -1,84 +1,142 @@
-"""Plain terminal text: findings grouped by severity with file:line, a summary, optional proof trees."""
+"""Plain terminal text: findings grouped by severity with file:line, capacity, score, a one-line summary.
+
+Colour only when asked (the command asks on a terminal without ``NO_COLOR``). Every piece of text
+that came from the input goes through :func:`~.common.clean`, so it cannot move the cursor or
+change colours.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from ..findings import Finding, Proof, Report
+from ..score import score_report
+from .common import SEVERITY_ORDER, all_findings, assumptions_by_subject, capacity_figures, clean, growth_rows, status, \
+    summary_line, where
 
-_ORDER = ("critical", "high", "medium", "low", "info")
-_COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m", "info": "\033[2m"}
+_COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m", "info": "\033[2m",
+           "suppressed": "\033[2m", "baseline": "\033[2m", "title": "\033[1m"}
 _RESET = "\033[0m"
 
 
-def _clean(text: str) -> str:
-    """Strip control characters (terminal escapes) from text that came from the input."""
-    return "".join(ch if ch.isprintable() or ch == "\n" else "\\x%02x" % ord(ch) for ch in text)
-
-
-def _where(finding: Finding) -> str:
-    loc = finding.location
-    return f"{loc.file}:{loc.line}:{loc.column}" if loc else "-"
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"{_COLORS[style]}{text}{_RESET}" if color else text
 
 
 def _proof_lines(proof: Proof, indent: str) -> list[str]:
     head = f"{indent}- {proof.fact}" + (f"  [derived by {proof.rule}]" if proof.rule else "")
-    lines = [_clean(head)]
+    lines = [clean(head)]
     for condition in proof.conditions:
-        where = f" ({condition.location.file}:{condition.location.line})" if condition.location else ""
-        lines.append(_clean(f"{indent}    {condition.text}{where}"))
+        at = f" ({condition.location.file}:{condition.location.line})" if condition.location else ""
+        lines.append(clean(f"{indent}    {condition.text}{at}"))
         if condition.derivation:
-            lines.append(_clean(f"{indent}      = {condition.derivation}"))
+            lines.append(clean(f"{indent}      = {condition.derivation}"))
     for absent in proof.absent:
-        lines.append(_clean(f"{indent}    {absent}"))
+        lines.append(clean(f"{indent}    {absent}"))
     for premise in proof.premises:
         lines.extend(_proof_lines(premise, indent + "    "))
     return lines
 
 
 def explanation_lines(finding: Finding, indent: str = "    ") -> list[str]:
-    """The proof tree, absences, severity reason and what-if of a finding."""
-    lines = [f"{indent}why: rule {finding.rule_id} ({finding.rule_name}) matched:"]
+    """The proof tree, absences, severity reason, what-if, remedy and help link of a finding."""
+    lines = [clean(f"{indent}why: rule {finding.rule_id} ({finding.rule_name}) matched:")]
     for proof in finding.explanation.proof:
         lines.extend(_proof_lines(proof, indent + "  "))
     for absent in finding.explanation.absent:
-        lines.append(_clean(f"{indent}  - {absent}"))
+        lines.append(clean(f"{indent}  - {absent}"))
     if finding.explanation.severity_reason:
-        lines.append(_clean(f"{indent}severity {finding.severity} because {finding.explanation.severity_reason}"))
+        lines.append(clean(f"{indent}severity {finding.severity} because {finding.explanation.severity_reason}"))
     for change in finding.explanation.what_if:
-        lines.append(_clean(f"{indent}would clear it: {change}"))
+        lines.append(clean(f"{indent}would clear it: {change}"))
     if finding.remedy:
-        lines.append(_clean(f"{indent}fix: {finding.remedy}"))
+        lines.append(clean(f"{indent}fix: {finding.remedy}"))
+    if finding.help_uri:
+        lines.append(clean(f"{indent}more: {finding.help_uri}"))
+    return lines
+
+
+def _finding_line(finding: Finding) -> str:
+    return clean(f"  {where(finding)}: {finding.rule_id} {finding.message}")
+
+
+def _suppressed_line(finding: Finding) -> str:
+    record = finding.suppressed
+    assert record is not None
+    extra = [f"owner {record.owner}" if record.owner else "", f"ticket {record.ticket}" if record.ticket else "",
+             f"until {record.expires}" if record.expires else ""]
+    details = ", ".join(e for e in extra if e)
+    return clean(f"  {where(finding)}: {finding.rule_id} {finding.message} — accepted: {record.reason}"
+                 + (f" ({details})" if details else ""))
+
+
+def _findings_section(findings: list[Finding], explain: bool, color: bool) -> list[str]:
+    lines: list[str] = []
+    for severity in SEVERITY_ORDER:
+        group = [f for f in findings if f.severity == severity and status(f) == "active"]
+        if group:
+            lines.append(_paint(f"{severity.upper()} ({len(group)})", severity, color))
+            for finding in group:
+                lines.append(_finding_line(finding))
+                if explain:
+                    lines.extend(explanation_lines(finding))
+            lines.append("")
+    for label, make in (("suppressed", _suppressed_line), ("baseline", _finding_line)):
+        group = [f for f in findings if status(f) == label]
+        if group:
+            lines.append(_paint(f"{label.upper()} ({len(group)}, not failing)", label, color))
+            lines.extend(make(f) for f in group)
+            lines.append("")
+    return lines
+
+
+def capacity_lines(report: Report, color: bool = False, explain: bool = False) -> list[str]:
+    """The capacity section of one report (empty when there is no capacity data)."""
+    figures = capacity_figures(report)
+    if not figures and not report.assumptions:
+        return []
+    lines = [_paint(clean(f"Capacity of {report.file} ({report.system})"), "title", color)]
+    width = max((len(label) for label, _ in figures), default=0)
+    lines.extend(f"  {label + ':':<{width + 1}} {value}" for label, value in figures)
+    growth = growth_rows(report)
+    if growth:
+        lines.append("  growth:")
+        lines.extend(f"    {multiple:<8} {text}" for multiple, text in growth)
+    if report.assumptions and explain:
+        lines.append(f"  assumed, not stated in the file ({len(report.assumptions)} numbers):")
+        lines.extend(f"    {subject}: {items}" for subject, items in assumptions_by_subject(report))
+    elif report.assumptions:
+        lines.append(f"  assumed, not stated in the file: {len(report.assumptions)} numbers (--explain lists them)")
+    lines.append("")
+    return lines
+
+
+def score_lines(report: Report, color: bool = False) -> list[str]:
+    """The score of one report with its breakdown by category."""
+    score = score_report(report)
+    lines = [_paint(clean(f"Score of {report.file} ({report.system}): {score.overall}/100"), "title", color)
+             + f"  ({score.formula})"]
+    width = max((len(name) for name in score.categories), default=0)
+    for name, item in score.categories.items():
+        detail = ", ".join(f"{n} {s}" for s, n in item.counts.items())
+        lines.append(clean(f"  {name:<{width}} {item.score:>3}  {detail}: {item.formula}"))
+    if score.not_counted:
+        lines.append(f"  ({score.not_counted} suppressed finding{'s' if score.not_counted != 1 else ''} not counted)")
+    lines.append("")
     return lines
 
 
 def render(reports: Sequence[Report], options: object = None) -> str:
-    """Findings by severity, then a one-line summary per run."""
+    """Findings by severity, then capacity and score per file, problems, and a one-line summary."""
     explain = bool(getattr(options, "explain", False))
     color = bool(getattr(options, "color", False))
-    lines: list[str] = []
-    findings = [f for r in reports for f in r.findings]
-    for severity in _ORDER:
-        group = [f for f in findings if f.severity == severity and f.suppressed is None]
-        if not group:
-            continue
-        title = f"{severity.upper()} ({len(group)})"
-        lines.append(f"{_COLORS[severity]}{title}{_RESET}" if color else title)
-        for finding in group:
-            lines.append(_clean(f"  {_where(finding)}: {finding.rule_id} {finding.message}"))
-            if explain:
-                lines.extend(explanation_lines(finding))
-        lines.append("")
-    suppressed = [f for f in findings if f.suppressed is not None]
-    for finding in suppressed:
-        lines.append(_clean(f"  suppressed {_where(finding)}: {finding.rule_id} {finding.message} "
-                            f"(reason: {finding.suppressed.reason if finding.suppressed else ''})"))
+    lines = _findings_section(all_findings(reports), explain, color)
     for report in reports:
-        for problem in report.problems:
-            lines.append(_clean(f"  {problem}"))
-    counts = {s: sum(1 for f in findings if f.severity == s and f.suppressed is None) for s in _ORDER}
-    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no findings"
-    files = len(reports)
-    lines.append(f"{summary} in {files} file{'s' if files != 1 else ''}"
-                 + (f" ({len(suppressed)} suppressed)" if suppressed else ""))
+        lines.extend(capacity_lines(report, color, explain))
+        lines.extend(score_lines(report, color))
+        lines.extend(clean(f"{report.file}: {problem}") for problem in report.problems)
+    lines.append(summary_line(reports))
     return "\n".join(lines) + "\n"
+
+
+__all__ = ["capacity_lines", "explanation_lines", "render", "score_lines"]

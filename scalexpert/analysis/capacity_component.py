@@ -1,0 +1,224 @@
+"""The figures of one component: load, capacity, queueing, sizing, growth, queues, pools, cost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from .capacity_availability import ComponentAvailability, component_availability
+from .capacity_context import Context, ceil_count
+from .capacity_growth import Horizon, cost, runway_months, solve_multiple, storage_runway
+from .capacity_load import Load, LoadModel
+from .capacity_model import ComponentCapacity
+from .capacity_queueing import Capacity, capacity_of, queueing_factor, replicas_needed, utilization
+from .capacity_resources import connection_figures, queue_figures
+from .capacity_text import mult, num, ratio
+
+
+@dataclass
+class Analysis:
+    """Shared state of one capacity analysis."""
+
+    ctx: Context
+    model: LoadModel
+    horizon: Horizon
+    traffic_known: bool
+    caps: dict[str, Capacity] = field(default_factory=dict)
+    levelled: set[str] = field(default_factory=set)
+    availability: dict[str, ComponentAvailability] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, ctx: Context, horizon: Horizon) -> Analysis:
+        """Build the load model and decide every component's capacity."""
+        known = any(e.peak is not None for e in ctx.entries)
+        analysis = cls(ctx, LoadModel(ctx), horizon, known)
+        analysis.caps = {name: capacity_of(ctx, name) for name in ctx.names}
+        graph = nx.DiGraph()
+        graph.add_nodes_from(ctx.names)
+        graph.add_edges_from((e.source, e.target) for e in ctx.edges)
+        for edge in ctx.edges:
+            if edge.delivery and ctx.drains[edge.source].drain_rps is not None:
+                analysis.levelled |= {edge.target} | nx.descendants(graph, edge.target)
+        return analysis
+
+    def load(self, name: str, multiple: float = 1.0, series: str = "peak") -> Load | None:
+        """Load of a component, None when the traffic feeding it is unknown."""
+        if not self.traffic_known:
+            return None
+        load = self.model.loads(series, multiple)[name]
+        return load if load.known else None
+
+    def saturation_rho(self, name: str, multiple: float) -> float | None:
+        """The larger of ρ at the most replicas allowed and arrival / drain at the most consumers."""
+        load = self.load(name, multiple)
+        if load is None:
+            return None
+        values = []
+        at_max = utilization(self.ctx, name, self.caps[name], load).at_max
+        if at_max is not None:
+            values.append(at_max)
+        drain = self.ctx.drains[name].drain_max_rps if name in self.ctx.drains else None
+        if drain:
+            values.append(load.total / drain)
+        return max(values) if values else None
+
+    def multiple_at(self, name: str, threshold: float) -> float | None:
+        """Multiple of today's peak at which the saturation ρ reaches ``threshold``."""
+        today = self.saturation_rho(name, 1.0)
+        if today is None or today <= 0:
+            return None
+        if name not in self.levelled:
+            return threshold / today
+        return solve_multiple(lambda k: self.saturation_rho(name, k), threshold, threshold / today)
+
+
+def component_record(an: Analysis, name: str) -> ComponentCapacity:
+    """Everything the capacity model knows about one component."""
+    ctx, cap, comp = an.ctx, an.caps[name], an.ctx.comp(name)
+    notes: dict[str, str] = {}
+    values: dict[str, Any] = {"kind": comp.kind, "capacity_source": cap.source}
+    load = an.load(name)
+    average = an.load(name, series="average")
+    if load is not None:
+        values.update(offered_rps=load.total, average_rps=average.total if average else None)
+        if load.mixed == 0:
+            values.update(read_rps=load.read, write_rps=load.write)
+        notes["offered_rps"] = _load_text(an, name, load)
+    values.update(replicas=cap.replicas, max_replicas=cap.max_replicas, capacity_per_replica_rps=cap.per_replica,
+                  capacity_rps=cap.total, max_capacity_rps=cap.total_max)
+    if cap.total is not None and cap.note:
+        notes["capacity_rps"] = f"{cap.note} = {num(cap.total)} rps"
+    _utilization(an, name, cap, load, values, notes)
+    _growth(an, name, cap, values, notes)
+    if name in ctx.drains:
+        queue_figures(ctx, name, load, average, values, notes)
+    connection_figures(ctx, name, values, notes)
+    if cap.concurrency_limit is not None:
+        values.update(concurrency_limit=cap.concurrency_limit, concurrency_limit_source=cap.concurrency_source)
+        if load is not None and cap.duration_s is not None:
+            values["concurrency_demand"] = load.total * cap.duration_s
+            notes["concurrency_demand"] = f"{num(load.total)} rps × {num(cap.duration_s)} s = {num(load.total * cap.duration_s)}"
+    a = component_availability(ctx, name, cap, load)
+    an.availability[name] = a
+    values.update(availability=a.value, availability_source=a.source)
+    if a.text:
+        notes["availability"] = a.text
+    months, text = storage_runway(ctx, name)
+    values["storage_runway_months"] = months
+    if text:
+        notes["storage_runway_months"] = text
+    _cost(an, name, cap, values, notes, average)
+    return ComponentCapacity(**values, derivations=notes)
+
+
+def _load_text(an: Analysis, name: str, load: Load) -> str:
+    parts = []
+    for entry in an.ctx.entries:
+        if entry.name == name and entry.peak is not None:
+            parts.append(f"{num(entry.peak)} entering")
+    carried = an.model.contributions()
+    for edge in an.model.incoming[name]:
+        amount = carried.get((edge.source, edge.target))
+        if amount is None:
+            continue
+        how = [] if edge.calls == 1 else [f"× {num(edge.calls)} calls"]
+        if edge.delivery:
+            drain = an.ctx.drains[edge.source].drain_rps
+            how.append(f"min(arrival, drain {num(drain)})" if drain is not None else "all arrivals (drain unknown)")
+        parts.append(f"{num(amount.total)} from {edge.source}" + (f" ({'; '.join(how + list(edge.notes))})" if how or edge.notes else ""))
+    split = "" if load.mixed else f" (reads {num(load.read)}, writes {num(load.write)})"
+    return f"λ({name}) = {' + '.join(parts) or '0'} = {num(load.total)}{split}"
+
+
+def _utilization(an: Analysis, name: str, cap: Capacity, load: Load | None, values: dict[str, Any], notes: dict[str, str]) -> None:
+    ctx, comp = an.ctx, an.ctx.comp(name)
+    service = comp.service_time_ms or (comp.function.duration_ms if comp.function else None)
+    values["service_time_ms"] = service
+    rho = None
+    if load is not None:
+        util = utilization(ctx, name, cap, load)
+        rho = util.value
+        values.update(utilization=util.value, utilization_at_max=util.at_max, write_utilization=util.write)
+        if util.text:
+            notes["utilization"] = util.text
+        if util.write_text:
+            notes["write_utilization"] = util.write_text
+        if rho is not None:
+            values["headroom"] = 1.0 - rho
+        needed, text = replicas_needed(ctx, name, cap, load)
+        values["replicas_needed"] = needed
+        if text:
+            notes["replicas_needed"] = text
+    if rho is not None:
+        factor, text = (1.0, "admission limit: no queue") if cap.model == "limit" and rho < 1 else queueing_factor(rho, cap.servers)
+        values["queueing_factor"] = factor
+        if text:
+            notes["queueing_factor"] = text
+        if service is not None and factor is not None:
+            values["response_time_ms"] = service * factor
+            notes["response_time_ms"] = f"{num(service)} ms × {num(factor)} = {num(service * factor)} ms"
+    elif service is not None:
+        ctx.log.add(name, "queueing_factor", 1.0, reason="utilization unknown: no queueing delay added to its service time")
+        values["response_time_ms"] = service
+
+
+def _growth(an: Analysis, name: str, cap: Capacity, values: dict[str, Any], notes: dict[str, str]) -> None:
+    saturation = an.multiple_at(name, 1.0)
+    values["saturation_multiple"] = saturation
+    if saturation is not None:
+        notes["saturation_multiple"] = _saturation_text(an, name, saturation)
+    h = an.horizon
+    rate = h.monthly_rate
+    target = an.ctx.defaults.safe_utilization
+    at_target = an.multiple_at(name, target)
+    runway = runway_months(at_target, rate)
+    values["runway_months"] = runway
+    if runway is not None and at_target is not None:
+        notes["runway_months"] = (f"ρ({name}) reaches {num(target)} at {mult(at_target)} × today's peak; "
+                                  + (f"ln({mult(at_target)}) / ln(1 + {rate:.4g}) = {num(runway)} months" if runway > 0
+                                     else "already there: 0 months"))
+    if h.multiple is None:
+        return
+    load = an.load(name, h.multiple)
+    if load is None:
+        return
+    values["offered_rps_at_horizon"] = load.total
+    util = utilization(an.ctx, name, cap, load)
+    values["utilization_at_horizon"] = util.at_max
+    if util.at_max is not None:
+        notes["utilization_at_horizon"] = f"at × {mult(h.multiple)}: {num(load.total)} / {num(cap.total_max)} = {ratio(util.at_max)}"
+    needed, text = replicas_needed(an.ctx, name, cap, load)
+    values["replicas_needed_at_horizon"] = needed
+    if text:
+        notes["replicas_needed_at_horizon"] = f"at × {mult(h.multiple)}: {text}"
+
+
+def _saturation_text(an: Analysis, name: str, multiple: float) -> str:
+    head = f"ρ({name}) reaches 1 at {mult(multiple)} × today's peak"
+    if name in an.levelled:
+        return head + " (solved on the load that queues level)"
+    load = an.load(name)
+    rho = utilization(an.ctx, name, an.caps[name], load).at_max if load is not None else None
+    drain = an.ctx.drains[name].drain_max_rps if name in an.ctx.drains else None
+    queue = load.total / drain if load is not None and drain else None
+    if queue is not None and (rho is None or queue > rho):
+        return f"{head}: 1 / (arrival / drain at the most consumers {ratio(queue)})"
+    return f"{head}: 1 / (ρ at the most replicas {ratio(rho)})"
+
+
+def _cost(an: Analysis, name: str, cap: Capacity, values: dict[str, Any], notes: dict[str, str], average: Load | None) -> None:
+    target = an.ctx.defaults.safe_utilization
+
+    def for_load(multiple: float) -> int | None:
+        load = an.load(name, multiple)
+        if cap.model != "replicas" or cap.per_replica is None or load is None:
+            return None
+        needed = ceil_count(load.total / (cap.per_replica * target))
+        return None if needed is None else max(1, needed)
+
+    figures = cost(an.ctx, name, average.total if average else None, an.horizon.multiple, for_load, cap.replicas)
+    values.update(monthly_cost=figures.monthly, monthly_cost_at_horizon=figures.at_horizon,
+                  cost_per_million_requests=figures.per_million)
+    notes.update(dict(figures.texts))

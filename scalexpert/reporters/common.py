@@ -1,0 +1,169 @@
+"""Helpers every reporter shares: severity order, finding status, counts, cleaning input text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..findings import Finding, Report
+
+SEVERITY_ORDER: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
+_RANK = {name: rank for rank, name in enumerate(reversed(SEVERITY_ORDER))}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def rank(severity: str) -> int:
+    """info 0 … critical 4 (unknown severities rank lowest)."""
+    return _RANK.get(severity, -1)
+
+
+def fails(finding: Finding, fail_on: str) -> bool:
+    """An active finding at or above the threshold (``never``: nothing fails)."""
+    return fail_on != "never" and status(finding) == "active" and rank(finding.severity) >= rank(fail_on)
+
+
+def status(finding: Finding) -> str:
+    """``active``, ``suppressed`` or ``baseline``."""
+    if finding.suppressed is not None:
+        return "suppressed"
+    return "baseline" if finding.baseline else "active"
+
+
+def clean(text: Any) -> str:
+    """Text from the input with control characters (terminal escapes, bidi overrides) made visible."""
+    return _CONTROL.sub(lambda m: "\\x%02x" % ord(m.group()) if ord(m.group()) < 0x100 else "\\u%04x" % ord(m.group()),
+                        str(text))
+
+
+def one_line(text: Any) -> str:
+    """:func:`clean` text on one line (newlines and tabs become spaces)."""
+    return clean(" ".join(str(text).split()))
+
+
+def where(finding: Finding) -> str:
+    """``file:line:column`` of a finding, or ``-``."""
+    loc = finding.location
+    return f"{loc.file}:{loc.line}:{loc.column}" if loc else "-"
+
+
+def counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """Active findings by severity (every severity present, in order)."""
+    found = dict.fromkeys(SEVERITY_ORDER, 0)
+    for finding in findings:
+        if status(finding) == "active" and finding.severity in found:
+            found[finding.severity] += 1
+    return found
+
+
+def all_findings(reports: Sequence[Report]) -> list[Finding]:
+    """Every finding of every report, in report order."""
+    return [f for r in reports for f in r.findings]
+
+
+def summary_line(reports: Sequence[Report]) -> str:
+    """'1 critical, 2 medium in 3 files (1 suppressed, 4 in baseline)'."""
+    findings = all_findings(reports)
+    by_severity = counts(findings)
+    files = len(reports)
+    extra = [f"{n} {label}" for label, n in (
+        ("suppressed", sum(1 for f in findings if status(f) == "suppressed")),
+        ("in baseline", sum(1 for f in findings if status(f) == "baseline")),
+    ) if n]
+    text = ", ".join(f"{n} {s}" for s, n in by_severity.items() if n) or ("no active findings" if extra else "no findings")
+    return f"{text} in {files} file{'s' if files != 1 else ''}" + (f" ({', '.join(extra)})" if extra else "")
+
+
+def number(value: Any, digits: int = 3) -> str:
+    """A figure from the capacity data, or '?' when missing or not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "?"
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.{digits}g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def percent(value: Any) -> str:
+    """An availability as a percentage with its nines: 0.9995 → '99.95 %'."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "?"
+    text = f"{value * 100:.4f}".rstrip("0").rstrip(".")
+    return f"{text} %"
+
+
+def capacity_figures(report: Report) -> list[tuple[str, str]]:
+    """(label, value) pairs of the capacity headline: breaking point, availability, latency, bottleneck.
+
+    Reads ``report.capacity`` defensively: any missing or malformed part is left out.
+    """
+    data = report.capacity if isinstance(report.capacity, dict) else {}
+    system = data.get("system") if isinstance(data.get("system"), dict) else {}
+    rows: list[tuple[str, str]] = []
+    breaking = data.get("breaking_point") if isinstance(data.get("breaking_point"), dict) else None
+    if breaking and breaking.get("component") is not None:
+        rows.append(("breaking point", f"{one_line(breaking['component'])} saturates at "
+                                       f"{number(breaking.get('multiple'))} × today's peak"))
+    elif system.get("breaking_component") is not None:
+        rows.append(("breaking point", f"{one_line(system['breaking_component'])} saturates at "
+                                       f"{number(system.get('breaking_multiple'))} × today's peak"))
+    estimate, objective = system.get("availability_estimate"), system.get("availability_objective")
+    if estimate is not None:
+        text = f"{percent(estimate)} estimated"
+        if objective is not None:
+            gap = system.get("availability_gap_nines")
+            verdict = ("meets" if isinstance(gap, (int, float)) and gap <= 0 else "below") if gap is not None else "vs"
+            text += f", {verdict} the objective of {percent(objective)}"
+            if isinstance(gap, (int, float)) and gap > 0:
+                text += f" ({number(gap, 2)} nine{'' if number(gap, 2) == '1' else 's'} short)"
+        flow = system.get("availability_flow")
+        rows.append(("availability", text + (f" (flow from {one_line(flow)})" if flow else "")))
+    latency, latency_goal = system.get("latency_p99_estimate_ms"), system.get("latency_objective_ms")
+    if latency is not None or latency_goal is not None:
+        text = f"{number(latency)} ms estimated" if latency is not None else "unbounded or unknown"
+        if latency_goal is not None:
+            text += f", objective {number(latency_goal)} ms"
+        rows.append(("p99 latency", text))
+    if system.get("bottleneck") is not None:
+        rows.append(("bottleneck today", f"{one_line(system['bottleneck'])} at utilization {number(system.get('max_utilization'), 2)}"))
+    if system.get("peak_rps") is not None:
+        rows.append(("peak load", f"{number(system.get('peak_rps'))} rps"))
+    return rows
+
+
+def growth_rows(report: Report) -> list[tuple[str, str]]:
+    """The growth table (``--growth``): ('× 2', 'saturated: a, b; highest utilization a 1.3') per multiple."""
+    data = report.capacity if isinstance(report.capacity, dict) else {}
+    rows = []
+    for row in data.get("growth_table") or []:
+        if not isinstance(row, dict):
+            continue
+        cells = row.get("components") if isinstance(row.get("components"), dict) else {}
+        loads = [(c.get("utilization"), name) for name, c in cells.items()
+                 if isinstance(c, dict) and isinstance(c.get("utilization"), (int, float))]
+        saturated = [one_line(n) for n in row.get("saturated") or []]
+        text = f"saturated: {', '.join(saturated)}" if saturated else "nothing saturated"
+        if loads:
+            value, name = max(loads)
+            text += f"; highest utilization {one_line(name)} {number(value, 2)}"
+        rows.append((f"× {number(row.get('multiple'))}", text))
+    return rows
+
+
+def show(value: Any) -> str:
+    """A stated or assumed value as people write it (numbers without float noise)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number(value, 6)
+    return one_line(value)
+
+
+def assumptions_by_subject(report: Report) -> list[tuple[str, str]]:
+    """Assumed numbers grouped by subject: [(subject, 'field = value, field = value')], sorted."""
+    groups: dict[str, list[str]] = {}
+    for item in report.assumptions:
+        groups.setdefault(item.subject, []).append(f"{one_line(item.field)} = {show(item.value)}")
+    return [(one_line(subject), ", ".join(sorted(groups[subject]))) for subject in sorted(groups)]
+
+
+__all__ = ["SEVERITY_ORDER", "all_findings", "assumptions_by_subject", "capacity_figures", "clean", "counts", "fails",
+           "growth_rows",
+           "number", "one_line", "percent", "rank", "show", "status", "summary_line", "where"]

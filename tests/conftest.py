@@ -1,0 +1,35 @@
+"""Shared pytest configuration: the ``--long-fuzz`` option.
+
+By default the property-based tests run a small, fixed set of examples (derandomized, so every run
+tries the same inputs and stays fast). ``pytest --long-fuzz`` loads a hypothesis profile with many
+more examples and fresh random inputs, for a nightly or pre-release run::
+
+    .venv/bin/pytest -q tests/test_robustness_generated.py tests/test_robustness_mutated.py --long-fuzz
+
+Tests read the budget through :func:`fuzz_examples`-style helpers that look at
+``hypothesis.settings.default.max_examples`` (the loaded profile), so the option also raises the
+count of every other hypothesis test that does not fix its own ``max_examples``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import settings
+
+LONG_FUZZ_EXAMPLES = 2_000
+"""max_examples of the ``long-fuzz`` profile; tests scale their default budget up to about this."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--long-fuzz",
+        action="store_true",
+        default=False,
+        help="Run the property-based robustness tests with many more (random) examples.",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--long-fuzz"):
+        settings.register_profile("long-fuzz", max_examples=LONG_FUZZ_EXAMPLES, deadline=None, derandomize=False)
+        settings.load_profile("long-fuzz")

@@ -1,0 +1,166 @@
+"""``--output`` never leaves a partial file and never truncates an existing report when the run fails.
+
+Reports are written with :func:`scalexpert.output.write_atomic`: a temporary file beside the
+target, then an atomic rename. Devices and pipes are written to directly (renaming over them would
+replace a device with a file), symlinks are followed, and permissions are the usual ones.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+
+from scalexpert.cli import main
+from scalexpert.output import write_atomic
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "ecommerce-monolith.yaml"
+OLD_REPORT = "old report: must survive a failed run\n"
+
+
+def run(argv: list[str]) -> int:
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    return int(done.value.code or 0)
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(name for name in os.listdir(folder) if name.startswith(".scalexpert-"))
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no configuration file found upwards
+    for name in ("GITHUB_ACTIONS", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "html"])
+def test_invalid_input_leaves_an_existing_report_unchanged(fmt: str, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("version: 1\ncomponents:\n  api: {kind: servic}\n", encoding="utf-8")
+    report = tmp_path / "report.out"
+    report.write_text(OLD_REPORT, encoding="utf-8")
+    assert run(["check", "--format", fmt, "--output", str(report), str(broken)]) == 2
+    assert report.read_text(encoding="utf-8") == OLD_REPORT
+    assert leftovers(tmp_path) == []
+
+
+def test_one_bad_file_among_good_ones_writes_nothing(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("version: [\n", encoding="utf-8")
+    report = tmp_path / "report.json"
+    report.write_text(OLD_REPORT, encoding="utf-8")
+    assert run(["check", "-o", str(report), "--format", "json", str(EXAMPLE), str(broken)]) == 2
+    assert report.read_text(encoding="utf-8") == OLD_REPORT
+
+
+def test_missing_input_leaves_an_existing_report_unchanged(tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text(OLD_REPORT, encoding="utf-8")
+    assert run(["check", "-o", str(report), str(tmp_path / "missing.yaml")]) == 2
+    assert report.read_text(encoding="utf-8") == OLD_REPORT
+
+
+def test_a_crash_while_rendering_leaves_the_report_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text(OLD_REPORT, encoding="utf-8")
+
+    def broken_render(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("reporter bug")
+
+    monkeypatch.setattr("scalexpert.reporters.render", broken_render)
+    with pytest.raises(RuntimeError):
+        main(["check", "-o", str(report), str(EXAMPLE)])
+    assert report.read_text(encoding="utf-8") == OLD_REPORT
+    assert leftovers(tmp_path) == []
+
+
+def test_a_failure_while_writing_leaves_the_old_file_and_no_temporary(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "report.txt"
+    target.write_text(OLD_REPORT, encoding="utf-8")
+
+    def full_disk(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(OSError):
+        write_atomic(str(target), "new text")
+    assert target.read_text(encoding="utf-8") == OLD_REPORT
+    assert leftovers(tmp_path) == []
+
+
+def test_successful_run_writes_the_whole_report_and_no_temporary(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    report.write_text(OLD_REPORT, encoding="utf-8")
+    assert run(["check", "--format", "json", "--fail-on", "never", "-o", str(report), str(EXAMPLE)]) == 0
+    text = report.read_text(encoding="utf-8")
+    assert text.startswith("{") and text.endswith("}\n")
+    assert leftovers(tmp_path) == []
+
+
+def test_output_into_a_missing_folder_is_a_clean_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["check", "-o", str(tmp_path / "no" / "such" / "report.txt"), "--fail-on", "never", str(EXAMPLE)]) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_output_onto_a_directory_is_a_clean_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    assert run(["check", "-o", str(folder), "--fail-on", "never", str(EXAMPLE)]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_failed_run_does_not_write_a_baseline(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("version: 1\ncomponents: {api: {kind: nope}}\n", encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(OLD_REPORT, encoding="utf-8")
+    assert run(["check", "--write-baseline", str(baseline), str(broken)]) == 2
+    assert baseline.read_text(encoding="utf-8") == OLD_REPORT
+
+
+def test_new_file_gets_the_usual_permissions(tmp_path: Path) -> None:
+    mask = os.umask(0o022)
+    try:
+        write_atomic(str(tmp_path / "new.txt"), "x")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o644
+
+
+def test_replaced_file_keeps_its_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "kept.txt"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    write_atomic(str(target), "new")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640 and target.read_text(encoding="utf-8") == "new"
+
+
+def test_symlink_is_followed_and_kept(tmp_path: Path) -> None:
+    real = tmp_path / "real.txt"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    write_atomic(str(link), "new")
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_a_pipe_stays_a_pipe(tmp_path: Path) -> None:
+    """Like /dev/stdout or /dev/null: written to, never renamed over (that would replace the device)."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+    write_atomic(str(pipe), "through the pipe\n")
+    reader.join(timeout=30)
+    assert received == ["through the pipe\n"]
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+
