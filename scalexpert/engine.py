@@ -16,8 +16,8 @@ from typing import Any
 from ._compat import Fact, KnowledgeEngine
 from .errors import Diagnostic, RuleError
 from .facts.build import FactRecord
-from .rete import ExactRemovalStrategy, adjust_network
-from .language.compile import FACT_KEY, ExpertaBuilder, fact_key, holds, make_rule, var_key
+from .rete import DispatchingReteMatcher, ExactRemovalStrategy, adjust_network
+from .language.compile import FACT_KEY, PATTERN_FIELD, ExpertaBuilder, fact_key, holds, make_rule, var_key
 from .language.conditions import Pattern, positive_patterns
 from .language.ruleset import CompiledRule, RuleSet
 from .language.spec import severity_rank
@@ -46,6 +46,28 @@ class EngineResult:
     records: dict[str, FactRecord] = field(default_factory=dict)
 
 
+@dataclass
+class CompiledRules:
+    """experta conditions of every rule for one set of threshold values (reused across checks)."""
+
+    builder: ExpertaBuilder
+    conditions: dict[str, list[Any]]
+    used: dict[str, set[str]]
+
+
+def compiled_rules(ruleset: RuleSet, thresholds: dict[str, float]) -> CompiledRules:
+    """Compile (once per rule set and thresholds) the experta conditions of every rule."""
+    cache: dict[tuple[tuple[str, float], ...], CompiledRules] = ruleset.__dict__.setdefault("_compiled", {})
+    key = tuple(sorted(thresholds.items()))
+    if key not in cache:
+        classes = {name: type(f"{name.title().replace('-', '').replace('_', '')}Fact", (Fact,), {})
+                   for name in ruleset.fact_types}
+        builder = ExpertaBuilder(classes, lambda name: ruleset.knowledge.threshold(name, thresholds))
+        conditions = {rule.id: builder.conditions(rule.elements, [0]) for rule in ruleset.rules}
+        cache[key] = CompiledRules(builder, conditions, ruleset.used_fields())
+    return cache[key]
+
+
 def run_rules(
     records: list[FactRecord],
     ruleset: RuleSet,
@@ -57,35 +79,35 @@ def run_rules(
 ) -> EngineResult:
     """Declare the records as facts, run every enabled rule, and return what fired.
 
-    ``indexed`` hash-indexes the joins of the Rete network (see rete.py); the findings are
-    the same either way, only the time differs.
+    ``indexed`` hash-indexes the joins of the Rete network (see rete.py); the findings are the
+    same either way, only the time differs.
     """
-    overrides = thresholds or {}
-    classes = {name: type(f"{name.title().replace('-', '').replace('_', '')}Fact", (Fact,), {}) for name in ruleset.fact_types}
+    compiled = compiled_rules(ruleset, thresholds or {})
+    builder = compiled.builder
 
     def threshold(name: str) -> float:
-        return ruleset.knowledge.threshold(name, overrides)
+        return ruleset.knowledge.threshold(name, thresholds)
 
-    builder = ExpertaBuilder(classes, threshold)
     result = EngineResult(records={r.key: r for r in records})
     members: dict[str, Any] = {}
     for rule in ruleset.rules:
         if enabled is not None and not enabled(rule):
             continue
-        conditions = builder.conditions(rule.elements, [0])
         members[f"rule_{len(members)}"] = make_rule(
-            conditions, rule.spec.salience, _action(rule, result, classes, threshold, severities or {})
+            compiled.conditions[rule.id], rule.spec.salience,
+            _action(rule, result, builder, threshold, severities or {}),
         )
     members["__strategy__"] = ExactRemovalStrategy
+    members["__matcher__"] = DispatchingReteMatcher
     engine_class = type("CheckEngine", (KnowledgeEngine,), members)
     engine = engine_class()
     adjust_network(engine.matcher.root_node, indexed=indexed)
     engine.reset()
-    used = ruleset.used_fields()
     for record in records:
-        wanted = used.get(record.type, ())
+        wanted = compiled.used.get(record.type, ())
         values = {k: v for k, v in record.values.items() if k in wanted}
-        engine.declare(classes[record.type](**values, **{_KEY: record.key}))
+        values[PATTERN_FIELD] = builder.pattern_ids(record.type, record.values)
+        engine.declare(builder.fact_classes[record.type](**values, **{_KEY: record.key}))
     engine.run(MAX_STEPS)
     if engine.agenda.activations:  # pragma: no cover - would need a million firings
         raise RuleError(Diagnostic("<rules>", 0, 0, "", f"rules did not settle after {MAX_STEPS:,} firings"))
@@ -95,7 +117,7 @@ def run_rules(
 def _action(
     rule: CompiledRule,
     result: EngineResult,
-    classes: dict[str, type[Fact]],
+    builder: ExpertaBuilder,
     threshold: Callable[[str], float],
     severities: dict[str, str],
 ) -> Callable[..., None]:
@@ -130,8 +152,10 @@ def _action(
         label = f"{derive.fact} (" + ", ".join(f"{k}={v}" for k, v in sorted(values.items())) + ")"
         result.records[key] = FactRecord(derive.fact, key, label, values, anchor.position if anchor else None)
         result.derived[key] = activation
-        engine.declare(classes[derive.fact](**values, **{_KEY: key}))
+        declared = {**values, PATTERN_FIELD: builder.pattern_ids(derive.fact, values), _KEY: key}
+        engine.declare(builder.fact_classes[derive.fact](**declared))
 
+    fire.__name__ = rule.id
     return fire
 
 

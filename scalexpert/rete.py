@@ -29,15 +29,23 @@ bindings, falls back to experta's behaviour for good.
 
 from __future__ import annotations
 
-from typing import Any
-
-from experta.matchers.rete.check import SameContextCheck
 import bisect
 from collections.abc import Mapping
+from typing import Any
 
-from experta.matchers.rete.nodes import FeatureTesterNode, NotNode, OrdinaryMatchNode
-from experta.strategies import DepthStrategy
-from experta.matchers.rete.token import Token
+from . import _compat  # noqa: F401  (experta is imported through the shim first)
+from experta.fact import InitialFact  # noqa: E402
+from experta.matchers.rete import ReteMatcher  # noqa: E402
+from experta.matchers.rete.abstract import OneInputNode  # noqa: E402
+from experta.matchers.rete.check import FactCapture, FeatureCheck, SameContextCheck, TypeCheck  # noqa: E402
+from experta.matchers.rete.mixins import ChildNode  # noqa: E402
+from experta.matchers.rete.nodes import FeatureTesterNode, NotNode, OrdinaryMatchNode  # noqa: E402
+from experta.matchers.rete.token import Token  # noqa: E402
+from experta.matchers.rete.utils import extract_facts, generate_checks  # noqa: E402
+from experta.rule import Rule  # noqa: E402
+from experta.strategies import DepthStrategy  # noqa: E402
+
+from .language.compile import PatternMember  # noqa: E402
 
 _UNSET: Any = object()
 
@@ -219,9 +227,16 @@ class ExactRemovalStrategy(DepthStrategy):  # type: ignore[misc]
                 if activations[index] == act:
                     del activations[index]
                     break
-        for act in added:
+        for act in sorted(added, key=_activation_order):  # a set: fix the order of equal keys
             act.key = self.get_key(act)
             bisect.insort(activations, act)
+
+
+def _activation_order(act: Any) -> tuple[Any, ...]:
+    name = getattr(getattr(act.rule, "_wrapped", None), "__name__", "")
+    facts = sorted(f["__factid__"] for f in act.facts)
+    context = sorted((k, repr(v)) for k, v in act.context.items() if isinstance(k, str))
+    return (name, facts, context)
 
 
 class IsolatedFeatureTesterNode(FeatureTesterNode):
@@ -268,3 +283,87 @@ def adjust_network(root: Any, *, indexed: bool = True) -> int:
                 switched += 1
         stack.extend(child.node for child in node.children)
     return switched
+
+
+class PatternDispatchNode(OneInputNode):  # type: ignore[misc]
+    """Sends a fact's token only to the chains of the patterns listed in its ``_p`` field.
+
+    Under each fact type, every pattern's chain starts with a membership check on ``_p``; instead
+    of trying every chain, this node looks the fact's pattern ids up.
+    """
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+        self.by_pattern: dict[int, list[Any]] = {}
+        super().__init__()
+
+    def add_child(self, node: Any, callback: Any) -> None:
+        """Register a membership-check node under its pattern id."""
+        child = ChildNode(node, callback)
+        self.children.append(child)
+        self.by_pattern.setdefault(node.matcher.how.match.pattern_id, []).append(child)
+
+    def _reset(self) -> None:
+        pass
+
+    def _activate(self, token: Token) -> None:
+        (fact,) = token.data
+        for pattern_id in sorted(fact.get(self.field, ())):
+            for child in self.by_pattern.get(pattern_id, ()):
+                child.callback(token)
+
+
+class DispatchingReteMatcher(ReteMatcher):  # type: ignore[misc]
+    """experta's Rete matcher with its alpha network built in a fixed order and dispatched by pattern.
+
+    Checks of a pattern are ordered: the fact type, then the pattern-membership check (under a
+    dispatch node), then the bindings, then the capture. Rules are visited in name order, so the
+    network, and with it the order of activations, is the same in every run.
+    """
+
+    @staticmethod
+    def build_alpha_part(ruleset: Any, root_node: Any) -> dict[Any, Any]:
+        rules = sorted([*ruleset, Rule(InitialFact())], key=_rule_name)
+        terminals: dict[Any, Any] = {}
+        for rule in rules:
+            for fact in extract_facts(rule):
+                node = root_node
+                for check in sorted(set(generate_checks(fact)), key=_check_order):
+                    node = _child_for(node, check)
+                terminals[fact] = node
+        return terminals
+
+
+    @staticmethod
+    def build_beta_part(ruleset: Any, alpha_terminals: Any) -> None:
+        ReteMatcher.build_beta_part(sorted(ruleset, key=_rule_name), alpha_terminals)
+
+
+def _rule_name(rule: Any) -> str:
+    return str(getattr(getattr(rule, "_wrapped", None), "__name__", ""))
+
+
+def _check_order(check: Any) -> tuple[int, str]:
+    if isinstance(check, TypeCheck):
+        return (0, "")
+    if isinstance(check, FeatureCheck) and isinstance(getattr(check.how, "match", None), PatternMember):
+        return (1, "")
+    if isinstance(check, FactCapture):
+        return (3, str(check.bind))
+    return (2, f"{check.what}|{check.how!r}")
+
+
+def _child_for(node: Any, check: Any) -> Any:
+    is_member = isinstance(check, FeatureCheck) and isinstance(getattr(check.how, "match", None), PatternMember)
+    if is_member and not isinstance(node, PatternDispatchNode):
+        dispatch = next((c.node for c in node.children if isinstance(c.node, PatternDispatchNode)), None)
+        if dispatch is None:
+            dispatch = PatternDispatchNode(check.what)
+            node.add_child(dispatch, dispatch.activate)
+        node = dispatch
+    for child in node.children:
+        if getattr(child.node, "matcher", None) is check:
+            return child.node
+    new = IsolatedFeatureTesterNode(check)
+    node.add_child(new, new.activate)
+    return new

@@ -6,11 +6,11 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from .._compat import AS, EXISTS, MATCH, NOT, OR, TEST, Fact, P, Rule, W
+from .._compat import AS, EXISTS, MATCH, NOT, OR, TEST, Fact, P, Rule
 from .conditions import AnyOf, Constraint, Element, Exists, Not, Pattern, ThresholdRef, Var
 
 
@@ -67,16 +67,55 @@ class _Test:
         return self._check(**values)
 
 
+PATTERN_FIELD = "_p"
+"""Field every declared fact carries: the ids of the patterns whose literal constraints it meets."""
+
+
+class PatternMember:
+    """Predicate of a pattern's membership check: the fact met the pattern's literal constraints."""
+
+    _interned: dict[int, PatternMember] = {}
+
+    def __init__(self, pattern_id: int) -> None:
+        self.pattern_id = pattern_id
+
+    @classmethod
+    def of(cls, pattern_id: int) -> PatternMember:
+        """One object per id, so that experta shares its checks."""
+        if pattern_id not in cls._interned:
+            cls._interned[pattern_id] = cls(pattern_id)
+        return cls._interned[pattern_id]
+
+    def __call__(self, value: Any) -> bool:
+        return isinstance(value, frozenset) and self.pattern_id in value
+
+
+LiteralTest = Callable[[dict[str, Any]], bool]
+
+
 @dataclass
 class ExpertaBuilder:
-    """Builds experta conditions for one rule with thresholds resolved to numbers."""
+    """Builds experta conditions for a rule set with thresholds resolved to numbers.
+
+    A pattern's literal constraints (those without variables) are not handed to experta one by one:
+    they are evaluated once per fact (``pattern_ids``) and the fact carries the ids of the patterns
+    it meets, which experta checks with one membership test per pattern. Variables (bindings,
+    joins, comparisons between facts) stay experta's work.
+    """
 
     fact_classes: dict[str, type[Fact]]
     thresholds: Callable[[str], float]
+    literal_tests: dict[str, list[tuple[int, list[LiteralTest]]]] = field(default_factory=dict)
 
     def resolve(self, operand: Any) -> Any:
         """Threshold references become their values; other operands stay."""
         return self.thresholds(operand.name) if isinstance(operand, ThresholdRef) else operand
+
+    def pattern_ids(self, fact_type: str, values: dict[str, Any]) -> frozenset[int]:
+        """Ids of the patterns of ``fact_type`` whose literal constraints ``values`` meet."""
+        return frozenset(
+            pid for pid, tests in self.literal_tests.get(fact_type, ()) if all(test(values) for test in tests)
+        )
 
     def conditions(self, elements: tuple[Element, ...], counter: list[int]) -> list[Any]:
         """experta conditional elements for a conjunction."""
@@ -87,7 +126,6 @@ class ExpertaBuilder:
                 index = counter[0]
                 counter[0] += 1
                 built.append(getattr(AS, fact_key(index)) << self.pattern(element, index))
-                built.extend(self.absences(element, index))
                 tests.extend(self.tests(element, index))
             elif isinstance(element, Not):
                 built.append(NOT(self.pattern(element.pattern)))
@@ -100,34 +138,29 @@ class ExpertaBuilder:
         return built + tests
 
     def pattern(self, pattern: Pattern, index: int | None = None) -> Any:
-        """One experta pattern: literal tests, bindings and equality joins (``index``: positive patterns)."""
-        by_field: dict[str, Any] = {}
-        if index is not None and any(c.op == "present" and c.operand is False for c in pattern.constraints):
-            by_field[FACT_KEY] = getattr(MATCH, f"k{index}")
-        for constraint in pattern.constraints:
-            piece = self._field_test(constraint, index)
-            if piece is None:
+        """One experta pattern: the membership check, bindings and equality joins."""
+        pid = sum(len(v) for v in self.literal_tests.values())
+        literal = [self._literal_test(c) for c in pattern.constraints if not isinstance(c.operand, Var) and c.op != "bind"]
+        self.literal_tests.setdefault(pattern.fact, []).append((pid, literal))
+        by_field: dict[str, Any] = {PATTERN_FIELD: P(PatternMember.of(pid))}
+        for c in pattern.constraints:
+            if c.op == "bind" or (c.op == "eq" and isinstance(c.operand, Var)):
+                piece = getattr(MATCH, var_key(c.operand.name))
+            elif isinstance(c.operand, Var):
+                piece = getattr(MATCH, _hidden(index, c.field))  # compared in a TEST once all are bound
+            else:
                 continue
-            by_field[constraint.field] = by_field[constraint.field] & piece if constraint.field in by_field else piece
+            by_field[c.field] = by_field[c.field] & piece if c.field in by_field else piece
         return self.fact_classes[pattern.fact](**by_field)
 
-    def absences(self, pattern: Pattern, index: int) -> list[Any]:
-        """``present: false``: no fact with this fact's key states the field (experta cannot test absence)."""
-        missing = [c.field for c in pattern.constraints if c.op == "present" and c.operand is False]
-        key = getattr(MATCH, f"k{index}")
-        return [NOT(self.fact_classes[pattern.fact](**{FACT_KEY: key, name: W()})) for name in missing]
-
-    def _field_test(self, c: Constraint, index: int | None) -> Any:
-        if c.op == "bind" or (c.op == "eq" and isinstance(c.operand, Var)):
-            return getattr(MATCH, var_key(c.operand.name))
-        if isinstance(c.operand, Var):
-            return getattr(MATCH, _hidden(index, c.field))  # compared in a TEST once every variable is bound
+    def _literal_test(self, c: Constraint) -> LiteralTest:
+        name = c.field
         if c.op == "present":
-            return W() if c.operand else None  # absence is tested by a NOT pattern on the fact's key
+            return (lambda values: name in values) if c.operand else (lambda values: name not in values)
         operation = OPERATIONS[c.op]
         operand = self.resolve(c.operand)
         operand = tuple(operand) if isinstance(operand, list) else operand
-        return P(lambda value, _op=operation, _x=operand: _safe(_op, value, _x))
+        return lambda values: name in values and _safe(operation, values[name], operand)
 
     def tests(self, pattern: Pattern, index: int) -> list[Any]:
         """TESTs comparing a field with another variable (``lt: $x``)."""

@@ -11,11 +11,12 @@ from typing import Any
 from ..errors import Diagnostic, InputError, RuleError
 from ..facts.schema import FactType, FieldSpec, base_fact_types
 from ..knowledge_base import KnowledgeBase, KnowledgeEntry, load_knowledge
+from ..loader.load import read_text
 from ..loader.typed import model_problems
 from ..loader.yamlsource import Path, SourceMap, format_path, parse
 from . import template
 from .compile import OPERATIONS
-from .conditions import ConditionParser, Element, all_patterns
+from .conditions import ConditionParser, Element, Var, all_patterns
 from .spec import RuleSpec
 
 _TYPES: dict[type, str] = {bool: "boolean", int: "integer", float: "number", str: "text"}
@@ -78,12 +79,14 @@ class RuleSet:
         return self.lookup.get(key)
 
     def used_fields(self) -> dict[str, set[str]]:
-        """Fields each fact type's patterns look at; facts handed to experta need only these."""
+        """Fields that patterns bind or join on; facts handed to experta need only these."""
         if not hasattr(self, "_used"):
             used: dict[str, set[str]] = {}
             for rule in self.rules:
                 for pattern in all_patterns(rule.elements):
-                    used.setdefault(pattern.fact, set()).update(c.field for c in pattern.constraints)
+                    used.setdefault(pattern.fact, set()).update(
+                        c.field for c in pattern.constraints if c.op == "bind" or isinstance(c.operand, Var)
+                    )
             self._used = used
         return self._used
 
@@ -135,10 +138,8 @@ def load_ruleset(
 
 def _read_spec(path: FsPath) -> tuple[RuleSpec, Any, SourceMap, str] | list[Diagnostic]:
     file = str(path)
-    try:
-        raw, source = parse(path.read_bytes().decode("utf-8-sig"), file)
-    except UnicodeDecodeError:
-        return [Diagnostic(file, 0, 0, "", "not UTF-8")]
+    try:  # read_text: regular files only, within the size limit (a rules folder may hold anything)
+        raw, source = parse(read_text(file), file)
     except InputError as exc:
         return list(exc.diagnostics)
     spec, problems = model_problems(RuleSpec, raw, source)

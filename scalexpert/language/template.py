@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -32,6 +33,8 @@ def show_value(value: Any, spec: str = "") -> str:
             return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):  # e.g. retries multiplied along a long chain
+        return "NaN" if math.isnan(value) else ("∞" if value > 0 else "-∞")
     if isinstance(value, float):
         if value == int(value) and abs(value) < 1e15:
             return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
@@ -43,12 +46,20 @@ def show_value(value: Any, spec: str = "") -> str:
     return "" if value is None else str(value)
 
 
+_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+
+
 def render(template: str, values: dict[str, Any]) -> str:
-    """Fill a template; a missing variable renders as '?'."""
+    """Fill a template; a missing variable renders as '?'.
+
+    One pass over the template: ``{{``/``}}`` become braces and placeholders their values, and a
+    value is never scanned again (text from the input such as ``{{x}}`` stays as written).
+    """
 
     def replace(match: re.Match[str]) -> str:
+        if match.group(1) is None:
+            return match.group()[0]
         name, _, spec = match.group(1).partition(":")
         return show_value(values[name], spec) if name in values else "?"
 
-    parts = template.split("{{")
-    return "{".join(_FIELD.sub(replace, part).replace("}}", "}") for part in parts)
+    return _TOKEN.sub(replace, template)
