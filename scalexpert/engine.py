@@ -101,13 +101,15 @@ def run_rules(
     members["__matcher__"] = DispatchingReteMatcher
     engine_class = type("CheckEngine", (KnowledgeEngine,), members)
     engine = engine_class()
-    adjust_network(engine.matcher.root_node, indexed=indexed)
+    adjust_network(engine.matcher, indexed=indexed)
     engine.reset()
+    facts = []
     for record in records:
         wanted = compiled.used.get(record.type, ())
         values = {k: v for k, v in record.values.items() if k in wanted}
         values[PATTERN_FIELD] = builder.pattern_ids(record.type, record.values)
-        engine.declare(builder.fact_classes[record.type](**values, **{_KEY: record.key}))
+        facts.append(builder.fact_classes[record.type](**values, **{_KEY: record.key}))
+    engine.declare(*facts)  # one agenda update for all base facts
     engine.run(MAX_STEPS)
     if engine.agenda.activations:  # pragma: no cover - would need a million firings
         raise RuleError(Diagnostic("<rules>", 0, 0, "", f"rules did not settle after {MAX_STEPS:,} firings"))

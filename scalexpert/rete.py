@@ -39,8 +39,14 @@ from experta.matchers.rete import ReteMatcher  # noqa: E402
 from experta.matchers.rete.abstract import OneInputNode  # noqa: E402
 from experta.matchers.rete.check import FactCapture, FeatureCheck, SameContextCheck, TypeCheck  # noqa: E402
 from experta.matchers.rete.mixins import ChildNode  # noqa: E402
-from experta.matchers.rete.nodes import FeatureTesterNode, NotNode, OrdinaryMatchNode  # noqa: E402
-from experta.matchers.rete.token import Token  # noqa: E402
+from experta.matchers.rete.nodes import (  # noqa: E402
+    ConflictSetNode,
+    FeatureTesterNode,
+    NotNode,
+    OrdinaryMatchNode,
+    WhereNode,
+)
+from experta.matchers.rete.token import Token, TokenInfo  # noqa: E402
 from experta.matchers.rete.utils import extract_facts, generate_checks  # noqa: E402
 from experta.rule import Rule  # noqa: E402
 from experta.strategies import DepthStrategy  # noqa: E402
@@ -50,166 +56,185 @@ from .language.compile import PatternMember  # noqa: E402
 _UNSET: Any = object()
 
 
-def _keys(context: Any) -> frozenset[Any] | None:
-    keys = frozenset(context.keys())
-    return None if any(not isinstance(k, str) for k in keys) else keys
+def _token(tag: Any, data: Any, context: dict[str, Any]) -> Token:
+    """A Token without experta's per-token type assertions (the inputs are already tokens' parts)."""
+    return tuple.__new__(Token, (tag, data, context))
 
 
-class _Index:
-    """Tokens of one side of a node, bucketed by the values of the join variables."""
-
-    def __init__(self) -> None:
-        self.keys: frozenset[Any] | None = _UNSET
-        self.buckets: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any]]]] = {}
-        self.items: list[tuple[Any, dict[str, Any]]] = []
-
-    def observe(self, context: Any) -> bool:
-        """Record the variables a token binds; False when the side is not uniform."""
-        keys = _keys(context)
-        if self.keys is _UNSET:
-            self.keys = keys
-        return keys is not None and keys == self.keys
+def _data_key(data: Any) -> frozenset[int]:
+    """Identity of a token's facts: within one side of a node, equal facts mean an equal token."""
+    return frozenset(map(id, data))
 
 
-class _JoinIndex:
-    """Both sides of a node and the variables they share."""
+class _Joins:
+    """Both memories of a join node, bucketed by the values of the variables both sides bind.
+
+    An entry is ``[data, context, count]`` (``count``: matching right tokens, for not-nodes); a
+    bucket maps the identity of an entry's facts to its entries. While every token of a side binds
+    the same plain variables, tokens can only match the tokens of their own bucket, and within a
+    bucket they always match (the join test compares exactly those variables). Anything else —
+    negated bindings, tokens of another shape — switches the node back to experta's own behaviour.
+    """
 
     def __init__(self) -> None:
-        self.left = _Index()
-        self.right = _Index()
+        self.sizes: list[int | None] = [None, None]
+        self.names: list[frozenset[str] | None] = [None, None]
         self.shared: tuple[str, ...] | None = None
+        self.buckets: tuple[dict[Any, dict[Any, list[list[Any]]]], dict[Any, dict[Any, list[list[Any]]]]] = ({}, {})
         self.disabled = False
 
-    def usable(self, context: Any, left: bool) -> bool:
-        side = self.left if left else self.right
-        if self.disabled or not side.observe(context):
-            self.disabled = True
+    def accepts(self, context: dict[Any, Any], side: int) -> bool:
+        """Whether the index can take this token; learns each side's shape from its first token."""
+        if self.disabled:
             return False
-        if self.shared is None and self.left.keys is not _UNSET and self.right.keys is not _UNSET:
-            self.shared = tuple(sorted((self.left.keys or frozenset()) & (self.right.keys or frozenset())))
-            for index in (self.left, self.right):
-                index.buckets = {}
-                for item in index.items:
-                    index.buckets.setdefault(self.key(item[1]), []).append(item)
-        return True
+        size = self.sizes[side]
+        if size is None:
+            if not all(isinstance(k, str) for k in context):
+                return False
+            self.sizes[side] = len(context)
+            self.names[side] = frozenset(context)
+            other = self.names[1 - side]
+            if other is not None:
+                self.shared = tuple(sorted(other & frozenset(context)))
+                for index in (0, 1):  # entries stored before the shared variables were known
+                    old = self.buckets[index].pop((), {})
+                    for entries in old.values():
+                        for entry in entries:
+                            self._bucket(index, entry[1]).setdefault(_data_key(entry[0]), []).append(entry)
+            return True
+        return len(context) == size
 
-    def key(self, context: Any) -> tuple[Any, ...]:
-        return tuple(context[k] for k in self.shared or ())
+    def key(self, context: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple([context[name] for name in self.shared]) if self.shared else ()
 
-    def add(self, left: bool, info: Any, context: dict[str, Any]) -> None:
-        index = self.left if left else self.right
-        item = (info, context)
-        index.items.append(item)
-        if self.shared is not None:
-            index.buckets.setdefault(self.key(context), []).append(item)
+    def _bucket(self, side: int, context: dict[str, Any]) -> dict[Any, list[list[Any]]]:
+        return self.buckets[side].setdefault(self.key(context), {})
 
-    def remove(self, left: bool, info: Any) -> None:
-        index = self.left if left else self.right
-        for position, item in enumerate(index.items):
-            if item[0] == info:
-                del index.items[position]
-                if self.shared is not None:
-                    bucket = index.buckets.get(self.key(item[1]), [])
-                    for i, other in enumerate(bucket):
-                        if other[0] == info:
-                            del bucket[i]
-                            break
-                return
+    def entries(self, side: int) -> list[list[Any]]:
+        """Every entry of a side."""
+        return [e for bucket in self.buckets[side].values() for entries in bucket.values() for e in entries]
 
-    def candidates(self, left: bool, context: Any) -> list[tuple[Any, dict[str, Any]]]:
-        """Stored tokens of the other side that may match a token from ``left`` (or right)."""
-        other = self.right if left else self.left
-        if self.shared is None:
-            return other.items
-        return other.buckets.get(self.key(context), [])
+    def add(self, side: int, entry: list[Any]) -> None:
+        self._bucket(side, entry[1]).setdefault(_data_key(entry[0]), []).append(entry)
+
+    def find(self, side: int, data: Any, context: dict[str, Any]) -> list[Any] | None:
+        for entry in self.buckets[side].get(self.key(context), {}).get(_data_key(data), ()):
+            if entry[1] == context:
+                return entry
+        return None
+
+    def remove(self, side: int, data: Any, context: dict[str, Any]) -> list[Any] | None:
+        bucket = self.buckets[side].get(self.key(context), {})
+        entries = bucket.get(_data_key(data), [])
+        for position, entry in enumerate(entries):
+            if entry[1] == context:
+                del entries[position]
+                return entry
+        return None
+
+    def partners(self, side: int, context: dict[str, Any]) -> list[list[Any]]:
+        """Entries of the other side that match a token of ``side`` (0 left, 1 right)."""
+        bucket = self.buckets[1 - side].get(self.key(context), {})
+        return [e for entries in bucket.values() for e in entries]
+
+    def count(self, side: int, context: dict[str, Any]) -> int:
+        """How many entries of the other side match."""
+        bucket = self.buckets[1 - side].get(self.key(context), {})
+        return sum(len(entries) for entries in bucket.values())
 
 
 class IndexedMatchNode(OrdinaryMatchNode):
-    """An OrdinaryMatchNode that only compares tokens with equal join-variable values."""
+    """An OrdinaryMatchNode whose tokens meet only the tokens with equal join-variable values."""
 
     def _reset(self) -> None:
         super()._reset()
-        self.join = _JoinIndex()
+        self.joins = _Joins()
 
-    def _activate(self, token: Token, left: bool) -> None:
-        if not self.join.usable(token.context, left):
-            if left:
-                super()._activate_left(token)
-            else:
-                super()._activate_right(token)
+    def _fallback(self) -> None:
+        joins = self.joins
+        if not joins.disabled:
+            joins.disabled = True
+            self.left_memory = [TokenInfo(e[0], e[1]) for e in joins.entries(0)]
+            self.right_memory = [TokenInfo(e[0], e[1]) for e in joins.entries(1)]
+
+    def _activate(self, token: Token, side: int) -> None:
+        joins = self.joins
+        context = token.context
+        if not joins.accepts(context, side):
+            self._fallback()
+            (super()._activate_left if side == 0 else super()._activate_right)(token)
             return
-        info = token.to_info()
-        memory = self.left_memory if left else self.right_memory
-        if token.is_valid():
-            memory.append(info)
-            self.join.add(left, info, dict(token.context))
+        if token.tag is Token.TagType.VALID:
+            joins.add(side, [token.data, context, 0])
         else:
-            if info in memory:
-                memory.remove(info)
-            self.join.remove(left, info)
-        for other_info, other_context in list(self.join.candidates(left, token.context)):
-            pair = (token.context, other_context) if left else (other_context, token.context)
-            if not self.matcher(*pair):
-                continue
-            context = {k: v for k, v in token.context.items() if isinstance(k, str)}
-            context.update({k: v for k, v in other_context.items() if isinstance(k, str)})
-            new = Token(token.tag, token.data | other_info.data, context)
+            joins.remove(side, token.data, context)
+        tag, data = token.tag, token.data
+        for entry in joins.partners(side, context):
+            merged = {**entry[1], **context} if side else {**context, **entry[1]}
+            new = _token(tag, data | entry[0], merged)
             for child in self.children:
                 child.callback(new)
 
     def _activate_left(self, token: Token) -> None:
-        self._activate(token, True)
+        self._activate(token, 0)
 
     def _activate_right(self, token: Token) -> None:
-        self._activate(token, False)
+        self._activate(token, 1)
 
 
 class IndexedNotNode(NotNode):
-    """A NotNode that counts only the right-hand tokens with equal join-variable values."""
+    """A NotNode that counts, for each left token, the right tokens with equal join-variable values."""
 
     def _reset(self) -> None:
         super()._reset()
-        self.join = _JoinIndex()
+        self.joins = _Joins()
+
+    def _fallback(self) -> None:
+        joins = self.joins
+        if not joins.disabled:
+            joins.disabled = True
+            self.left_memory = {TokenInfo(e[0], e[1]): e[2] for e in joins.entries(0)}
+            self.right_memory = [TokenInfo(e[0], e[1]) for e in joins.entries(1)]
 
     def _activate_left(self, token: Token) -> None:
-        if self.join.disabled or not self.join.usable(token.context, True):
+        joins = self.joins
+        context = token.context
+        if not joins.accepts(context, 0):
+            self._fallback()
             super()._activate_left(token)
             return
-        info = token.to_info()
-        count = sum(1 for _, ctx in self.join.candidates(True, token.context) if self.matcher(token.context, ctx))
-        if token.is_valid():
-            if info in self.left_memory:
-                self.join.remove(True, info)
-            self.left_memory[info] = count
-            self.join.add(True, info, dict(token.context))
+        count = joins.count(0, context)
+        if token.tag is Token.TagType.VALID:
+            existing = joins.find(0, token.data, context)
+            if existing is not None:
+                existing[2] = count
+            else:
+                joins.add(0, [token.data, context, count])
         else:
-            self.left_memory.pop(info, None)
-            self.join.remove(True, info)
+            joins.remove(0, token.data, context)
         if count == 0:
             for child in self.children:
                 child.callback(token)
 
     def _activate_right(self, token: Token) -> None:
-        if self.join.disabled or not self.join.usable(token.context, False):
+        joins = self.joins
+        context = token.context
+        if not joins.accepts(context, 1):
+            self._fallback()
             super()._activate_right(token)
             return
-        info = token.to_info()
-        if token.is_valid():
-            self.right_memory.append(info)
-            self.join.add(False, info, dict(token.context))
+        if token.tag is Token.TagType.VALID:
+            joins.add(1, [token.data, context, 0])
             step = 1
         else:
-            if info in self.right_memory:
-                self.right_memory.remove(info)
-            self.join.remove(False, info)
+            if joins.remove(1, token.data, context) is None:
+                return
             step = -1
-        for left_info, left_context in list(self.join.candidates(False, token.context)):
-            if left_info not in self.left_memory or not self.matcher(left_context, token.context):
-                continue
-            self.left_memory[left_info] += step
-            count = self.left_memory[left_info]
-            if (step == 1 and count == 1) or (step == -1 and count == 0):
-                new = left_info.to_invalid_token() if step == 1 else left_info.to_valid_token()
+        for entry in joins.partners(1, context):
+            entry[2] += step
+            if (step == 1 and entry[2] == 1) or (step == -1 and entry[2] == 0):
+                tag = Token.TagType.INVALID if step == 1 else Token.TagType.VALID
+                new = _token(tag, set(entry[0]), dict(entry[1]))
                 for child in self.children:
                     child.callback(new)
 
@@ -240,29 +265,43 @@ def _activation_order(act: Any) -> tuple[Any, ...]:
 
 
 class IsolatedFeatureTesterNode(FeatureTesterNode):
-    """A FeatureTesterNode that binds variables into a copy of the token, never the shared one."""
+    """A FeatureTesterNode that binds variables into a new token, never the shared one.
+
+    It can also hold a run of checks (``merge_chains`` folds single-child chains into one node),
+    applied in order to the same fact, as the chain of nodes would.
+    """
+
+    checks: tuple[Any, ...] = ()
+
+    def activate(self, token: Token) -> None:
+        self._activate(token)  # no defensive copy: this node never changes the token it receives
 
     def _activate(self, token: Token) -> None:
         (fact,) = token.data
-        match = self.matcher(fact)
-        if not match:
-            return
-        if isinstance(match, Mapping):
-            context = token.context
-            for key, value in match.items():
-                if isinstance(key, tuple):  # a negated binding
-                    if key[1] in context and context[key[1]] == value:
+        context = token.context
+        bound: dict[Any, Any] | None = None
+        for check in self.checks or (self.matcher,):
+            match = check(fact)
+            if not match:
+                return
+            if isinstance(match, Mapping):
+                for key, value in match.items():
+                    if isinstance(key, tuple):  # a negated binding
+                        if key[1] in context and context[key[1]] == value:
+                            return
+                    elif context.get(key, value) != value or context.get((False, key), _UNSET) == value:
                         return
-                elif context.get(key, value) != value or context.get((False, key), _UNSET) == value:
-                    return
-            token = Token(token.tag, token.data, {**context, **match})
+                bound = {**(bound or context), **match}
+                context = bound
+        if bound is not None:
+            token = Token(token.tag, token.data, bound)
         for child in self.children:
             child.callback(token)
 
 
-def adjust_network(root: Any, *, indexed: bool = True) -> int:
-    """Isolate the feature tests below ``root`` and, if ``indexed``, index its joins; return how many nodes changed."""
-    switched = 0
+def merge_chains(root: Any) -> int:
+    """Fold each feature-test node whose only child is a feature-test node into that child's place."""
+    merged = 0
     seen: set[int] = set()
     stack = [root]
     while stack:
@@ -270,18 +309,86 @@ def adjust_network(root: Any, *, indexed: bool = True) -> int:
         if id(node) in seen:
             continue
         seen.add(id(node))
-        matcher = getattr(node, "matcher", None)
-        if type(node) is FeatureTesterNode:
+        if isinstance(node, IsolatedFeatureTesterNode):
+            while len(node.children) == 1 and type(node.children[0].node) is IsolatedFeatureTesterNode:
+                child = node.children[0].node
+                node.checks = (*(node.checks or (node.matcher,)), *(child.checks or (child.matcher,)))
+                node.children = child.children
+                merged += 1
+        stack.extend(c.node for c in node.children)
+    return merged
+
+
+class _NoCopy:
+    """Mixin: activate without experta's defensive token copy (no node of this network changes a token)."""
+
+    def activate(self, token: Token) -> Any:
+        return self._activate(token)
+
+    def activate_left(self, token: Token) -> Any:
+        return self._activate_left(token)
+
+    def activate_right(self, token: Token) -> Any:
+        return self._activate_right(token)
+
+
+class TrackedConflictSetNode(_NoCopy, ConflictSetNode):
+    """A ConflictSetNode that tells the matcher when it holds new (de)activations."""
+
+    tracker: list[Any]
+
+    def _activate(self, token: Token) -> None:
+        super()._activate(token)
+        if not getattr(self, "_dirty", False):
+            self._dirty = True
+            self.tracker.append(self)
+
+
+class QuickWhereNode(_NoCopy, WhereNode):
+    """A WhereNode without the token copy."""
+
+
+_SWITCH = {ConflictSetNode: TrackedConflictSetNode, WhereNode: QuickWhereNode}
+_INDEXED = {OrdinaryMatchNode: IndexedMatchNode, NotNode: IndexedNotNode}
+
+
+def adjust_network(matcher: Any, *, indexed: bool = True) -> int:
+    """Adjust the network of a DispatchingReteMatcher after experta built it.
+
+    Plain feature tests become isolated ones, conflict-set and test nodes skip the token copy, join
+    nodes become indexed ones (if ``indexed``), chains of feature tests are folded, and every
+    stored callback is bound again so that it reaches the new classes. Returns how many nodes changed.
+    """
+    root = matcher.root_node
+    switched = 0
+    nodes: list[Any] = []
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        nodes.append(node)
+        kind = type(node)
+        if kind is FeatureTesterNode:
             node.__class__ = IsolatedFeatureTesterNode
-            switched += 1
-        elif indexed and isinstance(matcher, SameContextCheck):
-            if type(node) is OrdinaryMatchNode:
-                node.__class__ = IndexedMatchNode
-                switched += 1
-            elif type(node) is NotNode:
-                node.__class__ = IndexedNotNode
-                switched += 1
+        elif kind in _SWITCH:
+            node.__class__ = _SWITCH[kind]
+            if kind is ConflictSetNode:
+                node.tracker = matcher.dirty
+        elif indexed and kind in _INDEXED and isinstance(getattr(node, "matcher", None), SameContextCheck):
+            node.__class__ = _INDEXED[kind]
+        else:
+            switched -= 1
+        switched += 1
         stack.extend(child.node for child in node.children)
+    switched += merge_chains(root)
+    for node in nodes:
+        node.children[:] = [ChildNode(c.node, getattr(c.node, c.callback.__name__)) for c in node.children]
+        if isinstance(node, PatternDispatchNode):
+            for pattern_id, children in node.by_pattern.items():
+                node.by_pattern[pattern_id] = [ChildNode(c.node, getattr(c.node, c.callback.__name__)) for c in children]
     return switched
 
 
@@ -306,6 +413,9 @@ class PatternDispatchNode(OneInputNode):  # type: ignore[misc]
     def _reset(self) -> None:
         pass
 
+    def activate(self, token: Token) -> None:
+        self._activate(token)  # no defensive copy: this node never changes the token
+
     def _activate(self, token: Token) -> None:
         (fact,) = token.data
         for pattern_id in sorted(fact.get(self.field, ())):
@@ -318,8 +428,28 @@ class DispatchingReteMatcher(ReteMatcher):  # type: ignore[misc]
 
     Checks of a pattern are ordered: the fact type, then the pattern-membership check (under a
     dispatch node), then the bindings, then the capture. Rules are visited in name order, so the
-    network, and with it the order of activations, is the same in every run.
+    network, and with it the order of activations, is the same in every run. Only the conflict-set
+    nodes that changed are asked for their activations (experta asks all of them at every step).
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.dirty: list[Any] = []
+        super().__init__(*args, **kwargs)
+
+    def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
+        for fact in deleting or ():
+            self.root_node.remove(fact)
+        for fact in adding or ():
+            self.root_node.add(fact)
+        added: list[Any] = []
+        removed: list[Any] = []
+        dirty, self.dirty[:] = list(self.dirty), []
+        for node in dirty:
+            node._dirty = False
+            new, gone = node.get_activations()
+            added.extend(new)
+            removed.extend(gone)
+        return added, removed
 
     @staticmethod
     def build_alpha_part(ruleset: Any, root_node: Any) -> dict[Any, Any]:

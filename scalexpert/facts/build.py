@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from ..analysis.graph import GraphAnalysis
 from ..loader import LoadedArchitecture, Position
-from .schema import base_fact_types
+from .schema import RELATIONS, base_fact_types
 
 
 @dataclass
@@ -100,6 +100,14 @@ def build_facts(loaded: LoadedArchitecture, graph: GraphAnalysis, capacity: Any 
                             loaded.component_position(flow.entry))
         _add_capacity(record, flow_capacity.get(flow.entry))
         records.append(record)
+    for name in sorted(arch.components):
+        flat = flatten(arch.components[name])
+        for kind, field_name in RELATIONS.items():
+            targets = flat.get(field_name)
+            for target in (targets if isinstance(targets, tuple) else (targets,) if targets else ()):
+                pos = loaded.source.position(("components", name, *field_name.split(".")))
+                records.append(FactRecord("relation", f"relation:{kind}:{name}->{target}", f"{name} {kind} {target}",
+                                          {"type": kind, "from": name, "to": target}, pos))
     for cycle in graph.cycles:
         records.append(FactRecord("cycle", f"cycle:{cycle.members}", f"cycle {cycle.members}", flatten(cycle),
                                   loaded.component_position(cycle.first)))

@@ -47,6 +47,15 @@ class FactType:
 
 _SKIPPED_INPUT = {"zones", "regions", "entry_points"}
 
+RELATIONS: dict[str, str] = {
+    "consumed-by": "messaging.consumed_by",
+    "fronts": "cache.fronts",
+    "copies-from": "data.denormalized_from",
+    "session-store": "session_store",
+}
+"""Relation type → the component field (a name or list of names) it comes from."""
+RELATION_TYPES: tuple[str, ...] = tuple(RELATIONS)
+
 
 def _leaf_type(node: dict[str, Any]) -> tuple[FieldType, tuple[str, ...] | None]:
     options = [o for o in node.get("anyOf", [node]) if o.get("type") != "null"]
@@ -104,6 +113,10 @@ def base_fact_types() -> dict[str, FactType]:
     dependency = FactType("dependency", "A dependency between two components.")
     flow = FactType("flow", "The requests of one entry point and everything they reach.")
     cycle = FactType("cycle", "A cycle of synchronous dependencies.")
+    relation = FactType("relation", "A reference from one component to another that is not a call.")
+    relation.add(FieldSpec("type", "text", "What the reference means.", "graph", RELATION_TYPES))
+    relation.add(FieldSpec("from", "text", "The component that holds the reference."))
+    relation.add(FieldSpec("to", "text", "The component referred to."))
     component.add(FieldSpec("name", "text", "Name of the component."))
     dependency.add(FieldSpec("from", "text", "Name of the calling component."))
     dependency.add(FieldSpec("to", "text", "Name of the component called."))
@@ -125,4 +138,4 @@ def base_fact_types() -> dict[str, FactType]:
             for spec in _walk(model, "capacity", "capacity."):
                 if not spec.name.startswith("capacity.derivations"):
                     fact.add(spec)
-    return {f.name: f for f in (system, component, dependency, flow, cycle)}
+    return {f.name: f for f in (system, component, dependency, flow, cycle, relation)}

@@ -106,6 +106,7 @@ class ExpertaBuilder:
     fact_classes: dict[str, type[Fact]]
     thresholds: Callable[[str], float]
     literal_tests: dict[str, list[tuple[int, list[LiteralTest]]]] = field(default_factory=dict)
+    pattern_id_of: dict[tuple[Any, ...], int] = field(default_factory=dict)
 
     def resolve(self, operand: Any) -> Any:
         """Threshold references become their values; other operands stay."""
@@ -139,9 +140,12 @@ class ExpertaBuilder:
 
     def pattern(self, pattern: Pattern, index: int | None = None) -> Any:
         """One experta pattern: the membership check, bindings and equality joins."""
-        pid = sum(len(v) for v in self.literal_tests.values())
-        literal = [self._literal_test(c) for c in pattern.constraints if not isinstance(c.operand, Var) and c.op != "bind"]
-        self.literal_tests.setdefault(pattern.fact, []).append((pid, literal))
+        literal = [c for c in pattern.constraints if not isinstance(c.operand, Var) and c.op != "bind"]
+        signature = (pattern.fact, *sorted((c.field, c.op, repr(self.resolve(c.operand))) for c in literal))
+        pid = self.pattern_id_of.get(signature)
+        if pid is None:  # patterns with the same literal constraints share an id, and so their alpha nodes
+            pid = self.pattern_id_of[signature] = len(self.pattern_id_of)
+            self.literal_tests.setdefault(pattern.fact, []).append((pid, [self._literal_test(c) for c in literal]))
         by_field: dict[str, Any] = {PATTERN_FIELD: P(PatternMember.of(pid))}
         for c in pattern.constraints:
             if c.op == "bind" or (c.op == "eq" and isinstance(c.operand, Var)):
