@@ -70,14 +70,21 @@ def phases(text: str) -> tuple[list[tuple[str, Callable[[], Any]]], dict[str, An
 
 
 def time_phases(text: str, repeat: int) -> dict[str, float]:
-    """Median seconds per phase."""
+    """Median seconds per phase (with the garbage collector paused, as scalexpert.check does)."""
+    import gc
+
     samples: dict[str, list[float]] = {}
     for _ in range(repeat):
         steps, _ = phases(text)
-        for name, step in steps:
-            start = time.perf_counter()
-            step()
-            samples.setdefault(name, []).append(time.perf_counter() - start)
+        gc.disable()
+        try:
+            for name, step in steps:
+                start = time.perf_counter()
+                step()
+                samples.setdefault(name, []).append(time.perf_counter() - start)
+        finally:
+            gc.enable()
+            gc.collect()
     return {name: statistics.median(values) for name, values in samples.items()}
 
 

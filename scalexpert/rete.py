@@ -61,6 +61,19 @@ def _token(tag: Any, data: Any, context: dict[str, Any]) -> Token:
     return tuple.__new__(Token, (tag, data, context))
 
 
+class _NoCopy:
+    """Mixin: activate without experta's defensive token copy (no node of this network changes a token)."""
+
+    def activate(self, token: Token) -> Any:
+        return self._activate(token)
+
+    def activate_left(self, token: Token) -> Any:
+        return self._activate_left(token)
+
+    def activate_right(self, token: Token) -> Any:
+        return self._activate_right(token)
+
+
 def _data_key(data: Any) -> frozenset[int]:
     """Identity of a token's facts: within one side of a node, equal facts mean an equal token."""
     return frozenset(map(id, data))
@@ -143,7 +156,7 @@ class _Joins:
         return sum(len(entries) for entries in bucket.values())
 
 
-class IndexedMatchNode(OrdinaryMatchNode):
+class IndexedMatchNode(_NoCopy, OrdinaryMatchNode):
     """An OrdinaryMatchNode whose tokens meet only the tokens with equal join-variable values."""
 
     def _reset(self) -> None:
@@ -182,7 +195,7 @@ class IndexedMatchNode(OrdinaryMatchNode):
         self._activate(token, 1)
 
 
-class IndexedNotNode(NotNode):
+class IndexedNotNode(_NoCopy, NotNode):
     """A NotNode that counts, for each left token, the right tokens with equal join-variable values."""
 
     def _reset(self) -> None:
@@ -317,19 +330,6 @@ def merge_chains(root: Any) -> int:
                 merged += 1
         stack.extend(c.node for c in node.children)
     return merged
-
-
-class _NoCopy:
-    """Mixin: activate without experta's defensive token copy (no node of this network changes a token)."""
-
-    def activate(self, token: Token) -> Any:
-        return self._activate(token)
-
-    def activate_left(self, token: Token) -> Any:
-        return self._activate_left(token)
-
-    def activate_right(self, token: Token) -> Any:
-        return self._activate_right(token)
 
 
 class TrackedConflictSetNode(_NoCopy, ConflictSetNode):

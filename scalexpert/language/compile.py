@@ -107,16 +107,49 @@ class ExpertaBuilder:
     thresholds: Callable[[str], float]
     literal_tests: dict[str, list[tuple[int, list[LiteralTest]]]] = field(default_factory=dict)
     pattern_id_of: dict[tuple[Any, ...], int] = field(default_factory=dict)
+    required: dict[int, dict[str, frozenset[Any]]] = field(default_factory=dict)
+    """Per pattern id: text fields whose value must be one of a set (from ``eq``/``in``)."""
+    _by_value: dict[str, tuple[str | None, dict[Any, list[tuple[int, list[LiteralTest]]]], list[tuple[int, list[LiteralTest]]]]] = (
+        field(default_factory=dict)
+    )
 
     def resolve(self, operand: Any) -> Any:
         """Threshold references become their values; other operands stay."""
         return self.thresholds(operand.name) if isinstance(operand, ThresholdRef) else operand
 
     def pattern_ids(self, fact_type: str, values: dict[str, Any]) -> frozenset[int]:
-        """Ids of the patterns of ``fact_type`` whose literal constraints ``values`` meet."""
+        """Ids of the patterns of ``fact_type`` whose literal constraints ``values`` meet.
+
+        Patterns are looked up by the value of the field most of them require (``kind`` for
+        components), so a fact is tested only against the patterns that could accept it.
+        """
+        if fact_type not in self._by_value:
+            self._by_value[fact_type] = self._discriminate(fact_type)
+        name, by_value, rest = self._by_value[fact_type]
+        candidates = by_value.get(values.get(name), []) if name is not None else []
         return frozenset(
-            pid for pid, tests in self.literal_tests.get(fact_type, ()) if all(test(values) for test in tests)
+            pid for pid, tests in (*candidates, *rest) if all(test(values) for test in tests)
         )
+
+    def _discriminate(self, fact_type: str) -> tuple[str | None, dict[Any, list[Any]], list[Any]]:
+        entries = self.literal_tests.get(fact_type, [])
+        counts: dict[str, int] = {}
+        for pid, _ in entries:
+            for name in self.required.get(pid, {}):
+                counts[name] = counts.get(name, 0) + 1
+        if not counts:
+            return None, {}, list(entries)
+        name = max(sorted(counts), key=lambda n: counts[n])
+        by_value: dict[Any, list[Any]] = {}
+        rest: list[Any] = []
+        for pid, tests in entries:
+            allowed = self.required.get(pid, {}).get(name)
+            if allowed is None:
+                rest.append((pid, tests))
+            else:
+                for value in allowed:
+                    by_value.setdefault(value, []).append((pid, tests))
+        return name, by_value, rest
 
     def conditions(self, elements: tuple[Element, ...], counter: list[int]) -> list[Any]:
         """experta conditional elements for a conjunction."""
@@ -146,6 +179,13 @@ class ExpertaBuilder:
         if pid is None:  # patterns with the same literal constraints share an id, and so their alpha nodes
             pid = self.pattern_id_of[signature] = len(self.pattern_id_of)
             self.literal_tests.setdefault(pattern.fact, []).append((pid, [self._literal_test(c) for c in literal]))
+            self._by_value.pop(pattern.fact, None)
+            for c in literal:
+                if c.op in ("eq", "in") and isinstance(c.operand, (str, list)):
+                    options = frozenset(c.operand) if isinstance(c.operand, list) else frozenset([c.operand])
+                    if all(isinstance(o, str) for o in options):
+                        known = self.required.setdefault(pid, {})
+                        known[c.field] = known[c.field] & options if c.field in known else options
         by_field: dict[str, Any] = {PATTERN_FIELD: P(PatternMember.of(pid))}
         for c in pattern.constraints:
             if c.op == "bind" or (c.op == "eq" and isinstance(c.operand, Var)):

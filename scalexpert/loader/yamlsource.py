@@ -27,6 +27,10 @@ _STANDARD_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge")
 )
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+_MAX_INT_CHARACTERS = 1_000
+"""Longer integers are refused unread (their value could not even be printed in a message)."""
 
 Path = tuple[str | int, ...]
 
@@ -79,11 +83,18 @@ class SourceMap:
 
 
 def format_path(path: Path) -> str:
-    """``("dependencies", 3, "to")`` → ``dependencies[3].to``."""
+    """``("dependencies", 3, "to")`` → ``dependencies[3].to`` (overlong keys shortened, so messages stay short)."""
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        name = shown(part, 130, quote=False)
+        text += f"[{name}]" if isinstance(part, int) else (f".{name}" if text else name)
     return text
+
+
+def shown(value: Any, limit: int = 60, quote: bool = True) -> str:
+    """A value from the input for a message: ``repr`` (or ``str``) cut to about ``limit`` characters."""
+    text = repr(value) if quote else str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def decode(data: bytes, file: str) -> str:
@@ -201,7 +212,7 @@ class _Builder:
                 raise InputError(self.problems)
         self.source.values.setdefault(path, self._pos(node))
         if node.tag not in _STANDARD_TAGS:
-            self._fail(node, path, f"tag {node.tag!r} is not allowed: only plain YAML values are read")
+            self._fail(node, path, f"tag {shown(node.tag)} is not allowed: only plain YAML values are read")
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth, via_alias)
@@ -210,6 +221,11 @@ class _Builder:
         return self._scalar(node, path)
 
     def _scalar(self, node: yaml.Node, path: Path) -> Any:
+        if node.tag == _INT_TAG and len(node.value) > _MAX_INT_CHARACTERS:  # converting would be slow or refused
+            self._fail(node, path, f"invalid value: an integer written with {len(node.value):,} characters")
+            return None
+        if node.tag == _STR_TAG:  # the common case, without PyYAML's constructor machinery
+            return node.value
         try:
             value = self.scalars.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
@@ -234,7 +250,7 @@ class _Builder:
             if key in explicit:
                 first = self.source.keys.get((*path, key))
                 where = f" (first at line {first.line})" if first else ""
-                self._fail(key_node, (*path, key), f"duplicate key {key!r}{where}; each key may appear once")
+                self._fail(key_node, (*path, key), f"duplicate key {shown(key)}{where}; each key may appear once")
                 continue
             explicit.add(key)
             child = (*path, key)
