@@ -1,20 +1,26 @@
-"""``python -m scalexpert.docgen PAGE``: print a generated documentation page to stdout."""
+"""``python -m scalexpert.docgen PAGE``: print a generated page, or write a generated folder of pages."""
 
 from __future__ import annotations
 
 import importlib
 import sys
+from pathlib import Path
 
-from . import PAGES
+from . import PAGES, Page
 
 
 def main(argv: list[str]) -> int:
     """Render the page named by ``argv[0]``; exit code 2 with a usage line otherwise."""
-    names = ", ".join(sorted(PAGES))
-    if len(argv) != 1 or argv[0] not in PAGES:
-        sys.stderr.write(f"usage: python -m scalexpert.docgen PAGE > FILE   (PAGE is one of: {names})\n")
+    page = PAGES.get(argv[0]) if argv else None
+    if page is None or len(argv) > (2 if page.folder else 1):
+        names = ", ".join(sorted(name for name, p in PAGES.items() if not p.folder))
+        folders = ", ".join(sorted(name for name, p in PAGES.items() if p.folder))
+        sys.stderr.write(f"usage: python -m scalexpert.docgen PAGE > FILE   (PAGE is one of: {names})\n"
+                         f"   or: python -m scalexpert.docgen FOLDER-PAGE [DIR]   (one of: {folders})\n")
         return 2
-    render = getattr(importlib.import_module(PAGES[argv[0]].module), "render")
+    if page.folder:
+        return _write_folder(page, Path(argv[1]) if len(argv) == 2 else Path(page.path))
+    render = getattr(importlib.import_module(page.module), "render")
     text: str = render()
     stream = getattr(sys.stdout, "buffer", None)
     if stream is None:  # a replaced stdout without bytes underneath
@@ -23,6 +29,27 @@ def main(argv: list[str]) -> int:
         sys.stdout.flush()
         stream.write(text.encode("utf-8"))
         stream.flush()
+    return 0
+
+
+def _write_folder(page: Page, folder: Path) -> int:
+    """Write every file of a folder page and remove the Markdown files it no longer renders."""
+    if not folder.parent.is_dir():
+        sys.stderr.write(f"error: {folder.parent} does not exist; run this from the repository root or name DIR\n")
+        return 2
+    files = importlib.import_module(page.module).render_files()
+    folder.mkdir(exist_ok=True)
+    stale = sorted(path for path in folder.glob("*.md") if path.name not in files)
+    for path in stale:
+        path.unlink()
+    changed = 0
+    for name, text in files.items():
+        target = folder / name
+        data = text.encode("utf-8")
+        if not target.is_file() or target.read_bytes() != data:
+            target.write_bytes(data)
+            changed += 1
+    sys.stderr.write(f"{folder}: {len(files)} pages, {changed} written, {len(stale)} removed\n")
     return 0
 
 

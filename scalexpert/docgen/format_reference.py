@@ -15,6 +15,7 @@ from pydantic_core import PydanticUndefined
 from .. import model as format_model
 from ..loader import Limits
 from ..model import COMPUTE_KINDS, DATA_KINDS, EDGE_KINDS, MESSAGING_KINDS, Architecture, Component, ComponentKind
+from ..model.base import MAX_COUNT
 
 KIND_NOTES: dict[str, str] = {
     "service": "A long-running process that serves requests (HTTP, gRPC).",
@@ -101,7 +102,8 @@ Conventions:
 - Unknown keys are errors (with a "did you mean" suggestion), and so is a key written twice.
 - Plain YAML only: no tags (`!!python/...`), one document per file, UTF-8. Anchors, aliases and merge
   keys (`<<`) work. Limits (see `scalexpert.loader.Limits`): {limits.max_bytes:,} bytes,
-  nesting depth {limits.max_depth}, {limits.max_alias_nodes:,} values reached through aliases.
+  nesting depth {limits.max_depth}, {limits.max_alias_nodes:,} values reached through aliases; counts
+  (replicas, partitions, retries, ...) at most {MAX_COUNT:,}.
 - `extends: base.yaml` overlays this file on another one: mappings merge key by key, `dependencies`
   merge by their `from`/`to` pair, `suppressions` are appended.
 - `scalexpert validate FILE` checks a file and prints each problem as `file:line:column: path: message`.
@@ -271,6 +273,8 @@ def _one_type(node: dict[str, Any], plural: bool = False) -> str:
 
 def _number_words(node: dict[str, Any], noun: str) -> str:
     low, high = node.get("minimum"), node.get("maximum")
+    if high == MAX_COUNT:  # a sanity bound on every count, stated once under Limits
+        high = None
     if low is not None and high is not None:
         return f"{noun} from {low:g} to {high:g}"
     if low is not None:

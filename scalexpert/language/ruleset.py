@@ -188,8 +188,8 @@ def _compile_one(
     fact_types: dict[str, FactType], kb: KnowledgeBase, problems: list[Diagnostic],
 ) -> CompiledRule | None:
     parser = ConditionParser(fact_types, set(kb.thresholds), source)
+    knowledge = _knowledge_for(spec, raw, source, file, kb, parser)  # first: an inline entry adds thresholds
     elements = parser.parse(raw["when"], ("when",))
-    knowledge = _knowledge_for(spec, raw, source, file, kb, parser)
     _check_conclusion(spec, parser, fact_types)
     problems.extend(parser.problems)
     if parser.problems:
@@ -206,12 +206,25 @@ def _knowledge_for(
         parser.problems.extend(found)
         if entry is not None and entry.category not in kb.categories:
             parser.fail(("knowledge", "category"), f"unknown category {entry.category!r}")
+        if entry is not None:  # users' rules name their own thresholds, like built-in knowledge entries
+            _add_thresholds(entry, kb, parser)
         return entry
     key = spec.knowledge or spec.id
     entry = kb.entries.get(key)
     if entry is None and (spec.knowledge is not None or spec.then.finding is not None):
         parser.fail(("knowledge",) if spec.knowledge else ("id",), f"no knowledge entry {key!r} in knowledge/")
     return entry
+
+
+def _add_thresholds(entry: KnowledgeEntry, kb: KnowledgeBase, parser: ConditionParser) -> None:
+    """Make an inline entry's thresholds known to its conditions, and their values to the engine."""
+    for name, threshold in entry.thresholds.items():
+        owner = kb.thresholds.get(name, (threshold, entry.id))[1]
+        if owner != entry.id:
+            parser.fail(("knowledge", "thresholds", name), f"threshold {name!r} already defined by {owner}")
+            continue
+        kb.thresholds[name] = (threshold, entry.id)
+        parser.thresholds.add(name)
 
 
 def _check_conclusion(spec: RuleSpec, parser: ConditionParser, fact_types: dict[str, FactType]) -> None:
