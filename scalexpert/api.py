@@ -84,14 +84,24 @@ def rules_for(config: Config, rules: RuleSet | Sequence[str | os.PathLike[str]] 
     return _cached_ruleset(tuple(folders))
 
 
-_RULESETS: dict[tuple[str, ...], RuleSet] = {}
+_RULESETS: dict[tuple[Any, ...], RuleSet] = {}
 
 
 def _cached_ruleset(folders: tuple[str, ...]) -> RuleSet:
-    key = tuple(str(Path(f).resolve()) for f in folders)
+    """Rule sets are kept for the process; a change to a file in a users' folder reloads it."""
+    key = tuple((str(Path(f).resolve()), _signature(f)) for f in folders)
     if key not in _RULESETS:
+        _RULESETS.clear()  # keep only the current version of each folder set
         _RULESETS[key] = load_ruleset(list(folders))
     return _RULESETS[key]
+
+
+def _signature(folder: str) -> tuple[tuple[str, int, int], ...]:
+    try:
+        files = sorted(Path(folder).rglob("*.y*ml"))
+        return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    except OSError:
+        return ()
 
 
 def selector(config: Config, ruleset: RuleSet) -> Any:

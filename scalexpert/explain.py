@@ -96,9 +96,7 @@ def _clearing(c: Constraint, value: Any, threshold: Any) -> str | None:
         return f"{c.field}: {show(value)} → {show(int(-(-operand // 1)) - 1) if integer else 'below ' + show(operand)}"
     if c.op == "eq" and isinstance(value, bool):
         return f"{c.field}: {show(value)} → {show(not value)}"
-    if c.op in ("eq", "in"):
-        return f"{c.field}: {show(value)} → another value"
-    return None
+    return None  # changing a category (kind, engine, ...) to "another value" is not advice
 
 
 def _what_if(activation: Activation, result: EngineResult, threshold: Any, depth: int = 0) -> list[str]:
@@ -151,7 +149,7 @@ def build_findings(result: EngineResult, ruleset: RuleSet, thresholds: dict[str,
             severity=activation.severity,
             subjects=subjects,
             message=template.render(spec.message, values),
-            location=_location(activation.matched[0][1].position) if activation.matched else None,
+            location=_location(_subject_record(activation, subjects).position) if activation.matched else None,
             explanation=Explanation(
                 proof=proof,
                 absent=_absent(rule.elements, activation.bindings, threshold),
@@ -174,6 +172,16 @@ def _preferred(new: Finding, old: Finding) -> bool:
     if _rank(new) != _rank(old):
         return _rank(new) > _rank(old)
     return new.model_dump_json() < old.model_dump_json()
+
+
+def _subject_record(activation: Activation, subjects: tuple[str, ...]) -> FactRecord:
+    """The matched fact that best locates the finding: one about a subject, else the first."""
+    for _, record in activation.matched:
+        if record.type in ("component", "dependency") and (
+            record.values.get("name") in subjects or record.values.get("from") in subjects
+        ):
+            return record
+    return activation.matched[0][1]
 
 
 def _rank(finding: Finding) -> int:
