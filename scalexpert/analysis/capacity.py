@@ -27,8 +27,9 @@ from .capacity_model import (
     GrowthRow,
     SystemCapacity,
 )
+from .capacity_pressure import add_pressure
 from .capacity_queueing import replicas_needed, utilization
-from .capacity_availability import flow_availability
+from .capacity_availability import flow_availability, instances_assumed
 from .capacity_latency import LatencyModel, NodeLatency
 from .capacity_text import avail, mult, nines, num, ratio
 
@@ -41,7 +42,7 @@ def analyse(arch: Architecture, *, growth: Sequence[float] = (), defaults: Capac
     defaults = defaults or load_defaults()
     ctx = build_context(arch, defaults)
     an = Analysis.create(ctx, horizon(ctx))
-    components = {name: component_record(an, name) for name in ctx.names}
+    components = add_pressure(an, {name: component_record(an, name) for name in ctx.names})
     flows = _flows(an, components)
     breaking = _breaking_point(components)
     table = [_growth_row(an, m) for m in multiples]
@@ -71,10 +72,15 @@ def _flows(an: Analysis, components: dict[str, ComponentCapacity]) -> list[FlowC
             notes["availability_gap_nines"] = f"nines({avail(target_a)}) − nines({avail(a.value)}) = {gap:.2f}"
         if lat.text:
             notes["latency_p99_ms"] = lat.text
+        assumed = [n for n in a.members
+                   if components[n].availability_source == "assumed" or instances_assumed(an.ctx, n)]
+        if assumed:
+            notes["availability_assumed_count"] = f"assumed availability or instance count: {', '.join(assumed)}"
         flows.append(FlowCapacity(
             entry=entry.name, peak_rps=entry.peak, average_rps=entry.average, hard_components=a.members,
             availability=a.value, availability_objective=target_a, availability_gap_nines=gap,
-            availability_dominant=a.dominant, latency_p99_ms=lat.ms, latency_objective_ms=target_l,
+            availability_dominant=a.dominant, availability_assumed=assumed, availability_assumed_count=len(assumed),
+            latency_p99_ms=lat.ms, latency_objective_ms=target_l,
             latency_is_lower_bound=lat.lower_bound, latency_path=lat.path, latency_saturated=lat.saturated,
             derivations=notes,
         ))
@@ -195,6 +201,8 @@ def _function_concurrency(an: Analysis, comps: dict[str, ComponentCapacity], val
     if all(d is not None for d in demands):
         total = sum(d or 0.0 for d in demands)
         values["function_concurrency_demand"] = total
+        values["function_concurrency_utilization"] = total / limit if limit else None
+        notes["function_concurrency_utilization"] = f"{num(total)} / {num(limit)} = {ratio(total / limit)}" if limit else ""
         notes["function_concurrency_demand"] = (f"Σ {' + '.join(num(d) for d in demands)} = {num(total)} of "
                                                 f"{num(limit)} account concurrency ({ratio(total / limit)})")
 

@@ -3,10 +3,13 @@
 A component's own availability ``a`` is stated, or a prior from the defaults (managed service,
 provider kinds, single instance). A managed (or external) service's figure is its SLA and is used as is.
 Otherwise ``a`` is per instance and n instances give ``P(at least k of n up)`` where k is the number
-the peak load needs (1 when capacity is unknown): ``1 − (1 − a)^n`` for k = 1. Redundant instances
-are capped at the failure domain they share: one zone (or zones not stated) → zone cap; several
-zones → region cap; several regions → ``1 − (1 − region cap)^regions``. A database whose failover
-is ``manual`` or ``none`` counts as one instance.
+the peak load needs, ``⌈λ / capacity_rps⌉``, when both are known; otherwise k = 1 (any replica
+serves; recorded as an assumption): ``1 − (1 − a)^n``. A fleet smaller than k cannot carry the peak
+at all (its utilization shows it); it is counted as if exactly k ran, ``a^k``, so that adding a
+replica never lowers the estimate. Instances are capped at the failure domain they share: one zone
+(or zones not stated) → zone cap; several zones → region cap; several regions →
+``1 − (1 − region cap)^regions``. A database whose failover is ``manual`` or ``none`` counts as one
+instance.
 
 A flow is every component reached from its entry point over hard synchronous dependencies (soft
 and async dependencies excluded; clients excluded): ``A = Π a_eff`` over that set, each component
@@ -32,6 +35,7 @@ class ComponentAvailability:
     value: float | None
     source: str | None
     text: str
+    needed: int | None = None
 
 
 def component_availability(ctx: Context, name: str, cap: Capacity, load: Load | None) -> ComponentAvailability:
@@ -54,17 +58,29 @@ def component_availability(ctx: Context, name: str, cap: Capacity, load: Load | 
         whole = "external service" if comp.kind == "external" and not comp.managed else "managed"
         return ComponentAvailability(a, source, f"A({name}) = {avail(a)} ({whole}: used as is)")
     n = _instances(ctx, name)
-    if n <= 1:
-        return ComponentAvailability(a, source, f"A({name}) = {avail(a)} (one instance)")
-    k = _needed(cap, load, n)
-    value = k_of_n(a, n, k)
-    text = (f"A({name}) = 1 − (1 − {avail(a)})^{n} = {avail(value)}" if k == 1
-            else f"A({name}) = P(≥ {k} of {n} up, a = {avail(a)}) = {avail(value)}")
+    k = _needed(cap, load)
+    if k is None:
+        k = 1
+        if n > 1 and comp.kind != "database":
+            ctx.log.add(name, "availability_replicas_needed", 1,
+                        reason="capacity_rps or load unknown: any one replica is taken to carry the peak (k = 1)")
+    if k > n:
+        value = a**k
+        text = (f"A({name}) = {avail(a)}^{k} = {avail(value)}: the peak needs {k} replicas and {n} run "
+                f"(overloaded, see utilization), counted as if {k} ran")
+    elif n == 1:
+        value, text = a, f"A({name}) = {avail(a)} (one instance)"
+    elif k == 1:
+        value = k_of_n(a, n, 1)
+        text = f"A({name}) = 1 − (1 − {avail(a)})^{n} = {avail(value)}"
+    else:
+        value = k_of_n(a, n, k)
+        text = f"A({name}) = P(≥ {k} of {n} up, a = {avail(a)}) = {avail(value)}"
     limit, domain = _domain_cap(ctx, name)
     if value > limit:
         value = limit
         text += f", capped at {domain} {avail(limit)}"
-    return ComponentAvailability(value, source, text)
+    return ComponentAvailability(value, source, text, k)
 
 
 EXACT_LIMIT = 2000
@@ -102,11 +118,25 @@ def _instances(ctx: Context, name: str) -> int:
     return ctx.replicas_now(name)
 
 
-def _needed(cap: Capacity, load: Load | None, n: int) -> int:
+def instances_assumed(ctx: Context, name: str) -> bool:
+    """Whether the instance count the availability rests on is assumed (replicas not stated)."""
+    comp = ctx.comp(name)
+    provider = comp.managed is None and comp.kind in ctx.defaults.provider_service_kinds
+    if comp.managed or provider or comp.kind in ("external", "function", "client") or comp.replicas is not None:
+        return False
+    replication = comp.data.replication if comp.data else None
+    if replication is not None and (replication.read_replicas is not None or replication.failover in ("manual", "none")):
+        return False
+    scaling = comp.autoscaling
+    return not (scaling and scaling.enabled and scaling.min)
+
+
+def _needed(cap: Capacity, load: Load | None) -> int | None:
+    """⌈λ / capacity_rps⌉ (at least 1), or None when capacity or load is unknown."""
     if cap.model != "replicas" or cap.per_replica is None or load is None or not load.known:
-        return 1
+        return None
     needed = ceil_count(load.total / cap.per_replica)
-    return n if needed is None else min(n, max(1, needed))
+    return None if needed is None else max(1, needed)
 
 
 def _domain_cap(ctx: Context, name: str) -> tuple[float, str]:

@@ -12,7 +12,7 @@ from .capacity_context import Context, ceil_count
 from .capacity_growth import Horizon, cost, runway_months, solve_multiple, storage_runway
 from .capacity_load import Load, LoadModel
 from .capacity_model import ComponentCapacity
-from .capacity_queueing import Capacity, capacity_of, queueing_factor, replicas_needed, utilization
+from .capacity_queueing import Capacity, capacity_of, queueing_factor, replicas_needed, shard_count, utilization
 from .capacity_resources import connection_figures, queue_figures
 from .capacity_text import mult, num, ratio
 
@@ -28,6 +28,7 @@ class Analysis:
     caps: dict[str, Capacity] = field(default_factory=dict)
     levelled: set[str] = field(default_factory=set)
     availability: dict[str, ComponentAvailability] = field(default_factory=dict)
+    multiples: dict[tuple[str, float], float | None] = field(default_factory=dict)
 
     @classmethod
     def create(cls, ctx: Context, horizon: Horizon) -> Analysis:
@@ -65,7 +66,13 @@ class Analysis:
         return max(values) if values else None
 
     def multiple_at(self, name: str, threshold: float) -> float | None:
-        """Multiple of today's peak at which the saturation ρ reaches ``threshold``."""
+        """Multiple of today's peak at which the saturation ρ reaches ``threshold`` (computed once)."""
+        key = (name, threshold)
+        if key not in self.multiples:
+            self.multiples[key] = self._solve_multiple(name, threshold)
+        return self.multiples[key]
+
+    def _solve_multiple(self, name: str, threshold: float) -> float | None:
         today = self.saturation_rho(name, 1.0)
         if today is None or today <= 0:
             return None
@@ -85,11 +92,18 @@ def component_record(an: Analysis, name: str) -> ComponentCapacity:
         values.update(offered_rps=load.total, average_rps=average.total if average else None)
         if load.mixed == 0:
             values.update(read_rps=load.read, write_rps=load.write)
+            if load.total > 0:
+                values["read_share"] = load.read / load.total
+                notes["read_share"] = f"reads {num(load.read)} / {num(load.total)} = {ratio(load.read / load.total)}"
         notes["offered_rps"] = _load_text(an, name, load)
     values.update(replicas=cap.replicas, max_replicas=cap.max_replicas, capacity_per_replica_rps=cap.per_replica,
                   capacity_rps=cap.total, max_capacity_rps=cap.total_max)
     if cap.total is not None and cap.note:
         notes["capacity_rps"] = f"{cap.note} = {num(cap.total)} rps"
+    if cap.total_max is not None and cap.total_max != cap.total:
+        notes["max_capacity_rps"] = f"{num(cap.max_replicas)} × {num(cap.per_replica)} rps = {num(cap.total_max)} rps (autoscaling max)"
+    if cap.model == "database":
+        values.update(shards=shard_count(ctx, name), write_capacity_rps=cap.write_capacity)
     _utilization(an, name, cap, load, values, notes)
     _growth(an, name, cap, values, notes)
     if name in ctx.drains:
@@ -102,7 +116,7 @@ def component_record(an: Analysis, name: str) -> ComponentCapacity:
             notes["concurrency_demand"] = f"{num(load.total)} rps × {num(cap.duration_s)} s = {num(load.total * cap.duration_s)}"
     a = component_availability(ctx, name, cap, load)
     an.availability[name] = a
-    values.update(availability=a.value, availability_source=a.source)
+    values.update(availability=a.value, availability_source=a.source, availability_replicas_needed=a.needed)
     if a.text:
         notes["availability"] = a.text
     months, text = storage_runway(ctx, name)
@@ -140,11 +154,18 @@ def _utilization(an: Analysis, name: str, cap: Capacity, load: Load | None, valu
     if load is not None:
         util = utilization(ctx, name, cap, load)
         rho = util.value
-        values.update(utilization=util.value, utilization_at_max=util.at_max, write_utilization=util.write)
+        values.update(utilization=util.value, utilization_at_max=util.at_max, write_utilization=util.write,
+                      write_only_utilization=util.write_only)
         if util.text:
             notes["utilization"] = util.text
+            notes["utilization_at_max"] = util.text
+        if util.at_max is not None and util.at_max != util.value and cap.total_max:
+            notes["utilization_at_max"] = (f"ρ({name}) at {num(cap.max_replicas)} replicas = {num(load.total)} / "
+                                           f"({num(cap.max_replicas)} × {num(cap.per_replica)}) = {ratio(util.at_max)}")
         if util.write_text:
             notes["write_utilization"] = util.write_text
+        if util.write_only_text:
+            notes["write_only_utilization"] = util.write_only_text
         if rho is not None:
             values["headroom"] = 1.0 - rho
         needed, text = replicas_needed(ctx, name, cap, load)

@@ -53,11 +53,14 @@ class ComponentCapacity(_Record):
     average_rps: float | None = Field(None, description="Average requests per second arriving.")
     read_rps: float | None = Field(None, description="Peak reads per second (None when the read share is unknown).")
     write_rps: float | None = Field(None, description="Peak writes per second (None when the read share is unknown).")
+    read_share: float | None = Field(None, description="read_rps / offered_rps: share of its load that only reads.")
     offered_rps_at_horizon: float | None = Field(None, description="Peak load at the growth horizon.")
     replicas: int | None = Field(None, description="Instances serving today (for a database: primary + read replicas).")
     max_replicas: int | None = Field(None, description="Most instances the configuration allows (autoscaling max).")
     capacity_per_replica_rps: float | None = Field(None, description="Requests per second one instance serves.")
     capacity_rps: float | None = Field(None, description="Total capacity today: per replica × replicas.")
+    shards: int | None = Field(None, description="Databases: shards the load spreads over (data.sharding.shards).")
+    write_capacity_rps: float | None = Field(None, description="Databases: writes per second all primaries sustain (per node × shards).")
     max_capacity_rps: float | None = Field(None, description="Capacity at the most replicas the configuration allows.")
     capacity_source: Literal["stated", "assumed", "unknown"] = Field(
         "unknown", description="stated in the file, assumed from a published provider limit, or unknown."
@@ -65,6 +68,12 @@ class ComponentCapacity(_Record):
     utilization: float | None = Field(None, description="ρ at today's peak and replicas (for a database: the primary).")
     utilization_at_max: float | None = Field(None, description="ρ at today's peak with the most replicas allowed.")
     write_utilization: float | None = Field(None, description="Writes / write capacity of the primary.")
+    write_only_utilization: float | None = Field(
+        None, description="Databases: ρ of the primary from its writes alone (reads moved elsewhere)."
+    )
+    utilization_after_loss: float | None = Field(
+        None, description="ρ at today's peak after losing the fullest zone (one replica when zones are not stated), at the most replicas allowed."
+    )
     headroom: float | None = Field(None, description="1 − ρ.")
     queueing_factor: float | None = Field(
         None, description="Response time / service time (M/M/1 or Erlang C); None when ρ ≥ 1 (unbounded)."
@@ -95,12 +104,32 @@ class ComponentCapacity(_Record):
     consumer_rate: float | None = Field(None, description="Queues: messages per second one consumer processes.")
     drain_rps: float | None = Field(None, description="Queues: consumers_effective × consumer_rate.")
     queue_utilization: float | None = Field(None, description="Queues: arrival / drain.")
+    queue_utilization_at_max: float | None = Field(None, description="Queues: arrival / drain with the most consumers allowed.")
     backlog_growth_per_s: float | None = Field(None, description="Queues: messages per second the backlog grows at peak.")
     backlog_messages: float | None = Field(None, description="Queues: backlog after a consumer outage (the drain scenario).")
     drain_time_s: float | None = Field(None, description="Queues: seconds to drain that backlog at average arrival.")
     consumers_needed: int | None = Field(None, description="Queues: consumers to drain the peak at the safe utilization.")
+    client_connection_demand: int | None = Field(None, description="Σ callers' pool size × their most replicas, before any pooler.")
+    connection_optimum: int | None = Field(None, description="Databases: (2 × data.cores) + effective spindles (HikariCP formula).")
+    connection_optimum_ratio: float | None = Field(None, description="connection_demand / connection_optimum.")
+    pool_busy_connections: float | None = Field(
+        None, description="Callers: connections one replica keeps busy at peak (database calls/s × database response time)."
+    )
+    pool_utilization: float | None = Field(None, description="Callers: pool_busy_connections / pool_size.")
+    network_gbps_per_replica: float | None = Field(None, description="Gbit/s one replica moves at peak (requests served and made × payload).")
+    nic_utilization: float | None = Field(None, description="network_gbps_per_replica / nic_gbps.")
+    downstream_safe_rps: float | None = Field(
+        None, description="Rate limiters: traffic through it at which the first component it feeds reaches the safe utilization."
+    )
+    downstream_saturation_rps: float | None = Field(
+        None, description="Rate limiters: traffic through it at which the first component it feeds saturates (ρ = 1)."
+    )
+    downstream_bottleneck: str | None = Field(None, description="Rate limiters: that component.")
     availability: float | None = Field(None, description="Effective availability incl. replicas and zones.")
     availability_source: Literal["stated", "assumed"] | None = Field(None, description="Where the instance availability comes from.")
+    availability_replicas_needed: int | None = Field(
+        None, description="Replicas that must be up to carry the peak (k of k-of-n); 1 when capacity or load is unknown."
+    )
     monthly_cost: float | None = Field(None, description="hourly_cost × hours per month.")
     monthly_cost_at_horizon: float | None = Field(None, description="Monthly cost at the growth horizon.")
     cost_per_million_requests: float | None = Field(None, description="hourly_cost / (3600 × average rps) × 10⁶.")
@@ -118,6 +147,10 @@ class FlowCapacity(_Record):
     availability_objective: float | None = Field(None, description="The system's availability objective.")
     availability_gap_nines: float | None = Field(None, description="Nines of the objective − nines of the estimate (> 0: short).")
     availability_dominant: list[str] = Field(default_factory=list, description="Components that dominate unavailability, worst first.")
+    availability_assumed: list[str] = Field(
+        default_factory=list, description="Components of the flow whose availability or instance count is assumed."
+    )
+    availability_assumed_count: int = Field(0, description="How many components of the flow rest on assumed availability figures.")
     latency_p99_ms: float | None = Field(None, description="Latency estimate along the slowest synchronous path, ms.")
     latency_objective_ms: float | None = Field(None, description="The system's p99 latency objective, ms.")
     latency_is_lower_bound: bool = Field(False, description="Some component on the path has no service time.")
@@ -154,6 +187,9 @@ class SystemCapacity(_Record):
     cost_complete: bool = Field(False, description="Every component states hourly_cost.")
     function_concurrency_demand: float | None = Field(None, description="Σ concurrency of functions without reserved concurrency.")
     function_account_concurrency: int | None = Field(None, description="Account concurrency they share.")
+    function_concurrency_utilization: float | None = Field(
+        None, description="function_concurrency_demand / function_account_concurrency."
+    )
     cycles: int = Field(0, description="Dependency cycles the load model had to cut.")
     assumptions: int = Field(0, description="Number of assumed numbers.")
     derivations: dict[str, str] = Field(default_factory=dict, description="Field → arithmetic.")

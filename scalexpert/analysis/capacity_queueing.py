@@ -4,7 +4,9 @@ Capacity is only what the file states (``capacity_rps`` per replica, ``data.writ
 ``balancer.rate_limit_rps``) or a limit a provider publishes (function concurrency, Kinesis and
 DynamoDB partitions). Utilization ``ρ = λ / (replicas × capacity_rps)``; a database's reads spread
 over the primary and its read replicas while writes (and load of unknown split) stay on the primary,
-so its ρ is the primary's. The queueing factor R/S is M/M/1's ``1/(1−ρ)`` for one server and
+so its ρ is the primary's. A sharded store (``data.sharding.shards`` S, strategy not ``none``)
+spreads both over its S shards, each a primary with its read replicas: capacity and write capacity
+are per node × S. The queueing factor R/S is M/M/1's ``1/(1−ρ)`` for one server and
 Erlang C's ``1 + P_wait / (c(1−ρ))`` for c replicas (or c concurrent function instances).
 """
 
@@ -28,6 +30,7 @@ class Capacity:
     max_replicas: int | None = None
     write_capacity: float | None = None
     servers: int = 1
+    shards: int = 1
     shared_primary: bool = True
     concurrency_limit: int | None = None
     concurrency_source: str | None = None
@@ -96,10 +99,13 @@ def _database(ctx: Context, name: str, engine: str) -> Capacity:
     read_replicas = (data.replication.read_replicas if data and data.replication else None) or 0
     write_capacity = data.write_capacity_rps if data else None
     shards = data.sharding.shards if data and data.sharding else None
-    nodes = 1 + read_replicas
+    spread = shard_count(ctx, name)
+    nodes = spread * (1 + read_replicas)
+    shape = f"{spread} shards × {1 + read_replicas} node{'s' if read_replicas else ''}" if spread > 1 else f"{num(nodes)}"
+    total_writes = None if write_capacity is None else write_capacity * spread
     if comp.capacity_rps is not None:
-        return Capacity("database", "stated", comp.capacity_rps, nodes, nodes, write_capacity,
-                        note=f"{num(nodes)} × {num(comp.capacity_rps)} rps")
+        return Capacity("database", "stated", comp.capacity_rps, nodes, nodes, total_writes, shards=spread,
+                        note=f"{shape} × {num(comp.capacity_rps)} rps")
     if "dynamodb" in engine and shards:
         d = ctx.defaults
         reads, writes = shards * d.dynamodb_partition_reads_per_s, shards * d.dynamodb_partition_writes_per_s
@@ -110,7 +116,16 @@ def _database(ctx: Context, name: str, engine: str) -> Capacity:
         return Capacity("database", "assumed", reads, 1, 1, writes, shared_primary=False,
                         note=f"{shards} partitions × {num(d.dynamodb_partition_reads_per_s)} reads/s")
     source = "stated" if write_capacity is not None else "unknown"
-    return Capacity("database", source, None, nodes, nodes, write_capacity)
+    return Capacity("database", source, None, nodes, nodes, total_writes, shards=spread)
+
+
+def shard_count(ctx: Context, name: str) -> int:
+    """Shards a database spreads its load over: data.sharding.shards unless the strategy is none; else 1."""
+    data = ctx.comp(name).data
+    sharding = data.sharding if data else None
+    if sharding is None or not sharding.shards or sharding.strategy == "none":
+        return 1
+    return sharding.shards
 
 
 @dataclass(frozen=True)
@@ -122,6 +137,8 @@ class Utilization:
     write: float | None = None
     text: str = ""
     write_text: str = ""
+    write_only: float | None = None
+    write_only_text: str = ""
 
 
 def utilization(ctx: Context, name: str, cap: Capacity, load: Load) -> Utilization:
@@ -145,24 +162,32 @@ def utilization(ctx: Context, name: str, cap: Capacity, load: Load) -> Utilizati
 def _database_utilization(ctx: Context, name: str, cap: Capacity, load: Load) -> Utilization:
     reads, writes = load.read, load.write + load.mixed
     nodes = cap.replicas or 1
-    if load.mixed > 0 and nodes > 1:
+    shards = cap.shards
+    if load.mixed > 0 and nodes > shards:
         ctx.log.add(name, "read_share", "unknown", reason="read/write split unknown: all load counted on the primary")
     write_rho = writes / cap.write_capacity if cap.write_capacity else None
-    write_text = (f"ρ_writes({name}) = {num(writes)} / {num(cap.write_capacity)} write capacity = {ratio(write_rho)}"
+    write_text = (f"ρ_writes({name}) = {num(writes)} / {num(cap.write_capacity)} write capacity"
+                  + (f" ({shards} shards)" if shards > 1 else "") + f" = {ratio(write_rho)}"
                   if write_rho is not None else "")
     if cap.per_replica is None:
-        return Utilization(write_rho, write_rho, write_rho, write_text, write_text)
+        return Utilization(write_rho, write_rho, write_rho, write_text, write_text, write_rho, write_text)
+    write_only, write_only_text = write_rho, write_text
     if cap.shared_primary:
-        primary = writes + reads / nodes
+        primary = writes / shards + reads / nodes
         rho = primary / cap.per_replica
-        text = (f"ρ({name}) = (writes {num(writes)} + reads {num(reads)} / {num(nodes)} node{'s' if nodes > 1 else ''})"
+        per_shard = f" / {shards} shards" if shards > 1 else ""
+        text = (f"ρ({name}) = (writes {num(writes)}{per_shard} + reads {num(reads)} / {num(nodes)} node{'s' if nodes > 1 else ''})"
                 f" / {num(cap.per_replica)} = {ratio(rho)}")
+        alone = writes / shards / cap.per_replica
+        if write_only is None or alone > write_only:
+            write_only = alone
+            write_only_text = f"writes alone: {num(writes)}{per_shard} / {num(cap.per_replica)} = {ratio(alone)}"
     else:
         rho = reads / cap.per_replica
         text = f"ρ_reads({name}) = {num(reads)} / {num(cap.per_replica)} = {ratio(rho)}"
     if write_rho is not None and write_rho > rho:
         rho, text = write_rho, f"{text}; writes bind: {write_text}"
-    return Utilization(rho, rho, write_rho, text, write_text)
+    return Utilization(rho, rho, write_rho, text, write_text, write_only, write_only_text)
 
 
 MAX_SERVERS = 10_000
@@ -226,19 +251,26 @@ def _zone_aware(ctx: Context, name: str, n_load: int, spare: int, text: str) -> 
 
 
 def _database_nodes(name: str, cap: Capacity, load: Load, target: float, spare: int) -> tuple[int | None, str]:
+    """Nodes per shard: ⌈reads/S / (ρ_target × per − writes/S)⌉ + spare; × S shards in all."""
     if not cap.shared_primary:
         return None, ""
     per = cap.per_replica or 0.0
-    reads, writes = load.read, load.write + load.mixed
-    if cap.write_capacity is not None and writes > target * cap.write_capacity:
-        return None, (f"writes {num(writes)} exceed {num(target)} × write capacity {num(cap.write_capacity)}: "
-                      "read replicas cannot help (shard or scale up)")
+    shards = cap.shards
+    reads, writes = load.read / shards, (load.write + load.mixed) / shards
+    each = " per shard" if shards > 1 else ""
+    if cap.write_capacity is not None and writes > target * cap.write_capacity / shards:
+        return None, (f"writes {num(writes)}{each} exceed {num(target)} × write capacity {num(cap.write_capacity / shards)}"
+                      f"{each}: read replicas cannot help ({'add shards' if shards > 1 else 'shard'} or scale up)")
     room = per * target - writes
     if room <= 0:
-        return None, f"writes {num(writes)} alone exceed {num(target)} × {num(per)}: more read replicas cannot help (shard or scale up)"
+        return None, (f"writes {num(writes)}{each} alone exceed {num(target)} × {num(per)}: more read replicas cannot help "
+                      f"({'add shards' if shards > 1 else 'shard'} or scale up)")
     nodes = ceil_count(reads / room)
     if nodes is None:
         return None, ""
     n = max(1, nodes)
-    text = f"nodes = ⌈reads {num(reads)} / ({num(target)} × {num(per)} − writes {num(writes)})⌉ = {n}; + {spare} spare = {n + spare}"
-    return n + spare, text
+    text = (f"nodes{each} = ⌈reads {num(reads)} / ({num(target)} × {num(per)} − writes {num(writes)})⌉ = {n}; "
+            f"+ {spare} spare = {n + spare}")
+    if shards > 1:
+        text += f"; × {shards} shards = {(n + spare) * shards}"
+    return (n + spare) * shards, text

@@ -144,7 +144,9 @@ def _connections(report: CapacityReport) -> list[str]:
         limit = f" of {num(c.max_connections)} max ({c.max_connections_source})" if c.max_connections is not None else ""
         ratio_text = f" = {ratio(c.connection_ratio)}" if c.connection_ratio is not None else ""
         partial = "" if c.connection_demand_complete else " (some callers' pool sizes unknown)"
-        lines.append(f"  {name}: {num(c.connection_demand)}{limit}{ratio_text}{partial}")
+        pooled = (f" through a pooler (clients hold {num(c.client_connection_demand)})"
+                  if c.client_connection_demand is not None and c.client_connection_demand != c.connection_demand else "")
+        lines.append(f"  {name}: {num(c.connection_demand)}{limit}{ratio_text}{pooled}{partial}")
     return lines + [""]
 
 
