@@ -6,9 +6,10 @@ more examples and fresh random inputs, for a nightly or pre-release run::
 
     .venv/bin/pytest -q tests/test_robustness_generated.py tests/test_robustness_mutated.py --long-fuzz
 
-Tests read the budget through :func:`fuzz_examples`-style helpers that look at
-``hypothesis.settings.default.max_examples`` (the loaded profile), so the option also raises the
-count of every other hypothesis test that does not fix its own ``max_examples``.
+The robustness tests look at ``hypothesis.settings.default.max_examples`` when they are imported:
+above 100 means this profile is loaded, and they use its count with random (not derandomized)
+inputs. The profile also raises the count of every other hypothesis test that does not fix its
+own ``max_examples``.
 """
 
 from __future__ import annotations

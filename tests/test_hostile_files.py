@@ -211,3 +211,28 @@ def test_command_line_exits_2_with_the_file_name(name: str, tmp_path: Path) -> N
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith(f"{target}:"), done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+LAUGHS = "".join(f"  b{i}: &b{i} {{image: [{', '.join([f'*b{i - 1}' if i else '*a'] * 10)}]}}\n" for i in range(8))
+DEPLOYMENT_FILES = {
+    "bomb": ("docker-compose.yml", "services:\n  a: &a {image: nginx, environment: [x, x, x, x, x, x, x, x]}\n" + LAUGHS,
+             "aliases expand to more than"),
+    "tag": ("docker-compose.yml", "services:\n  a: {image: !!python/object/apply:os.system ['touch {marker}']}\n",
+            "is not allowed"),
+    "huge-int": ("docker-compose.yml", "services:\n  a: {image: nginx, deploy: {replicas: 0x" + "f" * 3_000 + "}}\n",
+                 "an integer written with"),
+    "k8s-tag": ("deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: !custom web}\n", "is not allowed"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DEPLOYMENT_FILES))
+def test_hostile_deployment_files_given_to_check_are_clean_errors(case: str, tmp_path: Path) -> None:
+    """``check`` also imports Compose and Kubernetes files: they go through the same safe reader."""
+    name, text, expected = DEPLOYMENT_FILES[case]
+    marker = tmp_path / "MARKER"
+    path = tmp_path / name
+    path.write_text(text.replace("{marker}", str(marker)), encoding="utf-8")
+    with time_limit(60), pytest.raises(InputError) as caught:
+        check(path)
+    assert expected in str(caught.value)
+    assert not marker.exists()

@@ -43,7 +43,8 @@ FUZZ = settings(
 SECONDS_PER_EXAMPLE = 30
 INSERTS = list(":-[]{}&*!|>'\"#%@`,?\t\r\n ") + ["\x00", "\x1b[2J", "\u202e", "\ufeff", "ü", "€", "<<: *a", "&a ", "!!python/name:os.system ",
                                                "!custom ", "0x", "1e400", ".nan", "- ", "  "]
-EXTREMES = ["0", "-1", "-0.0", "1.0e+308", "1" + "0" * 400, ".nan", ".inf", "-.inf", "0.0000001", "9223372036854775808"]
+EXTREMES = ["0", "-1", "-0.0", "1.0e+308", "1" + "0" * 400, "0x" + "f" * 2000, ".nan", ".inf", "-.inf", "0.0000001",
+            "9223372036854775808"]
 NUMBER = re.compile(r"(?<=: )-?[0-9][0-9_.]*(?=\s|$)")
 
 
@@ -82,7 +83,7 @@ def mutate(text: str, rng: random.Random, steps: int) -> str:
 def mutated(draw: st.DrawFn) -> tuple[Path, str]:
     path = draw(st.sampled_from(EXAMPLES))
     seed = draw(st.integers(0, 2**32 - 1))
-    return path, mutate(TEXTS[path], random.Random(seed), draw(st.integers(1, 5)))
+    return path, mutate(TEXTS[path], random.Random(seed), draw(st.integers(1, 3)))
 
 
 class Hang(BaseException):
@@ -120,10 +121,11 @@ def test_mutated_examples_end_in_a_report_or_a_positioned_error(case: tuple[Path
         try:
             loaded = load_text(text, str(path))
         except InputError as error:
-            assert error.diagnostics
-            for diagnostic in error.diagnostics:
-                assert diagnostic.file in files, str(diagnostic)
-                assert diagnostic.line >= 1 and diagnostic.column >= 1, str(diagnostic)
+            first = error.diagnostics[0]
+            assert first.file in files and first.line >= 1 and first.column >= 1, str(first)
+            for diagnostic in error.diagnostics:  # a file that ``extends`` names may be missing: file-level
+                positioned = diagnostic.file in files and diagnostic.line >= 1 and diagnostic.column >= 1
+                assert positioned or (diagnostic.line == 0 and not diagnostic.path), str(diagnostic)
             OUTCOMES["input error"] += 1
             return
         report = check(loaded)

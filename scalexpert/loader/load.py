@@ -97,17 +97,20 @@ def _apply_extends(
         return raw, source, earlier
     pos = source.position(("extends",))
     written = raw["extends"]
-    base_name = str(FsPath(file).parent / written) if not file.startswith("<") else written
+    base_name = os.path.normpath(FsPath(file).parent / written) if not file.startswith("<") else written
     if os.path.realpath(base_name) in chain:
         raise InputError(Diagnostic(file, pos.line, pos.column, "extends",
-                                    f"{written!r} leads back to this file: files cannot extend each other in a cycle"))
+                                    f"{messages.show(written)} leads back to this file: files cannot extend each other in a cycle"))
     if len(chain) > _MAX_EXTENDS_DEPTH:
         raise InputError(Diagnostic(file, pos.line, pos.column, "extends",
                                     f"more than {_MAX_EXTENDS_DEPTH} files extend one another; flatten the chain"))
     try:
         base_raw, base_source, base_earlier = _read_raw(base_name, limits, chain)
     except InputError as exc:
-        raise InputError([Diagnostic(file, pos.line, pos.column, "extends", f"cannot use {written!r}"), *exc.diagnostics]) from None
+        raise InputError([Diagnostic(file, pos.line, pos.column, "extends", f"cannot use {messages.show(written)}"), *exc.diagnostics]) from None
+    if not isinstance(base_raw, dict):  # say so, rather than overlaying on nothing (and quote none of it)
+        raise InputError(Diagnostic(file, pos.line, pos.column, "extends",
+                                    f"cannot use {messages.show(written)}: it is not an architecture file (not a mapping)"))
     overlay = {k: v for k, v in raw.items() if k != "extends"}
     moved = _overlay_list_moves(base_raw, overlay)
     return merge(base_raw, overlay), _moved(source, moved).merged_under(base_source), [*base_earlier, *earlier]
@@ -132,9 +135,9 @@ def _merge_dependencies(base: list[Any], overlay: list[Any]) -> tuple[list[Any],
     """The merged list, and the index in it of each overlay item."""
     result = list(base)
     places: list[int] = []
-    index = {(d.get("from"), d.get("to")): i for i, d in enumerate(result) if isinstance(d, dict)}
+    index = {_pair(d): i for i, d in enumerate(result) if _pair(d) is not None}
     for dep in overlay:
-        key = (dep.get("from"), dep.get("to")) if isinstance(dep, dict) else None
+        key = _pair(dep)
         if key in index:
             result[index[key]] = merge(result[index[key]], dep)
             places.append(index[key])
@@ -142,6 +145,13 @@ def _merge_dependencies(base: list[Any], overlay: list[Any]) -> tuple[list[Any],
             places.append(len(result))
             result.append(dep)
     return result, places
+
+
+def _pair(dep: Any) -> tuple[str, str] | None:
+    """The (from, to) names a dependency merges by, or None when it has no such names."""
+    if isinstance(dep, dict) and isinstance(dep.get("from"), str) and isinstance(dep.get("to"), str):
+        return dep["from"], dep["to"]
+    return None
 
 
 def _overlay_list_moves(base: Any, overlay: dict[str, Any]) -> dict[Path, Path]:
@@ -204,7 +214,7 @@ def _reference_problems(raw: dict[str, Any], source: SourceMap) -> list[tuple[Po
     def check(path: Path, value: Any) -> None:
         if isinstance(value, str) and known and value not in known:
             hint = messages.suggestion(value, names)
-            problems.append((source.position(path), format_path(path), f"unknown component {value!r}{hint}"))
+            problems.append((source.position(path), format_path(path), f"unknown component {messages.show(value)}{hint}"))
 
     seen_pairs: dict[tuple[Any, Any], int] = {}
     for i, dep in enumerate(raw.get("dependencies") or [] if isinstance(raw.get("dependencies"), list) else []):
@@ -213,9 +223,11 @@ def _reference_problems(raw: dict[str, Any], source: SourceMap) -> list[tuple[Po
         check(("dependencies", i, "from"), dep.get("from"))
         check(("dependencies", i, "to"), dep.get("to"))
         pair = (dep.get("from"), dep.get("to"))
-        if pair[0] is not None and pair[0] == pair[1]:
-            problems.append((source.position(("dependencies", i)), f"dependencies[{i}]", f"{pair[0]!r} depends on itself"))
-        elif pair in seen_pairs and all(isinstance(p, str) for p in pair):
+        if isinstance(pair[0], str) and pair[0] == pair[1]:
+            problems.append((source.position(("dependencies", i)), f"dependencies[{i}]", f"{messages.show(pair[0])} depends on itself"))
+        elif not all(isinstance(p, str) for p in pair):
+            continue  # a missing or non-text end: the model's own message says so
+        elif pair in seen_pairs:
             first = source.position(("dependencies", seen_pairs[pair]))
             problems.append((source.position(("dependencies", i)), f"dependencies[{i}]",
                              f"second dependency {pair[0]} → {pair[1]} (first at line {first.line}); merge them into one"))

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..model import Architecture
+from ..model.base import MAX_COUNT
 
 Loc = tuple[str | int, ...]
 
@@ -66,6 +67,8 @@ def _describe(node: dict[str, Any]) -> str:
         noun = "an integer" if kind == "integer" else "a number"
         low = node.get("minimum", node.get("exclusiveMinimum"))
         high = node.get("maximum", node.get("exclusiveMaximum"))
+        if high == MAX_COUNT:  # a sanity bound on counts, said only when exceeded
+            high = None
         if low is not None and high is not None:
             return f"{noun} from {low:g} to {high:g}"
         if "minimum" in node:
@@ -150,7 +153,7 @@ def message(error: dict[str, Any], raw: Any, model: type[BaseModel] = Architectu
     path, value, complete = data_path(raw, loc)
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        return path, f"unknown key {key!r}{suggestion(key, known_keys(path[:-1], model))}"
+        return path, f"unknown key {show(key)}{suggestion(key, known_keys(path[:-1], model))}"
     if kind == "missing":
         return path, f"required key {loc[-1]!r} is missing"
     if kind == "invalid_key":
@@ -159,11 +162,11 @@ def message(error: dict[str, Any], raw: Any, model: type[BaseModel] = Architectu
         return path, _name_problem(kind, error.get("input"))
     if kind in ("value_error", "assertion_error"):
         text = str(error.get("msg", "")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        return path, text
+        return path, text if len(text) <= 300 else text[:297] + "..."  # may quote the input
     if kind == "string_too_short":
         return path, "must not be empty"
     if kind == "string_pattern_mismatch" and len(loc) >= 2 and loc[-2] == "components":
-        return path, f"invalid component name {loc[-1]!r}: use letters, digits, '-', '_' and '.'"
+        return path, f"invalid component name {show(loc[-1])}: use letters, digits, '-', '_' and '.'"
     if kind == "string_too_long":
         return path, f"text longer than {error.get('ctx', {}).get('max_length')} characters"
     if kind == "finite_number":
@@ -177,6 +180,9 @@ def message(error: dict[str, Any], raw: Any, model: type[BaseModel] = Architectu
             hint = suggestion(value, choices)
         elif not isinstance(value, bool) and str(value) in choices:  # producer_acks: 1 means '1'
             hint = f"; write it in quotes: '{value}'"
+    too_many = isinstance(value, int) and not isinstance(value, bool) and value > MAX_COUNT
+    if too_many and any(option.get("maximum") == MAX_COUNT for option in schema_at(path, model)):
+        hint = f", more than the limit of {MAX_COUNT:,}"
     return path, f"expected {expected(path, model)}, got {show(value)}{hint}"
 
 
