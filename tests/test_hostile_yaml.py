@@ -369,9 +369,6 @@ def test_standard_tags_still_read() -> None:
 
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError,
-                   reason="capacity model (analysis/capacity_growth.py, horizon): factor ** (1 / months) overflows for "
-                          "tiny horizons; reported to the capacity model's owner. Remove this mark once it is fixed.")
 def test_growth_over_a_tiny_horizon_gives_a_report() -> None:
     """Found by ``--long-fuzz``: growth factor 2 within 1e-06 months is 2**1000000 a month."""
     checked("version: 1\nsystem: {growth: {factor: 2.0, horizon_months: 1.0e-06}}\ncomponents:\n  web: {kind: service}\n")

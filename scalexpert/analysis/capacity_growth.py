@@ -38,7 +38,10 @@ def horizon(ctx: Context) -> Horizon:
         months = ctx.defaults.horizon_months
         ctx.log.add("system", "growth.horizon_months", months, "horizon_months", "not stated")
     if growth.factor is not None:
-        rate = growth.factor ** (1.0 / months) - 1.0
+        try:
+            rate = growth.factor ** (1.0 / months) - 1.0
+        except OverflowError:  # a tiny horizon: the monthly rate is beyond any float
+            rate = math.inf
         text = f"growth × {num(growth.factor)} in {num(months)} months = {rate:.2%} a month"
         return Horizon(growth.factor, months, rate, text)
     rate = growth.monthly_rate or 0.0
