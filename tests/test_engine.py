@@ -73,4 +73,4 @@ def test_indexed_joins_give_the_same_findings(example):
         result = run_rules(records, ruleset, indexed=indexed)
         results.append([(f.rule_id, f.subjects, f.severity, f.message) for f in build_findings(result, ruleset)])
     assert results[0] == results[1]
-    assert results[0]
+    assert results[0] or example.stem == "good-practice"
