@@ -57,23 +57,34 @@ def _is_yaml_text(source: str) -> bool:
         return True
 
 
+_DEPLOYMENT_KEYS = re.compile(rb"^(services|apiVersion|kind)\s*:", re.MULTILINE)
+
+
+def _looks_like_deployment(path: str, limits: Limits) -> bool:
+    """A cheap first look: architecture files have neither a top-level ``services`` nor ``apiVersion``."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(limits.max_bytes)
+    except OSError:
+        return True  # let the full reader report the problem
+    return _DEPLOYMENT_KEYS.search(head) is not None
+
+
 def _load_path(path: str, limits: Limits = Limits()) -> LoadedArchitecture:
     """An architecture file, or Compose/Kubernetes files imported on the fly (located at their own lines)."""
+    if not os.path.exists(path) or (os.path.isfile(path) and not _looks_like_deployment(path, limits)):
+        return load_file(path, limits)  # (for a missing file: the loader's "no such file" message)
     from .importers import detect, import_paths
 
-    if os.path.isfile(path) and detect(path, limits) == "architecture":
+    if not os.path.isdir(path) and detect(path, limits) == "architecture":
         return load_file(path, limits)
-    if not os.path.exists(path):
-        return load_file(path, limits)  # the loader's "no such file" message
-    if os.path.isdir(path) or detect(path, limits) != "architecture":
-        result = import_paths([path], limits=limits)
-        loaded = load_text(result.yaml_text, file=path, limits=limits)
-        for name, origin in result.origins.items():
-            file, _, line = origin.rpartition(":")
-            if file and line.isdigit():
-                loaded.source.keys[("components", name)] = Position(file, int(line), 1)
-        return loaded
-    return load_file(path, limits)
+    result = import_paths([path], limits=limits)
+    loaded = load_text(result.yaml_text, file=path, limits=limits)
+    for name, origin in result.origins.items():
+        file, _, line = origin.rpartition(":")
+        if file and line.isdigit():
+            loaded.source.keys[("components", name)] = Position(file, int(line), 1)
+    return loaded
 
 
 def rules_for(config: Config, rules: RuleSet | Sequence[str | os.PathLike[str]] | None = None) -> RuleSet:
