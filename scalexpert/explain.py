@@ -99,6 +99,10 @@ def _clearing(c: Constraint, value: Any, threshold: Any) -> str | None:
     return None  # changing a category (kind, engine, ...) to "another value" is not advice
 
 
+_NOT_REMEDIES = ("objectives.", "traffic.", "growth.")
+_REDUNDANCY = ("replicas", "autoscaling.min", "autoscaling.max", "zone_count", "region_count", "shards")
+
+
 def _what_if(activation: Activation, result: EngineResult, threshold: Any, depth: int = 0) -> list[str]:
     """Changes to stated inputs that would break one of the conditions (through derived facts too)."""
     changes: list[str] = []
@@ -110,11 +114,17 @@ def _what_if(activation: Activation, result: EngineResult, threshold: Any, depth
         for c in pattern.constraints:
             if c.op in ("bind", "present"):
                 continue
+            if c.field in record.remedies:
+                changes.append(record.remedies[c.field])
+                continue
+            if c.field.startswith(_NOT_REMEDIES):
+                continue  # lowering an objective or wishing for less traffic is not a fix
+            if c.op in ("gt", "ge") and c.field.endswith(_REDUNDANCY):
+                continue  # "at least two replicas" scopes a rule; removing replicas is not a fix
             if c.field in record.inputs:
-                stated = record.inputs[c.field]
-                if stated in record.values and c.field.startswith("graph.") and "replicas" in stated:
-                    value = record.values[stated]
-                    changes.append(f"{stated}: {template.show_value(value)} → {max(2, int(value) + 1)}")
+                change = _clearing(c, record.values.get(c.field), threshold)
+                if change:
+                    changes.append(change.replace(c.field, record.inputs[c.field], 1))
                 continue
             if c.field not in record.positions:
                 continue

@@ -125,7 +125,7 @@ RULES = {
         name: test.derive
         description: marks big services
         when:
-          - component: {name: $c, replicas: {ge: 3}}
+          - component: {name: $c, replicas: {ge: 3}, service_time_ms: {ge: 100}}
         then:
           derive: {fact: big-service, fields: {component: $c}}
         """,
@@ -148,7 +148,7 @@ RULES = {
 ARCH = """\
 version: 1
 components:
-  api: {kind: service, replicas: 5}
+  api: {kind: service, replicas: 5, service_time_ms: 250}
   web: {kind: service, replicas: 1}
   db: {kind: database}
   jobs: {kind: queue}
@@ -188,7 +188,8 @@ def test_chained_rule_carries_a_proof_tree_and_escalates(own_rules):
     condition = premise.conditions[0]
     assert condition.text == "replicas = 5, rule requires ≥ 3"
     assert condition.location is not None and condition.location.line == 3
-    assert finding.explanation.what_if == ("replicas: 5 → 2",)
+    # replicas ≥ 3 only scopes the rule (removing replicas is no fix); the slow service time is the problem
+    assert finding.explanation.what_if == ("service_time_ms: 250 → below 100",)
 
 
 def test_users_rules_through_the_command_line(tmp_path):

@@ -32,7 +32,9 @@ class GraphAnalysis:
     notes: dict[str, dict[str, str]] = field(default_factory=dict)
     """Per component: graph field → how it was derived, in words."""
     sources: dict[str, dict[str, str]] = field(default_factory=dict)
-    """Per component: graph field → the input field it rests on (for positions and what-if)."""
+    """Per component: graph field → the input field it rests on (for positions)."""
+    remedies: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Per component: graph field → the change to the input that would make it false."""
 
 
 def is_sync(dep: Dependency) -> bool:
@@ -344,6 +346,7 @@ def _explain(result: GraphAnalysis, name: str, comp: Component, flows: list[str]
     facts = result.components[name]
     notes: dict[str, str] = {}
     sources: dict[str, str] = {}
+    remedies: dict[str, str] = {}
     scaling = comp.autoscaling
     replicas_field = "autoscaling.min" if scaling and scaling.enabled and scaling.min is not None else "replicas"
     if facts.min_replicas is not None:
@@ -354,8 +357,14 @@ def _explain(result: GraphAnalysis, name: str, comp: Component, flows: list[str]
         failover = comp.data.replication.failover if comp.data and comp.data.replication else None
         if failover in ("manual", "none") and not comp.managed:
             why, sources["graph.redundant"] = f"failover = {failover}", "data.replication.failover"
+            fix = f"data.replication.failover: {failover} → automatic"
+            if facts.min_replicas is not None and facts.min_replicas < 2:
+                fix = f"{replicas_field}: {facts.min_replicas} → 2 and {fix}"
         else:
             sources["graph.redundant"] = replicas_field
+            fix = f"{replicas_field}: {facts.min_replicas} → 2"
+        if facts.redundant is False:
+            remedies["graph.redundant"] = remedies["graph.spof"] = fix
         notes["graph.redundant"] = f"redundant = {str(facts.redundant).lower()} because {why}"
     if flows:
         paths = ", ".join(flows)
@@ -368,6 +377,7 @@ def _explain(result: GraphAnalysis, name: str, comp: Component, flows: list[str]
         notes["graph.sync_depth"] = f"{facts.sync_depth} synchronous hops below {name}"
     result.notes[name] = notes
     result.sources[name] = sources
+    result.remedies[name] = remedies
 
 
 def _share(items: list[Dependency], predicate: object) -> float:

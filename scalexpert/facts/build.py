@@ -25,7 +25,9 @@ class FactRecord:
     derivations: dict[str, str] = field(default_factory=dict)
     assumed: dict[str, str] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)
-    """Derived field → the stated input field it rests on (what-if remedies change that one)."""
+    """Derived field → the stated input field it rests on."""
+    remedies: dict[str, str] = field(default_factory=dict)
+    """Derived field → the input change that would make it false (e.g. ``replicas: 1 → 2``)."""
 
 
 def flatten(model: BaseModel | dict[str, Any] | None, prefix: str = "", by_alias: bool = True) -> dict[str, Any]:
@@ -79,6 +81,7 @@ def build_facts(loaded: LoadedArchitecture, graph: GraphAnalysis, capacity: Any 
         record = FactRecord("component", f"component:{name}", f"component {name}", values,
                             loaded.component_position(name), positions)
         record.derivations.update(graph.notes.get(name, {}))
+        record.remedies.update(graph.remedies.get(name, {}))
         for derived, stated in graph.sources.get(name, {}).items():
             record.inputs[derived] = stated
             if stated in positions:
