@@ -162,10 +162,13 @@ class FlowAvailability:
 
 def flow_availability(ctx: Context, entry: str, each: dict[str, float | None]) -> FlowAvailability:
     """Series availability of the hard-dependency flow of ``entry``."""
-    hard: dict[str, list[str]] = {}
-    for dep in ctx.arch.dependencies:
-        if is_sync(dep) and is_hard(dep) and not ctx.is_skipped(dep) and dep.target in ctx.arch.components:
-            hard.setdefault(dep.source, []).append(dep.target)
+    hard: dict[str, list[str]] | None = getattr(ctx, "_hard_targets", None)
+    if hard is None:  # the same for every entry: built once per context
+        hard = {}
+        for dep in ctx.arch.dependencies:
+            if is_sync(dep) and is_hard(dep) and not ctx.is_skipped(dep) and dep.target in ctx.arch.components:
+                hard.setdefault(dep.source, []).append(dep.target)
+        object.__setattr__(ctx, "_hard_targets", hard)
     seen, stack = {entry}, [entry]
     while stack:
         for target in hard.get(stack.pop(), []):

@@ -17,6 +17,12 @@ from .capacity_resources import connection_figures, queue_figures
 from .capacity_text import mult, num, ratio
 
 
+GRID_ABOVE = 100
+"""Components behind queues above which saturation multiples are interpolated on a grid."""
+GRID: tuple[float, ...] = tuple(round(1.4 ** i, 6) for i in range(1, 42))
+"""Multiples of today's peak the shared grid runs the load at (1.4 to about 10⁶)."""
+
+
 @dataclass
 class Analysis:
     """Shared state of one capacity analysis."""
@@ -78,7 +84,34 @@ class Analysis:
             return None
         if name not in self.levelled:
             return threshold / today
+        if len(self.levelled) > GRID_ABOVE:
+            return self._interpolate_multiple(name, threshold)
         return solve_multiple(lambda k: self.saturation_rho(name, k), threshold, threshold / today)
+
+    def _interpolate_multiple(self, name: str, threshold: float) -> float | None:
+        """Many components behind queues: read the multiple off one shared grid of load runs.
+
+        Solving each component exactly re-runs the load propagation for it, which grows with the
+        square of the architecture. Above ``GRID_ABOVE`` such components, every one is read off the
+        same runs at ``GRID`` multiples and interpolated linearly between the two that bracket the
+        threshold: exact where the load is linear in between, off by at most one grid step where a
+        queue starts to saturate inside it.
+        """
+        previous_k, previous_rho = 1.0, self.saturation_rho(name, 1.0)
+        if previous_rho is None:
+            return None
+        if previous_rho >= threshold:
+            return threshold / previous_rho
+        for k in GRID:
+            rho = self.saturation_rho(name, k)
+            if rho is None:
+                return None
+            if rho >= threshold:
+                if rho == previous_rho:
+                    return k
+                return previous_k + (threshold - previous_rho) * (k - previous_k) / (rho - previous_rho)
+            previous_k, previous_rho = k, rho
+        return None
 
 
 def component_record(an: Analysis, name: str) -> ComponentCapacity:

@@ -210,7 +210,13 @@ def _load_edge(ctx: Context, dep: Dependency) -> LoadEdge:
 
 def _caches_between(ctx: Context, caller: str, store: str) -> list[str]:
     """Caches the caller also calls that front ``store`` (cache-aside)."""
-    called = {d.target for d in ctx.arch.dependencies if d.source == caller}
+    index = getattr(ctx, "_called_by_source", None)
+    if index is None:  # built once per context: scanning every dependency per edge grew with its square
+        index = {}
+        for dep in ctx.arch.dependencies:
+            index.setdefault(dep.source, set()).add(dep.target)
+        object.__setattr__(ctx, "_called_by_source", index)
+    called = index.get(caller, set())
     found = []
     for name in sorted(called):
         cache = ctx.arch.components[name].cache if name in ctx.arch.components else None
