@@ -2,7 +2,6 @@
 
     python benchmarks/run.py                    # sizes 10, 100, 1000, 10000; 5 repeats (fewer for 10000)
     python benchmarks/run.py --sizes 10,100 --repeat 3 --json results.json
-    python benchmarks/run.py --checkov          # also time Checkov on the sock-shop manifest (needs a venv)
 
 Medians of wall time per phase, peak traced memory per phase (separate pass), end-to-end wall time and
 peak RSS of the command in a subprocess, start-up time, and a findings digest per size so that an
@@ -135,7 +134,6 @@ def main() -> None:
     parser.add_argument("--sizes", default="10,100,1000,10000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", dest="json_path")
-    parser.add_argument("--checkov", action="store_true", help="also time Checkov (see benchmarks/checkov.py)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
@@ -170,10 +168,6 @@ def main() -> None:
         ratio = sizes_done[10000]["end_to_end_s"] / sizes_done[1000]["end_to_end_s"]
         results["growth_1000_to_10000"] = ratio
         print(f"\nend-to-end growth from 1,000 to 10,000 components: {ratio:.1f}x")
-    if args.checkov:
-        from checkov_compare import compare
-
-        results["checkov"] = compare(args.repeat)
     if args.json_path:
         Path(args.json_path).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", "utf-8")
 
