@@ -11,7 +11,6 @@ import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from pydantic import Field, HttpUrl
 
@@ -146,8 +145,3 @@ def _add_entry(base: KnowledgeBase, path: Path) -> list[Diagnostic]:
     for name, threshold in entry.thresholds.items():
         base.thresholds[name] = (threshold, entry.id)
     return []
-
-
-def entry_as_dict(entry: KnowledgeEntry) -> dict[str, Any]:
-    """JSON-friendly form of an entry."""
-    return entry.model_dump(mode="json", exclude_none=True)

@@ -22,7 +22,7 @@ import yaml
 from pydantic import Field
 
 from .config import Config
-from .errors import Diagnostic, InputError, RuleError
+from .errors import InputError, RuleError
 from .language.ruleset import CompiledRule, RuleSet
 from .loader import load_text, read_text
 from .loader.typed import model_problems
@@ -127,8 +127,3 @@ def describe(result: CaseResult) -> str:
     if not result.passed:
         return f"{line}: expected {list(map(list, result.case.expect))}, found {list(map(list, result.found))}"
     return line
-
-
-def missing_fixture_problem(rule: CompiledRule) -> Diagnostic:
-    """The problem reported for a finding rule without any example or fixture."""
-    return Diagnostic(rule.file, 1, 1, "", f"rule {rule.id} has no fixture: add examples to its knowledge entry or a .test.yaml")

@@ -31,7 +31,7 @@ from .capacity_pressure import add_pressure
 from .capacity_queueing import replicas_needed, utilization
 from .capacity_availability import flow_availability, instances_assumed
 from .capacity_latency import LatencyModel, NodeLatency
-from .capacity_text import avail, mult, nines, num, ratio
+from .capacity_text import avail, nines, num, ratio
 
 
 def analyse(arch: Architecture, *, growth: Sequence[float] = (), defaults: CapacityDefaults | None = None) -> CapacityReport:
