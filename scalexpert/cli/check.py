@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import InputError
+from ..loader import Limits
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ def emit(text: str, output: str | None) -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
-def run_checks(files: Sequence[str], config: Config) -> list[Report]:
+def run_checks(files: Sequence[str], config: Config, limits: Limits | None = None) -> list[Report]:
     """Check every file; input errors of all files are printed together, then exit 2."""
     from ..api import check as run_check
     from ..progress import Progress
@@ -98,7 +99,7 @@ def run_checks(files: Sequence[str], config: Config) -> list[Report]:
         for index, name in enumerate(files):
             progress.step(index, name)
             try:
-                reports.append(run_check(Path(name), config=config))
+                reports.append(run_check(Path(name), config=config, limits=limits or Limits()))
             except InputError as exc:
                 failed = True
                 progress.close()
@@ -125,9 +126,11 @@ def run_checks(files: Sequence[str], config: Config) -> list[Report]:
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Write a baseline accepting every current finding.")
 @click.option("--growth", multiple=True, help="Traffic multiples for the capacity growth table, e.g. 2,5,10.")
 @click.option("--no-color", is_flag=True, help="No colours in text output (NO_COLOR=1 does the same).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+              help=f"Largest input file read, in bytes (default {Limits().max_bytes:,}).")
 def check(files: tuple[str, ...], fmt: str | None, output: str | None, explain: bool, fail_on: str | None,
           rule_dirs: tuple[str, ...], config_file: str | None, no_suppressions: bool, baseline: str | None,
-          write_baseline: str | None, growth: tuple[str, ...], no_color: bool) -> None:
+          write_baseline: str | None, growth: tuple[str, ...], no_color: bool, max_bytes: int | None) -> None:
     """Check architecture FILES and report findings."""
     from ..baseline import apply_baseline, baseline_of, read_baseline, render_baseline
     from ..reporters import RenderOptions, render
@@ -138,7 +141,7 @@ def check(files: tuple[str, ...], fmt: str | None, output: str | None, explain: 
     accepted = read_baseline(config.baseline) if config.baseline and not write_baseline else None
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and output is None else "text"
-    reports = run_checks(files, config)
+    reports = run_checks(files, config, Limits(max_bytes=max_bytes) if max_bytes else None)
     stale: tuple[tuple[str, str], ...] = ()
     if write_baseline:  # the run reports as a later run with this baseline would
         folder = os.path.dirname(os.path.abspath(write_baseline))

@@ -11,14 +11,18 @@ from .common import EXIT_USAGE
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, allow_dash=False))
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing when the files are valid.")
-def validate(files: tuple[str, ...], quiet: bool) -> None:
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+              help="Largest input file read, in bytes (default 8 MiB).")
+def validate(files: tuple[str, ...], quiet: bool, max_bytes: int | None) -> None:
     """Validate architecture FILES; print every problem as file:line:column: path: message."""
-    from ..loader import load_file
+    from ..loader import Limits, load_file
+
+    limits = Limits(max_bytes=max_bytes) if max_bytes else Limits()
 
     failed = False
     for name in files:
         try:
-            load_file(name)
+            load_file(name, limits)
         except InputError as exc:
             failed = True
             for diagnostic in exc.diagnostics:
