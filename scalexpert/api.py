@@ -110,7 +110,8 @@ def _cached_ruleset(folders: tuple[str, ...]) -> RuleSet:
 def _signature(folder: str) -> tuple[tuple[str, int, int], ...]:
     try:
         files = sorted(Path(folder).rglob("*.y*ml"))
-        return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+        stats = [(p, p.stat()) for p in files]
+        return tuple((str(p), st.st_mtime_ns, st.st_size) for p, st in stats)
     except OSError:
         return ()
 
@@ -193,10 +194,10 @@ def _check(
         rule = ruleset.find(key)
         if rule is not None:
             severities[rule.id] = level
-    result = run_rules(records, ruleset, thresholds=config.thresholds, enabled=selector(config, ruleset),
+    chosen = selector(config, ruleset)
+    result = run_rules(records, ruleset, thresholds=config.thresholds, enabled=chosen,
                        severities=severities)
     findings = build_findings(result, ruleset, config.thresholds)
-    chosen = selector(config, ruleset)
     run = {r.id: r.name for r in ruleset.finding_rules if chosen(r)}
     findings, meta = apply_suppressions(
         findings, loaded, enabled=config.suppressions, canonical=lambda key: getattr(ruleset.find(key), "id", None),

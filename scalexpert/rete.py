@@ -277,7 +277,7 @@ def _activation_order(act: Any) -> tuple[Any, ...]:
     return (name, facts, context)
 
 
-class IsolatedFeatureTesterNode(FeatureTesterNode):
+class IsolatedFeatureTesterNode(_NoCopy, FeatureTesterNode):
     """A FeatureTesterNode that binds variables into a new token, never the shared one.
 
     It can also hold a run of checks (``merge_chains`` folds single-child chains into one node),
@@ -285,9 +285,6 @@ class IsolatedFeatureTesterNode(FeatureTesterNode):
     """
 
     checks: tuple[Any, ...] = ()
-
-    def activate(self, token: Token) -> None:
-        self._activate(token)  # no defensive copy: this node never changes the token it receives
 
     def _activate(self, token: Token) -> None:
         (fact,) = token.data
@@ -392,7 +389,7 @@ def adjust_network(matcher: Any, *, indexed: bool = True) -> int:
     return switched
 
 
-class PatternDispatchNode(OneInputNode):  # type: ignore[misc]
+class PatternDispatchNode(_NoCopy, OneInputNode):  # type: ignore[misc]
     """Sends a fact's token only to the chains of the patterns listed in its ``_p`` field.
 
     Under each fact type, every pattern's chain starts with a membership check on ``_p``; instead
@@ -412,9 +409,6 @@ class PatternDispatchNode(OneInputNode):  # type: ignore[misc]
 
     def _reset(self) -> None:
         pass
-
-    def activate(self, token: Token) -> None:
-        self._activate(token)  # no defensive copy: this node never changes the token
 
     def _activate(self, token: Token) -> None:
         (fact,) = token.data
