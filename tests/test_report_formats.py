@@ -207,3 +207,16 @@ def test_markdown_fits_a_pull_request_comment() -> None:
     assert "R-000" in text  # the worst findings stay
     small = render("markdown", [big.model_copy(update={"findings": findings[:2]})])
     assert "Details were trimmed" not in small and small.count("<details><summary>Why</summary>") == 2
+
+
+def test_pretty_json_sorts_indents_and_keeps_values() -> None:
+    from scalexpert.reporters.common import pretty_json
+
+    data = {"b": [1, 2.5e-06, {"z": "é\x1f\"\\", "a": None}], "a": True, "c": 10**20}
+    text = pretty_json(data)
+    assert json.loads(text) == data
+    assert text.endswith("}\n") and text.startswith('{\n  "a": true,\n  "b": [\n    1,')
+    assert text.index('"a": null') < text.index('"z"')
+    assert "é" in text and "\\u001f" in text
+    with pytest.raises(ValueError):
+        pretty_json({"x": float("nan")})

@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import __version__
 from ..diff import ArchitectureDiff, ItemChange
-from .common import clean, fails, number, percent, rank, status, where
+from .common import clean, fails, number, percent, pretty_json, rank, status, where
 from .markdown import md
 
 DIFF_FORMATS = ("text", "markdown", "json")
@@ -110,7 +110,7 @@ def render_json(diff: ArchitectureDiff, fail_on: str) -> str:
     """JSON: the comparison, the threshold and the count of regressions."""
     doc = {"tool": {"name": "scalexpert", "version": __version__}, "fail_on": fail_on,
            "regressions": regressions(diff, fail_on), "diff": diff.model_dump(mode="json")}
-    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return pretty_json(doc)
 
 
 def render(fmt: str, diff: ArchitectureDiff, fail_on: str) -> str:

@@ -7,7 +7,6 @@ new fields may appear in any release.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import __version__
 from ..findings import SCHEMA_VERSION, Report
 from ..score import Score, score_report
-from .common import SEVERITY_ORDER, all_findings, counts, fails, status
+from .common import SEVERITY_ORDER, all_findings, counts, fails, pretty_json, status
 
 
 class Tool(BaseModel):
@@ -87,7 +86,7 @@ def json_schema() -> dict[str, Any]:
 
 def render(reports: Sequence[Report], options: object = None) -> str:
     """Sorted keys, two-space indent, trailing newline."""
-    return json.dumps(document(reports, options), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return pretty_json(document(reports, options))
 
 
 __all__ = ["JsonDocument", "document", "json_schema", "render"]

@@ -9,7 +9,6 @@ findings carrying SARIF suppressions, and ``baselineState`` when a baseline was 
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Sequence
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
@@ -20,7 +19,7 @@ from ..errors import ScalexpertError
 from ..findings import DOCS_RULES_URI, Finding, Report
 from ..score import score_report
 from ..suppressions import META_RULES
-from .common import status
+from .common import pretty_json, status
 from .text import explanation_lines
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -158,7 +157,7 @@ def document(reports: Sequence[Report], options: object = None) -> dict[str, Any
 
 def render(reports: Sequence[Report], options: object = None) -> str:
     """SARIF JSON, keys sorted, two-space indent."""
-    return json.dumps(document(reports, options), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return pretty_json(document(reports, options))
 
 
 __all__ = ["FINGERPRINT_KEY", "LEVELS", "document", "render", "uri"]

@@ -1,0 +1,51 @@
+"""The installed program as a process: exit codes, complete output, and no traceback on exit.
+
+The program disables the cyclic garbage collector and ends with ``os._exit`` after flushing its
+output (scalexpert/cli/__init__.py); these tests show that nothing written is lost that way.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MONOLITH = ROOT / "examples" / "ecommerce-monolith.yaml"
+GOOD = ROOT / "examples" / "good-practice.yaml"
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "scalexpert", *args], cwd=cwd, capture_output=True, text=True,
+                          encoding="utf-8", check=False, timeout=120)
+
+
+def test_findings_exit_1_with_the_whole_report_on_stdout() -> None:
+    done = run("check", str(MONOLITH), "--format", "json")
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)["summary"]["failing"] > 0
+    assert done.stderr == ""
+
+
+def test_clean_file_exits_0_and_report_file_is_complete(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    done = run("check", str(GOOD), "--fail-on", "high", "--format", "json", "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text("utf-8"))["files"] == [str(GOOD)]
+
+
+def test_usage_and_input_errors_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\ncomponents: [\n", "utf-8")
+    done = run("check", str(bad))
+    assert done.returncode == 2 and "bad.yaml:" in done.stderr and "Traceback" not in done.stderr
+    assert run("check", "--format", "nope", str(GOOD)).returncode == 2
+    assert run("--version").stdout.startswith("scalexpert")
+
+
+def test_reader_leaving_early_does_not_change_the_exit_code() -> None:
+    done = subprocess.run(f'"{sys.executable}" -m scalexpert check "{MONOLITH}" --explain | head -1', shell=True,
+                          cwd=ROOT, capture_output=True, text=True, check=False, timeout=120)
+    assert done.stdout.count("\n") == 1
+    assert "Traceback" not in done.stderr
