@@ -96,6 +96,10 @@ class Context:
     consumers: dict[str, list[str]] = field(default_factory=dict)
     drains: dict[str, QueueDrain] = field(default_factory=dict)
     skipped: set[tuple[str, str]] = field(default_factory=set)
+    outgoing: dict[str, list[Dependency]] = field(default_factory=dict)
+    """Dependencies by source (every component has a list; filled by :func:`build_context`)."""
+    incoming: dict[str, list[Dependency]] = field(default_factory=dict)
+    """Dependencies by target."""
 
     def comp(self, name: str) -> Component:
         """The component called ``name``."""
@@ -131,12 +135,17 @@ def build_context(arch: Architecture, defaults: CapacityDefaults) -> Context:
     arch = clamp_counts(arch, log)
     ctx = Context(arch=arch, defaults=defaults, log=log, names=sorted(arch.components))
     known = set(ctx.names)
+    for name in ctx.names:
+        ctx.outgoing[name], ctx.incoming[name] = [], []
+    for dep in arch.dependencies:
+        ctx.outgoing.setdefault(dep.source, []).append(dep)
+        ctx.incoming.setdefault(dep.target, []).append(dep)
     ctx.entries = _entries(ctx, [e for e in entry_points(arch) if e in known])
     for name in ctx.names:
         comp = ctx.comp(name)
         if comp.kind in MESSAGING_KINDS:
             declared = set(comp.messaging.consumed_by or []) if comp.messaging else set()
-            declared |= {d.target for d in arch.dependencies if d.source == name}
+            declared |= {d.target for d in ctx.outgoing[name]}
             ctx.consumers[name] = sorted(c for c in declared if c in known and c != name)
             for consumer in ctx.consumers[name]:
                 ctx.skipped |= {(consumer, name), (name, consumer)}
@@ -210,13 +219,7 @@ def _load_edge(ctx: Context, dep: Dependency) -> LoadEdge:
 
 def _caches_between(ctx: Context, caller: str, store: str) -> list[str]:
     """Caches the caller also calls that front ``store`` (cache-aside)."""
-    index = getattr(ctx, "_called_by_source", None)
-    if index is None:  # built once per context: scanning every dependency per edge grew with its square
-        index = {}
-        for dep in ctx.arch.dependencies:
-            index.setdefault(dep.source, set()).add(dep.target)
-        object.__setattr__(ctx, "_called_by_source", index)
-    called = index.get(caller, set())
+    called = {dep.target for dep in ctx.outgoing.get(caller, [])}
     found = []
     for name in sorted(called):
         cache = ctx.arch.components[name].cache if name in ctx.arch.components else None
@@ -286,6 +289,20 @@ def ceil_count(value: float) -> int | None:
     return int(math.ceil(value - 1e-9))
 
 
+def _has_huge_count(data: Any) -> bool:
+    """Whether any integer in ``data`` (dicts and lists) is above MAX_COUNT."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif type(node) is int and node > MAX_COUNT:
+            return True
+    return False
+
+
 def clamp_counts(arch: Architecture, log: AssumptionLog) -> Architecture:
     """The architecture with every integer above MAX_COUNT lowered to it (each one recorded)."""
     clamped: list[str] = []
@@ -300,9 +317,10 @@ def clamp_counts(arch: Architecture, log: AssumptionLog) -> Architecture:
             return MAX_COUNT
         return node
 
-    data = visit(arch.model_dump(by_alias=True), ())
-    if not clamped:
+    dumped = arch.model_dump(by_alias=True)
+    if not _has_huge_count(dumped):
         return arch
+    data = visit(dumped, ())
     for path in clamped:
         log.add(path, "count", MAX_COUNT, reason="a count above 10^9 is taken as 10^9")
     return Architecture.model_validate(data)

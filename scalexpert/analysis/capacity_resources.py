@@ -80,7 +80,7 @@ def connection_figures(ctx: Context, name: str, values: dict[str, Any], notes: d
     comp = ctx.comp(name)
     if comp.kind != "database" or is_non_sql(ctx, name):
         return
-    callers = sorted({d.source for d in ctx.arch.dependencies if d.target == name and d.source in ctx.arch.components
+    callers = sorted({d.source for d in ctx.incoming.get(name, []) if d.source in ctx.arch.components
                       and d.protocol not in NON_SQL_PROTOCOLS})
     terms, complete, demand, known = [], True, 0, 0
     for caller in callers:
