@@ -16,7 +16,7 @@ from typing import Any
 from ._compat import Fact, KnowledgeEngine
 from .errors import Diagnostic, RuleError
 from .facts.build import FactRecord
-from .rete import DispatchingReteMatcher, ExactRemovalStrategy, adjust_network
+from .rete import DispatchingReteMatcher, ExactRemovalStrategy, adjust_network, release
 from .language.compile import FACT_KEY, PATTERN_FIELD, ExpertaBuilder, fact_key, holds, make_rule, var_key
 from .language.conditions import Pattern, positive_patterns
 from .language.ruleset import CompiledRule, RuleSet
@@ -113,6 +113,7 @@ def run_rules(
     engine.run(MAX_STEPS)
     if engine.agenda.activations:  # pragma: no cover - would need a million firings
         raise RuleError(Diagnostic("<rules>", 0, 0, "", f"rules did not settle after {MAX_STEPS:,} firings"))
+    release(engine)
     return result
 
 

@@ -255,6 +255,14 @@ class IndexedNotNode(_NoCopy, NotNode):
 class ExactRemovalStrategy(DepthStrategy):  # type: ignore[misc]
     """DepthStrategy whose removal finds the activation among every activation with the same key."""
 
+    def get_key(self, activation: Any) -> tuple[Any, ...]:
+        """Salience, then the newest fact first (as DepthStrategy), without its process-wide cache.
+
+        experta caches this method with ``functools.lru_cache`` at class level, which kept the last
+        128 activations, and through them the whole finished network, alive after a run.
+        """
+        return (activation.rule.salience, sorted((f["__factid__"] for f in activation.facts), reverse=True))
+
     def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
         activations = agenda.activations
         for act in removed:
@@ -452,6 +460,14 @@ class DispatchingReteMatcher(ReteMatcher):  # type: ignore[misc]
             removed.extend(gone)
         return added, removed
 
+    def _get_conflict_set_nodes(self) -> list[Any]:
+        """The conflict-set nodes, found once per matcher (experta caches them process-wide)."""
+        nodes: list[Any] | None = self.__dict__.get("_conflict_set_nodes")
+        if nodes is None:
+            nodes = [node for node in walk(self.root_node) if isinstance(node, ConflictSetNode)]
+            self.__dict__["_conflict_set_nodes"] = nodes
+        return nodes
+
     @staticmethod
     def build_alpha_part(ruleset: Any, root_node: Any) -> dict[Any, Any]:
         rules = sorted([*ruleset, Rule(InitialFact())], key=_rule_name)
@@ -468,6 +484,34 @@ class DispatchingReteMatcher(ReteMatcher):  # type: ignore[misc]
     @staticmethod
     def build_beta_part(ruleset: Any, alpha_terminals: Any) -> None:
         ReteMatcher.build_beta_part(sorted(ruleset, key=_rule_name), alpha_terminals)
+
+
+def walk(root: Any) -> list[Any]:
+    """Every node under ``root`` once, depth first in child order."""
+    found: list[Any] = []
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        found.append(node)
+        stack.extend(reversed([child.node for child in node.children]))
+    return found
+
+
+def release(engine: Any) -> None:
+    """Empty a finished engine's memories, agenda and fact list.
+
+    The network's nodes refer to each other, so without the cyclic collector (the command line
+    runs without it) its tokens would stay until the process ends; emptied here, they are freed
+    by reference counting as soon as the run is over, before findings and reports are built.
+    """
+    for node in walk(engine.matcher.root_node):
+        node._reset()
+    engine.agenda = type(engine.agenda)()
+    engine.facts = type(engine.facts)()
 
 
 def _rule_name(rule: Any) -> str:
