@@ -2,10 +2,17 @@
 
     python benchmarks/run.py                    # sizes 10, 100, 1000, 10000; 5 repeats (fewer for 10000)
     python benchmarks/run.py --sizes 10,100 --repeat 3 --json results.json
+    python benchmarks/run.py --sizes 10 --checkov        # also time Checkov side by side
 
 Medians of wall time per phase, peak traced memory per phase (separate pass), end-to-end wall time and
 peak RSS of the command in a subprocess, start-up time, and a findings digest per size so that an
 optimisation that changes findings is caught (compare the digests before and after).
+
+``--checkov`` times Checkov (``--framework kubernetes``) and ``scalexpert check`` on the same real
+Kubernetes manifest in one run and prints the ratio. Checkov lives in its own virtual environment,
+``benchmarks/.venv-checkov`` (made and filled from PyPI on first use, the only step that needs the
+network; ``--checkov-exe`` names another installation). Neither tool is asked to reach the network
+while timed (Checkov runs with ``--skip-download``).
 """
 
 from __future__ import annotations
@@ -30,6 +37,9 @@ from synthetic import generate_text  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SCALEXPERT = [sys.executable, "-m", "scalexpert"]
+CHECKOV_VERSION = "3.3.30"
+CHECKOV_VENV = ROOT / "benchmarks" / ".venv-checkov"
+MANIFEST = ROOT.parent / "shared" / "realworld" / "sock-shop" / "deploy" / "kubernetes" / "complete-demo.yaml"
 
 
 def phases(text: str) -> tuple[list[tuple[str, Callable[[], Any]]], dict[str, Any]]:
@@ -105,35 +115,79 @@ def memory_phases(text: str) -> tuple[dict[str, float], str]:
 
 def end_to_end(path: str, repeat: int, *args: str) -> tuple[float, float]:
     """Median wall seconds and peak RSS (MiB) of `scalexpert check` in a fresh process."""
+    return timed([*SCALEXPERT, "check", path, "--format", "json", "--output", os.devnull, *args], repeat)
+
+
+def timed(argv: list[str], repeat: int) -> tuple[float, float]:
+    """Median wall seconds and peak RSS (MiB) of a command, each run in a fresh process.
+
+    Each run goes through a small launcher process (:func:`launch`): a child forked straight from
+    this benchmark, which holds every size's data by then, would start with the benchmark's own
+    pages resident, and Linux counts those in the child's peak RSS.
+    """
     times, rss = [], 0.0
     for _ in range(repeat):
-        start = time.perf_counter()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        subprocess.run([*SCALEXPERT, "check", path, "--format", "json", "--output", os.devnull, *args],
-                       cwd=ROOT, capture_output=True, check=False)
-        times.append(time.perf_counter() - start)
-        rss = max(rss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, before / 1024)
+        done = subprocess.run([sys.executable, __file__, "--launch", *argv], cwd=ROOT, capture_output=True,
+                              text=True, check=True)
+        wall, peak = json.loads(done.stdout.strip().splitlines()[-1])
+        times.append(wall)
+        rss = max(rss, peak)
     return statistics.median(times), rss
+
+
+def launch(argv: list[str]) -> None:
+    """Run ``argv`` once, output discarded; print ``[wall seconds, peak RSS MiB]`` as JSON."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = 0  # reaped by wait4
+    print(json.dumps([wall, usage.ru_maxrss / 1024]))
+
+
+def checkov_executable(given: str | None) -> str:
+    """The Checkov to time: ``given``, else the benchmark's own virtual environment (made on first use)."""
+    if given:
+        return given
+    exe = CHECKOV_VENV / "bin" / "checkov"
+    if not exe.exists():
+        print(f"installing checkov {CHECKOV_VERSION} into {CHECKOV_VENV} (once) ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(CHECKOV_VENV)], check=True)
+        subprocess.run([str(CHECKOV_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                        f"checkov=={CHECKOV_VERSION}"], check=True)
+    return str(exe)
+
+
+def side_by_side(manifest: Path, checkov: str, repeat: int) -> dict[str, Any]:
+    """Checkov and scalexpert on the same manifest, in one run: medians, peak RSS and the ratio."""
+    version = subprocess.run([checkov, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    ours = timed([*SCALEXPERT, "check", str(manifest), "--format", "json", "--output", os.devnull], repeat)
+    theirs = timed([checkov, "-f", str(manifest), "--framework", "kubernetes", "--quiet", "--compact",
+                    "--skip-download", "-o", "json"], repeat)
+    return {"manifest": str(manifest), "checkov_version": version, "repeat": repeat,
+            "scalexpert_s": ours[0], "scalexpert_rss_mib": ours[1],
+            "checkov_s": theirs[0], "checkov_rss_mib": theirs[1], "ratio": theirs[0] / ours[0]}
 
 
 def startup(repeat: int) -> dict[str, float]:
     """Median wall seconds of quick commands."""
     found = {}
     for label, argv in (("scalexpert --version", ["--version"]), ("scalexpert rules", ["rules"])):
-        values = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            subprocess.run([*SCALEXPERT, *argv], cwd=ROOT, capture_output=True, check=False)
-            values.append(time.perf_counter() - start)
-        found[label] = statistics.median(values)
+        found[label] = timed([*SCALEXPERT, *argv], repeat)[0]
     return found
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--launch"]:
+        launch(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100,1000,10000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", dest="json_path")
+    parser.add_argument("--checkov", action="store_true", help="also time Checkov against scalexpert on --manifest")
+    parser.add_argument("--checkov-exe", help="a Checkov executable to use instead of benchmarks/.venv-checkov")
+    parser.add_argument("--manifest", type=Path, default=MANIFEST, help="Kubernetes manifest for --checkov")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
@@ -168,6 +222,16 @@ def main() -> None:
         ratio = sizes_done[10000]["end_to_end_s"] / sizes_done[1000]["end_to_end_s"]
         results["growth_1000_to_10000"] = ratio
         print(f"\nend-to-end growth from 1,000 to 10,000 components: {ratio:.1f}x")
+    if args.checkov:
+        if not args.manifest.exists():
+            parser.error(f"manifest not found: {args.manifest}")
+        compared = side_by_side(args.manifest, checkov_executable(args.checkov_exe), args.repeat)
+        results["checkov"] = compared
+        print(f"\nside by side on {args.manifest.name}, median of {args.repeat} (wall s, peak RSS MiB)")
+        print(f"  {'checkov ' + compared['checkov_version'] + ' --framework kubernetes':<44} "
+              f"{compared['checkov_s']:>7.3f} {compared['checkov_rss_mib']:>8.1f}")
+        print(f"  {'scalexpert check':<44} {compared['scalexpert_s']:>7.3f} {compared['scalexpert_rss_mib']:>8.1f}")
+        print(f"  scalexpert is {compared['ratio']:.1f}x faster")
     if args.json_path:
         Path(args.json_path).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", "utf-8")
 

@@ -49,3 +49,26 @@ def test_reader_leaving_early_does_not_change_the_exit_code() -> None:
                           cwd=ROOT, capture_output=True, text=True, check=False, timeout=120)
     assert done.stdout.count("\n") == 1
     assert "Traceback" not in done.stderr
+
+
+IMPORTS = """
+import sys
+from scalexpert.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+heavy = sorted(m for m in ("networkx", "scalexpert.reporters", "scalexpert.analysis.capacity", "jsonschema",
+                           "pydantic.json_schema") if m in sys.modules)
+print("HEAVY", ",".join(heavy))
+"""
+
+
+def test_quick_commands_import_only_what_they_need() -> None:
+    """--version, rules and explain start without graph analysis, the capacity model or reporters."""
+    for argv in (["--version"], ["rules"], ["explain", "SPOF-001"]):
+        done = subprocess.run([sys.executable, "-c", IMPORTS, *argv], cwd=ROOT, capture_output=True, text=True,
+                              check=False, timeout=120)
+        heavy = done.stdout.rsplit("HEAVY", 1)[-1].strip()
+        allowed = {"pydantic.json_schema"} if argv != ["--version"] else set()
+        assert set(filter(None, heavy.split(","))) <= allowed, (argv, heavy)

@@ -93,14 +93,14 @@ def _walk(model: type[BaseModel], origin: Origin, prefix: str = "") -> list[Fiel
 
 
 def _capacity_models() -> tuple[type[BaseModel] | None, type[BaseModel] | None, type[BaseModel] | None]:
-    try:
-        from ..analysis import capacity
+    try:  # the record models only: the analysis itself (and networkx) is not needed to list fact fields
+        from ..analysis import capacity_model
     except ImportError:  # pragma: no cover - the capacity model ships with the package
         return None, None, None
     return (
-        getattr(capacity, "ComponentCapacity", None),
-        getattr(capacity, "SystemCapacity", None),
-        getattr(capacity, "FlowCapacity", None),
+        getattr(capacity_model, "ComponentCapacity", None),
+        getattr(capacity_model, "SystemCapacity", None),
+        getattr(capacity_model, "FlowCapacity", None),
     )
 
 
