@@ -16,7 +16,7 @@ from typing import Any
 from ._compat import Fact, KnowledgeEngine
 from .errors import Diagnostic, RuleError
 from .facts.build import FactRecord
-from .rete import DispatchingReteMatcher, ExactRemovalStrategy, adjust_network, release
+from .rete import DispatchingReteMatcher, ExactRemovalStrategy, adjust_network, new_fact, release
 from .language.compile import FACT_KEY, PATTERN_FIELD, ExpertaBuilder, fact_key, holds, make_rule, var_key
 from .language.conditions import Pattern, positive_patterns
 from .language.ruleset import CompiledRule, RuleSet
@@ -108,7 +108,8 @@ def run_rules(
         wanted = compiled.used.get(record.type, ())
         values = {k: v for k, v in record.values.items() if k in wanted}
         values[PATTERN_FIELD] = builder.pattern_ids(record.type, record.values)
-        facts.append(builder.fact_classes[record.type](**values, **{_KEY: record.key}))
+        values[_KEY] = record.key
+        facts.append(new_fact(builder.fact_classes[record.type], values))
     engine.declare(*facts)  # one agenda update for all base facts
     engine.run(MAX_STEPS)
     if engine.agenda.activations:  # pragma: no cover - would need a million firings

@@ -30,11 +30,12 @@ bindings, falls back to experta's behaviour for good.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import _compat  # noqa: F401  (experta is imported through the shim first)
 from experta.fact import Fact, InitialFact  # noqa: E402
+from experta.utils import freeze  # noqa: E402
 from experta.matchers.rete import ReteMatcher  # noqa: E402
 from experta.matchers.rete.abstract import OneInputNode  # noqa: E402
 from experta.matchers.rete.check import FactCapture, FeatureCheck, SameContextCheck, TypeCheck  # noqa: E402
@@ -74,8 +75,15 @@ class _NoCopy:
         return self._activate_right(token)
 
 
-def _data_key(data: Any) -> frozenset[int]:
-    """Identity of a token's facts: within one side of a node, equal facts mean an equal token."""
+def _data_key(data: Any) -> int | frozenset[int]:
+    """Identity of a token's facts: within one side of a node, equal facts mean an equal token.
+
+    One fact (every right-hand token, and the left of a rule's first join) is keyed by its id
+    alone, which saves a frozenset per stored token.
+    """
+    if len(data) == 1:
+        for fact in data:
+            return id(fact)
     return frozenset(map(id, data))
 
 
@@ -285,6 +293,22 @@ def _activation_order(act: Any) -> tuple[Any, ...]:
     return (name, facts, context)
 
 
+_AS_IS = frozenset({str, int, float, bool, type(None), tuple})
+"""Types experta's ``freeze`` returns unchanged (the values a fact record holds)."""
+
+
+def new_fact(cls: type[Fact], values: dict[str, Any]) -> Fact:
+    """``cls(**values)`` without experta's per-field ``__setitem__`` (a property read, a dispatch).
+
+    Values are frozen exactly as experta's constructor would: those of the types above stay as
+    they are, anything else goes through ``freeze``.
+    """
+    fact = dict.__new__(cls)
+    dict.update(fact, {k: v if type(v) in _AS_IS else freeze(v) for k, v in values.items()})
+    fact._Fact__defaults = {}  # what Fact.__init__ sets besides the fields
+    return fact
+
+
 def _order_value(value: Any) -> str:
     """A bound fact by its id (its repr spells out every field and cost 9% of a large run), else the repr."""
     if isinstance(value, Fact):
@@ -300,12 +324,14 @@ class IsolatedFeatureTesterNode(_NoCopy, FeatureTesterNode):
     """
 
     checks: tuple[Any, ...] = ()
+    compiled: tuple[Callable[[Any], Any], ...] = ()
+    """The checks as plain functions (:func:`compile_check`), set by :func:`adjust_network`."""
 
     def _activate(self, token: Token) -> None:
         (fact,) = token.data
         context = token.context
         bound: dict[Any, Any] | None = None
-        for check in self.checks or (self.matcher,):
+        for check in self.compiled or self.checks or (self.matcher,):
             match = check(fact)
             if not match:
                 return
@@ -322,6 +348,40 @@ class IsolatedFeatureTesterNode(_NoCopy, FeatureTesterNode):
             token = Token(token.tag, token.data, bound)
         for child in self.children:
             child.callback(token)
+
+
+def _always(fact: Any) -> bool:
+    return True
+
+
+def compile_check(check: Any, dispatched: bool = False) -> Callable[[Any], Any]:
+    """The same test as experta's check object, as a function without its logging and path parsing.
+
+    A pattern-membership check under a dispatch node always holds (the node only sends a fact to
+    the patterns it belongs to). Checks of another shape are returned as they are.
+    """
+    if isinstance(check, TypeCheck):
+        fact_type = check.fact_type
+        return lambda fact: type(fact) == fact_type
+    if isinstance(check, FactCapture):
+        bind = check.bind
+        return lambda fact: {bind: fact}
+    if isinstance(check, FeatureCheck) and isinstance(check.what, str):
+        what, function, expected = check.what, check.check, check.expected
+        if "__" in what or what.isnumeric() or what.startswith("_") and what.endswith("_"):
+            return check  # dunder or nested paths: experta's own parsing
+        if dispatched and isinstance(getattr(check.how, "match", None), PatternMember):
+            return _always
+
+        def feature(fact: Any) -> Any:
+            try:
+                value = fact[what]
+            except (IndexError, KeyError, TypeError):
+                return False
+            return function(value, expected)
+
+        return feature
+    return check
 
 
 def merge_chains(root: Any) -> int:
@@ -396,6 +456,14 @@ def adjust_network(matcher: Any, *, indexed: bool = True) -> int:
         switched += 1
         stack.extend(child.node for child in node.children)
     switched += merge_chains(root)
+    for node in nodes:
+        if isinstance(node, PatternDispatchNode):
+            for child in node.children:
+                child.node.dispatched = True
+    for node in nodes:
+        if isinstance(node, IsolatedFeatureTesterNode):
+            node.compiled = tuple(compile_check(check, getattr(node, "dispatched", False))
+                                  for check in node.checks or (node.matcher,))
     for node in nodes:
         node.children[:] = [ChildNode(c.node, getattr(c.node, c.callback.__name__)) for c in node.children]
         if isinstance(node, PatternDispatchNode):

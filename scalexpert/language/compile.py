@@ -112,6 +112,7 @@ class ExpertaBuilder:
     _by_value: dict[str, tuple[str | None, dict[Any, list[tuple[int, list[LiteralTest]]]], list[tuple[int, list[LiteralTest]]]]] = (
         field(default_factory=dict)
     )
+    _tests: dict[tuple[str, str, str], LiteralTest] = field(default_factory=dict)
 
     def resolve(self, operand: Any) -> Any:
         """Threshold references become their values; other operands stay."""
@@ -127,9 +128,18 @@ class ExpertaBuilder:
             self._by_value[fact_type] = self._discriminate(fact_type)
         name, by_value, rest = self._by_value[fact_type]
         candidates = by_value.get(values.get(name), []) if name is not None else []
-        return frozenset(
-            pid for pid, tests in (*candidates, *rest) if all(test(values) for test in tests)
-        )
+        known: dict[LiteralTest, bool] = {}  # patterns share tests (``kind: service``): each runs once per fact
+        found = []
+        for pid, tests in (*candidates, *rest):
+            for test in tests:
+                passed = known.get(test)
+                if passed is None:
+                    passed = known[test] = test(values)
+                if not passed:
+                    break
+            else:
+                found.append(pid)
+        return frozenset(found)
 
     def _discriminate(self, fact_type: str) -> tuple[str | None, dict[Any, list[Any]], list[Any]]:
         entries = self.literal_tests.get(fact_type, [])
@@ -198,6 +208,14 @@ class ExpertaBuilder:
         return self.fact_classes[pattern.fact](**by_field)
 
     def _literal_test(self, c: Constraint) -> LiteralTest:
+        """The test of one literal constraint; equal constraints of different patterns share one object."""
+        signature = (c.field, c.op, repr(self.resolve(c.operand)))
+        test = self._tests.get(signature)
+        if test is None:
+            test = self._tests[signature] = self._new_literal_test(c)
+        return test
+
+    def _new_literal_test(self, c: Constraint) -> LiteralTest:
         name = c.field
         if c.op == "present":
             return (lambda values: name in values) if c.operand else (lambda values: name not in values)
