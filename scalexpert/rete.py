@@ -333,9 +333,11 @@ class IsolatedFeatureTesterNode(_NoCopy, FeatureTesterNode):
         bound: dict[Any, Any] | None = None
         for check in self.compiled or self.checks or (self.matcher,):
             match = check(fact)
+            if match is True:
+                continue
             if not match:
                 return
-            if isinstance(match, Mapping):
+            if type(match) is dict or isinstance(match, Mapping):
                 for key, value in match.items():
                     if isinstance(key, tuple):  # a negated binding
                         if key[1] in context and context[key[1]] == value:
@@ -345,7 +347,7 @@ class IsolatedFeatureTesterNode(_NoCopy, FeatureTesterNode):
                 bound = {**(bound or context), **match}
                 context = bound
         if bound is not None:
-            token = Token(token.tag, token.data, bound)
+            token = _token(token.tag, token.data, bound)
         for child in self.children:
             child.callback(token)
 
