@@ -7,7 +7,7 @@ import stat
 import tempfile
 
 
-def write_atomic(path: str, text: str) -> None:
+def write_atomic(path: str, text: str | bytes) -> None:
     """Write ``text`` to ``path`` so that readers see the old file or the whole new one, never a part.
 
     A symlink is followed: the file it points to is replaced and the link kept. A path that exists
@@ -21,13 +21,13 @@ def write_atomic(path: str, text: str) -> None:
     except FileNotFoundError:
         info = None
     if info is not None and not stat.S_ISREG(info.st_mode):
-        with open(target, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with open(target, "wb") as raw:
+            raw.write(text.encode("utf-8") if isinstance(text, str) else text)
         return
     handle, temporary = tempfile.mkstemp(prefix=".scalexpert-", suffix=".tmp", dir=os.path.dirname(target))
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.chmod(temporary, stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask())
         os.replace(temporary, target)
     except BaseException:

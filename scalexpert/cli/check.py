@@ -64,7 +64,7 @@ def use_color(no_color: bool, output: str | None) -> bool:
     return not no_color and output is None and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
 
-def emit(text: str, output: str | None) -> None:
+def emit(text: str | bytes, output: str | None) -> None:
     """Write the report to ``output`` atomically, or to stdout as UTF-8 whatever the locale."""
     if output:
         from ..output import write_atomic
@@ -78,10 +78,10 @@ def emit(text: str, output: str | None) -> None:
     stream = getattr(sys.stdout, "buffer", None)
     try:
         if stream is None:
-            sys.stdout.write(text)
+            sys.stdout.write(text if isinstance(text, str) else text.decode("utf-8"))
         else:
             sys.stdout.flush()
-            stream.write(text.encode("utf-8"))
+            stream.write(text.encode("utf-8") if isinstance(text, str) else text)
             stream.flush()
     except BrokenPipeError:  # `scalexpert check ... | head`: the reader left; the exit code still counts
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -133,7 +133,7 @@ def check(files: tuple[str, ...], fmt: str | None, output: str | None, explain: 
           write_baseline: str | None, growth: tuple[str, ...], no_color: bool, max_bytes: int | None) -> None:
     """Check architecture FILES and report findings."""
     from ..baseline import apply_baseline, baseline_of, read_baseline, render_baseline
-    from ..reporters import RenderOptions, render
+    from ..reporters import RenderOptions, render_bytes
     from ..reporters.common import fails
 
     config = resolve_config(config_file, fail_on=fail_on, rule_dirs=rule_dirs, no_suppressions=no_suppressions,
@@ -153,7 +153,7 @@ def check(files: tuple[str, ...], fmt: str | None, output: str | None, explain: 
         stale = outcome.stale
     options = RenderOptions(explain=explain, color=fmt == "text" and use_color(no_color, output), fail_on=config.fail_on,
                             baseline_used=bool(write_baseline) or accepted is not None)
-    emit(render(fmt, reports, options), output)
+    emit(render_bytes(fmt, reports, options), output)
     if stale:
         click.echo(f"baseline: {len(stale)} accepted finding(s) no longer occur; refresh it with --write-baseline", err=True)
     failing = any(fails(f, config.fail_on) for r in reports for f in r.findings)

@@ -45,4 +45,16 @@ def render(name: str, reports: Sequence[Report], options: RenderOptions = Render
     return text
 
 
-__all__ = ["FORMATS", "RenderOptions", "render"]
+def render_bytes(name: str, reports: Sequence[Report], options: RenderOptions = RenderOptions()) -> bytes:
+    """:func:`render` as UTF-8 bytes; JSON and SARIF are serialised straight to bytes."""
+    if name not in FORMATS:
+        raise UsageError(f"unknown format {name!r}; choose from {', '.join(sorted(FORMATS))}")
+    module = importlib.import_module(FORMATS[name])
+    direct = getattr(module, "render_bytes", None)
+    if direct is not None:
+        data: bytes = direct(reports, options)
+        return data
+    return render(name, reports, options).encode("utf-8")
+
+
+__all__ = ["FORMATS", "RenderOptions", "render", "render_bytes"]

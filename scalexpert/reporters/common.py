@@ -17,7 +17,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2
 
 
 def pretty_json(data: Any) -> str:
-    """JSON text with sorted keys, a two-space indent, UTF-8 characters kept, and a final newline.
+    """JSON text with sorted keys, a two-space indent, UTF-8 characters kept, and a final newline."""
+    return pretty_json_bytes(data).decode("utf-8")
+
+
+def pretty_json_bytes(data: Any) -> bytes:
+    """:func:`pretty_json` as UTF-8 bytes, for writing without a decode and a re-encode.
 
     The keys are sorted by the standard library's C encoder and the indenting is done by
     pydantic-core's serializer: the standard library indents in pure Python, which took 4.6 s
@@ -25,7 +30,7 @@ def pretty_json(data: Any) -> str:
     their shortest round-trip form (``1.3e-6``, ``0.0000205``).
     """
     compact = json.dumps(data, sort_keys=True, ensure_ascii=False, allow_nan=False)
-    return to_json(json.loads(compact), indent=2).decode("utf-8") + "\n"
+    return to_json(json.loads(compact), indent=2) + b"\n"
 
 
 def rank(severity: str) -> int:

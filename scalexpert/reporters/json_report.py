@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import __version__
 from ..findings import SCHEMA_VERSION, Report
 from ..score import Score, score_report
-from .common import SEVERITY_ORDER, all_findings, counts, fails, pretty_json, status
+from .common import SEVERITY_ORDER, all_findings, counts, fails, pretty_json_bytes, status
 
 
 class Tool(BaseModel):
@@ -86,7 +86,12 @@ def json_schema() -> dict[str, Any]:
 
 def render(reports: Sequence[Report], options: object = None) -> str:
     """Sorted keys, two-space indent, trailing newline."""
-    return pretty_json(document(reports, options))
+    return render_bytes(reports, options).decode("utf-8")
 
 
-__all__ = ["JsonDocument", "document", "json_schema", "render"]
+def render_bytes(reports: Sequence[Report], options: object = None) -> bytes:
+    """:func:`render` as UTF-8 bytes (what the command line writes)."""
+    return pretty_json_bytes(document(reports, options))
+
+
+__all__ = ["JsonDocument", "document", "json_schema", "render", "render_bytes"]

@@ -19,7 +19,7 @@ from ..errors import ScalexpertError
 from ..findings import DOCS_RULES_URI, Finding, Report
 from ..score import score_report
 from ..suppressions import META_RULES
-from .common import pretty_json, status
+from .common import pretty_json_bytes, status
 from .text import explanation_lines
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -157,7 +157,12 @@ def document(reports: Sequence[Report], options: object = None) -> dict[str, Any
 
 def render(reports: Sequence[Report], options: object = None) -> str:
     """SARIF JSON, keys sorted, two-space indent."""
-    return pretty_json(document(reports, options))
+    return render_bytes(reports, options).decode("utf-8")
+
+
+def render_bytes(reports: Sequence[Report], options: object = None) -> bytes:
+    """:func:`render` as UTF-8 bytes (what the command line writes)."""
+    return pretty_json_bytes(document(reports, options))
 
 
 __all__ = ["FINGERPRINT_KEY", "LEVELS", "document", "render", "uri"]
