@@ -221,6 +221,10 @@ def analyse_graph(arch: Architecture) -> GraphAnalysis:
     for dep in arch.dependencies:
         if is_sync(dep):
             sync_out.setdefault(dep.source, []).append(dep)
+    flows_through: dict[str, list[str]] = {}  # component → the entries whose hard flow reaches it, in entry order
+    for entry, members in flows_of.items():
+        for member in members:
+            flows_through.setdefault(member, []).append(entry)
     result = GraphAnalysis(entry_points=entries)
     for name in sorted(arch.components):
         comp = arch.components[name]
@@ -228,7 +232,7 @@ def analyse_graph(arch: Architecture) -> GraphAnalysis:
         outgoing = sync_out.get(name, [])
         instance, zone = redundancy(comp)
         ratios = component_ratios(arch, comp)
-        flows = [e for e, members in flows_of.items() if name in members]
+        flows = flows_through.get(name, [])
         result.components[name] = ComponentGraph(
             is_entry=name in entries,
             callers=len({d.source for d in incoming}),
