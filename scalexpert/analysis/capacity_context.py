@@ -7,7 +7,9 @@ A consumer's own dependency on its queue (a poll) carries no load and is skipped
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -279,6 +281,7 @@ def _consumer_rate(ctx: Context, name: str) -> float | None:
 
 
 MAX_COUNT = 1_000_000_000
+_TEN_DIGITS = re.compile(r"\d{10}")
 """Counts above this (the format's own limit) are taken as this when a model was built around validation."""
 
 
@@ -290,7 +293,13 @@ def ceil_count(value: float) -> int | None:
 
 
 def _has_huge_count(data: Any) -> bool:
-    """Whether any integer in ``data`` (dicts and lists) is above MAX_COUNT."""
+    """Whether any integer in ``data`` (dicts and lists) is above MAX_COUNT.
+
+    A quick look at the JSON text first: without a run of ten digits anywhere there is no such
+    integer (a name or float with ten digits only sends it on to the exact walk below).
+    """
+    if not _TEN_DIGITS.search(json.dumps(data, default=str)):
+        return False
     stack = [data]
     while stack:
         node = stack.pop()
