@@ -30,7 +30,12 @@ def pretty_json_bytes(data: Any) -> bytes:
     their shortest round-trip form (``1.3e-6``, ``0.0000205``).
     """
     compact = json.dumps(data, sort_keys=True, ensure_ascii=False, allow_nan=False)
-    return to_json(json.loads(compact), indent=2) + b"\n"
+    del data  # each stage's input is dropped as soon as the next exists: large reports are hundreds of MB
+    parsed = json.loads(compact)
+    del compact
+    out = to_json(parsed, indent=2)
+    del parsed
+    return out + b"\n"
 
 
 def rank(severity: str) -> int:
