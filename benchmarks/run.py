@@ -6,7 +6,8 @@
 
 Medians of wall time per phase, peak traced memory per phase (separate pass), end-to-end wall time and
 peak RSS of the command in a subprocess, start-up time, and a findings digest per size so that an
-optimisation that changes findings is caught (compare the digests before and after).
+optimisation that changes findings is caught: ``--compare before.json`` checks the digests against an
+earlier ``--json`` run and exits 1 if any size's findings differ.
 
 ``--checkov`` times Checkov (``--framework kubernetes``) and ``scalexpert check`` on the same real
 Kubernetes manifest in one run and prints the ratio. Checkov lives in its own virtual environment,
@@ -107,9 +108,7 @@ def memory_phases(text: str) -> tuple[dict[str, float], str]:
         step()
         peaks[name] = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    digest = hashlib.sha256(
-        "\n".join(f"{f.rule_id} {f.severity} {'|'.join(f.subjects)}" for f in state["findings"]).encode()
-    ).hexdigest()[:16]
+    digest = hashlib.sha256(state["report"].encode()).hexdigest()[:16]  # every finding, message and proof
     return peaks, f"{len(state['findings'])} findings, digest {digest}"
 
 
@@ -185,6 +184,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10,100,1000,10000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", dest="json_path")
+    parser.add_argument("--compare", type=Path, help="an earlier --json result: fail if the findings differ")
     parser.add_argument("--checkov", action="store_true", help="also time Checkov against scalexpert on --manifest")
     parser.add_argument("--checkov-exe", help="a Checkov executable to use instead of benchmarks/.venv-checkov")
     parser.add_argument("--manifest", type=Path, default=MANIFEST, help="Kubernetes manifest for --checkov")
@@ -232,8 +232,28 @@ def main() -> None:
               f"{compared['checkov_s']:>7.3f} {compared['checkov_rss_mib']:>8.1f}")
         print(f"  {'scalexpert check':<44} {compared['scalexpert_s']:>7.3f} {compared['scalexpert_rss_mib']:>8.1f}")
         print(f"  scalexpert is {compared['ratio']:.1f}x faster")
+    changed = compare(results, args.compare) if args.compare else []
     if args.json_path:
         Path(args.json_path).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", "utf-8")
+
+    if changed:
+        raise SystemExit(1)
+
+
+def compare(results: dict[str, Any], earlier_path: Path) -> list[str]:
+    """Sizes whose findings digest differs from an earlier run's (printed); sizes in only one run are skipped."""
+    earlier = json.loads(earlier_path.read_text("utf-8"))["sizes"]
+    changed = []
+    for size, now in results["sizes"].items():
+        before = earlier.get(str(size))
+        if before is None:
+            continue
+        same = before["findings"] == now["findings"]
+        print(f"{size} components: findings {'identical to' if same else 'DIFFERENT from'} {earlier_path.name}"
+              + ("" if same else f" ({before['findings']} before, {now['findings']} now)"))
+        if not same:
+            changed.append(str(size))
+    return changed
 
 
 if __name__ == "__main__":
