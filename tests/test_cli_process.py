@@ -72,3 +72,25 @@ def test_quick_commands_import_only_what_they_need() -> None:
         heavy = done.stdout.rsplit("HEAVY", 1)[-1].strip()
         allowed = {"pydantic.json_schema"} if argv != ["--version"] else set()
         assert set(filter(None, heavy.split(","))) <= allowed, (argv, heavy)
+
+
+def test_an_internal_error_is_one_line_and_exit_2(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A bug surfaces as one clear line with exit code 2; SCALEXPERT_DEBUG=1 lets the traceback through."""
+    import pytest
+
+    from scalexpert import api
+    from scalexpert.cli import main
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(api, "check", broken)
+    monkeypatch.delenv("SCALEXPERT_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as stopped:
+        main(["check", str(MONOLITH)])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "internal error (ZeroDivisionError: division by zero)" in err and "Traceback" not in err
+    monkeypatch.setenv("SCALEXPERT_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        main(["check", str(MONOLITH)])

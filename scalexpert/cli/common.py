@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -38,5 +39,15 @@ def run_guarded(command: click.Command, argv: list[str]) -> Any:
         fail(exc)
     except RecursionError:
         click.echo("error: input nested too deeply to process", err=True)
+        sys.exit(EXIT_USAGE)
+    except (KeyboardInterrupt, BrokenPipeError):
+        raise
+    except Exception as exc:  # a bug: one clear line, not a traceback (SCALEXPERT_DEBUG=1 shows it)
+        if os.environ.get("SCALEXPERT_DEBUG"):
+            raise
+        detail = printable(" ".join(str(exc).split()))[:300]
+        click.echo(f"error: internal error ({type(exc).__name__}{': ' + detail if detail else ''}); this is a bug "
+                   "in scalexpert: please report it with the file that caused it (SCALEXPERT_DEBUG=1 shows the traceback)",
+                   err=True)
         sys.exit(EXIT_USAGE)
     return None
