@@ -24,6 +24,7 @@ from .language.spec import severity_rank
 
 MAX_STEPS = 1_000_000
 _KEY = FACT_KEY
+_VAR_PREFIX = var_key("")
 
 
 @dataclass
@@ -134,6 +135,8 @@ def _action(
             if fact_key(i) in context
         ]
         bindings = {name: context[var_key(name)] for name in rule.variables if var_key(name) in context}
+        for key in sorted(k for k in context if isinstance(k, str) and k.startswith(_VAR_PREFIX)):
+            bindings.setdefault(key[len(_VAR_PREFIX):], context[key])  # bound inside one branch of an `any`
         severity = severities.get(rule.id, rule.spec.severity)
         reason = None
         if rule.spec.then.finding is not None:

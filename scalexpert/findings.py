@@ -1,17 +1,28 @@
 """What a check produces: findings with their explanations, and the report around them.
 
-All models are immutable and JSON-serialisable (``report.model_dump(mode="json")``).
+All models are immutable and JSON-serialisable (``report.model_dump(mode="json")``). Fields are
+declared in alphabetical order, and ``Report.capacity`` is kept with sorted keys, so that the JSON
+report comes out of pydantic's serializer with sorted keys and no re-sorting pass.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_VERSION = "1"
 DOCS_RULES_URI = "https://github.com/scalexpert/scalexpert/blob/main/docs/rules/"
 """Base of the help URI of every rule: ``<base><RULE-ID>.md``."""
+
+
+def sorted_keys(value: Any) -> Any:
+    """``value`` with the keys of every dict in it (lists and tuples included) in sorted order."""
+    if isinstance(value, dict):
+        return {key: sorted_keys(value[key]) for key in sorted(value)}
+    if isinstance(value, (list, tuple)):
+        return type(value)(sorted_keys(item) for item in value)
+    return value
 
 
 class _Frozen(BaseModel):
@@ -21,38 +32,38 @@ class _Frozen(BaseModel):
 class Location(_Frozen):
     """A place in an input file (1-based line and column)."""
 
+    column: int
     file: str
     line: int
-    column: int
 
 
 class Condition(_Frozen):
     """One condition of a rule that a fact met, with the value that mattered."""
 
+    derivation: str | None = Field(None, description="How a computed value was computed, with the user's numbers.")
     fact: str = Field(description="The fact, e.g. 'component orders-db'.")
     field: str = Field(description="The field compared.")
-    value: Any = Field(None, description="Its value.")
+    location: Location | None = Field(None, description="Where the value was written (stated values).")
     requirement: str = Field(description="What the rule requires, e.g. '< 2'.")
     text: str = Field(description="'replicas = 1, rule requires < 2'.")
-    location: Location | None = Field(None, description="Where the value was written (stated values).")
-    derivation: str | None = Field(None, description="How a computed value was computed, with the user's numbers.")
+    value: Any = Field(None, description="Its value.")
 
 
 class Proof(_Frozen):
     """How a fact the rule matched came about: stated, or derived by a rule from other facts."""
 
-    fact: str = Field(description="The fact.")
-    rule: str | None = Field(None, description="Rule that derived it (None: from the input and its analysis).")
-    conditions: tuple[Condition, ...] = Field(default=(), description="Conditions the fact met in the rule.")
     absent: tuple[str, ...] = Field(default=(), description="Facts that had to be absent.")
+    conditions: tuple[Condition, ...] = Field(default=(), description="Conditions the fact met in the rule.")
+    fact: str = Field(description="The fact.")
     premises: tuple[Proof, ...] = Field(default=(), description="Proofs of the facts it was derived from.")
+    rule: str | None = Field(None, description="Rule that derived it (None: from the input and its analysis).")
 
 
 class Explanation(_Frozen):
     """Why a rule fired: the proof tree back to the input, and what would clear the finding."""
 
-    proof: tuple[Proof, ...] = Field(description="One proof per fact the rule matched.")
     absent: tuple[str, ...] = Field(default=(), description="Facts whose absence the rule required.")
+    proof: tuple[Proof, ...] = Field(description="One proof per fact the rule matched.")
     severity_reason: str | None = Field(None, description="Why the severity differs from the rule's default.")
     what_if: tuple[str, ...] = Field(default=(), description="Input changes that would clear it, e.g. 'replicas: 1 → 2'.")
 
@@ -60,40 +71,40 @@ class Explanation(_Frozen):
 class SuppressionRecord(_Frozen):
     """The suppression that accepted a finding."""
 
-    reason: str
-    owner: str | None = None
-    ticket: str | None = None
     expires: str | None = None
     location: Location | None = None
+    owner: str | None = None
+    reason: str
+    ticket: str | None = None
 
 
 class Finding(_Frozen):
     """One conclusion of a rule about one or more subjects."""
 
+    baseline: bool = Field(False, description="Also in the baseline given to the run: reported, never failing.")
+    category: str
+    explanation: Explanation
+    fingerprint: str = Field(description="rule@subject[@subject]: stable across edits, used by baselines.")
+    help_uri: str = ""
+    location: Location | None = None
+    message: str
+    references: tuple[str, ...] = ()
+    remedy: str = ""
     rule_id: str
     rule_name: str
-    title: str
-    category: str
     severity: str
     subjects: tuple[str, ...]
-    message: str
-    location: Location | None = None
-    explanation: Explanation
-    remedy: str = ""
-    references: tuple[str, ...] = ()
-    help_uri: str = ""
-    fingerprint: str = Field(description="rule@subject[@subject]: stable across edits, used by baselines.")
     suppressed: SuppressionRecord | None = None
-    baseline: bool = Field(False, description="Also in the baseline given to the run: reported, never failing.")
+    title: str
 
 
 class Assumption(_Frozen):
     """A number or fact scalexpert assumed because the input did not state it."""
 
-    subject: str
     field: str
-    value: Any
     source: str
+    subject: str
+    value: Any
 
 
 class ArchitectureSummary(_Frozen):
@@ -105,21 +116,31 @@ class ArchitectureSummary(_Frozen):
     )
     entry_points: tuple[str, ...] = Field(default=(), description="Components where requests enter.")
 
+    @field_validator("components")
+    @classmethod
+    def _sorted(cls, value: dict[str, str]) -> dict[str, str]:
+        return dict(sorted(value.items()))
+
 
 class Report(_Frozen):
     """The result of checking one architecture."""
 
-    schema_version: str = SCHEMA_VERSION
-    tool_version: str
-    file: str
-    system: str
-    findings: tuple[Finding, ...]
-    rules_evaluated: int
+    architecture: ArchitectureSummary | None = Field(None, description="Components and dependencies, for diagrams.")
     assumptions: tuple[Assumption, ...] = ()
     capacity: dict[str, Any] | None = None
+    file: str
+    findings: tuple[Finding, ...]
     problems: tuple[str, ...] = Field(default=(), description="Problems of the run that are not findings.")
-    architecture: ArchitectureSummary | None = Field(None, description="Components and dependencies, for diagrams.")
+    rules_evaluated: int
     rules_run: dict[str, str] = Field(default_factory=dict, description="Id → name of every finding rule evaluated.")
+    schema_version: str = SCHEMA_VERSION
+    system: str
+    tool_version: str
+
+    @field_validator("capacity", "rules_run")
+    @classmethod
+    def _sorted(cls, value: Any) -> Any:
+        return sorted_keys(value)
 
     @property
     def active(self) -> tuple[Finding, ...]:

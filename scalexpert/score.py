@@ -25,8 +25,9 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 from .findings import Finding, Report
 
@@ -41,9 +42,13 @@ class CategoryScore(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    score: int = Field(description="0–100.")
     counts: dict[str, int] = Field(description="Counted findings by severity.")
     formula: str = Field(description="The arithmetic, e.g. '100 × 0.75^1 × 0.90^2 = 61'.")
+    score: int = Field(description="0–100.")
+
+    @field_serializer("counts")
+    def _sorted(self, value: dict[str, int]) -> dict[str, int]:
+        return dict(sorted(value.items()))
 
 
 class Score(BaseModel):
@@ -51,13 +56,17 @@ class Score(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    overall: int = Field(description="0–100: geometric mean of every category's score, capped by the worst finding.")
-    formula: str = Field(description="The arithmetic of the overall score.")
+    caps: dict[str, int] = Field(default_factory=lambda: dict(CAPS), description="Highest overall score per worst severity.")
     categories: dict[str, CategoryScore] = Field(description="Categories with counted findings (all others are 100).")
     category_count: int = Field(description="Categories the geometric mean runs over.")
+    formula: str = Field(description="The arithmetic of the overall score.")
     not_counted: int = Field(0, description="Suppressed findings, left out of the score.")
+    overall: int = Field(description="0–100: geometric mean of every category's score, capped by the worst finding.")
     weights: dict[str, float] = Field(default_factory=lambda: dict(WEIGHTS), description="Share removed per severity.")
-    caps: dict[str, int] = Field(default_factory=lambda: dict(CAPS), description="Highest overall score per worst severity.")
+
+    @field_serializer("caps", "categories", "weights")
+    def _sorted(self, value: dict[str, Any]) -> dict[str, Any]:
+        return dict(sorted(value.items()))
 
 
 @functools.lru_cache(maxsize=1)

@@ -74,3 +74,21 @@ def test_indexed_joins_give_the_same_findings(example):
         results.append([(f.rule_id, f.subjects, f.severity, f.message) for f in build_findings(result, ruleset)])
     assert results[0] == results[1]
     assert results[0] or example.stem == "good-practice"
+
+
+def _requirements(proofs):  # type: ignore[no-untyped-def]
+    for proof in proofs:
+        yield from (c.requirement for c in proof.conditions)
+        yield from _requirements(proof.premises)
+
+
+@pytest.mark.parametrize("example", sorted((ROOT / "examples").glob("*.yaml")), ids=lambda p: p.stem)
+def test_explanations_show_variables_bound_inside_an_any_branch(example):
+    """`lt: $objective` where $objective is bound in the same `any` branch shows its value, not a blank."""
+    import re
+
+    from scalexpert.api import check
+
+    for finding in check(example).findings:
+        for requirement in _requirements(finding.explanation.proof):
+            assert not re.search(r"\s\s\(\$\w+\)", requirement), (finding.rule_id, requirement)

@@ -74,8 +74,10 @@ def test_a_crash_while_rendering_leaves_the_report_unchanged(tmp_path: Path, mon
         raise RuntimeError("reporter bug")
 
     monkeypatch.setattr("scalexpert.reporters.render", broken_render)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr("scalexpert.reporters.render_bytes", broken_render)
+    with pytest.raises(SystemExit) as stopped:  # an internal error: one line, exit 2
         main(["check", "-o", str(report), str(EXAMPLE)])
+    assert stopped.value.code == 2
     assert report.read_text(encoding="utf-8") == OLD_REPORT
     assert leftovers(tmp_path) == []
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,7 @@ from scalexpert.findings import Explanation, Finding, Location, Report
 from scalexpert.reporters import FORMATS, RenderOptions, render
 from scalexpert.reporters.github import escape_data, escape_property
 
+ROOT_DIR = Path(__file__).resolve().parents[1]
 HOSTILE = "<script>alert(1)</script> `tick` | pipe \x1b[31mred\x1b[0m @here $x$ [link](http://x)"
 ARCH = """\
 version: 1
@@ -220,3 +222,26 @@ def test_pretty_json_sorts_indents_and_keeps_values() -> None:
     assert "é" in text and "\\u001f" in text
     with pytest.raises(ValueError):
         pretty_json({"x": float("nan")})
+
+
+def _keys_sorted(value: object, path: str = "$") -> list[str]:
+    """Paths of the JSON objects whose keys are not in sorted order."""
+    bad = []
+    if isinstance(value, dict):
+        if list(value) != sorted(value):
+            bad.append(path)
+        for key, item in value.items():
+            bad.extend(_keys_sorted(item, f"{path}.{key}"))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            bad.extend(_keys_sorted(item, f"{path}[{index}]"))
+    return bad
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in (ROOT_DIR / "examples").glob("*.yaml")))
+def test_json_report_keys_come_out_sorted(example: str) -> None:
+    """The serializer writes the models as declared: every model's fields, and every dict, must be sorted."""
+    report = check(ROOT_DIR / "examples" / example, config=Config(growth=[2.0, 5.0]))
+    text = render("json", [report])
+    assert _keys_sorted(json.loads(text)) == []
+    assert text == render("json", [report])

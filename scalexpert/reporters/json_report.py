@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_serializer
 
 from .. import __version__
 from ..findings import SCHEMA_VERSION, Report
 from ..score import Score, score_report
-from .common import SEVERITY_ORDER, all_findings, counts, fails, pretty_json_bytes, status
+from .common import SEVERITY_ORDER, all_findings, counts, fails, status
 
 
 class Tool(BaseModel):
@@ -32,34 +32,46 @@ class Summary(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    files: int = Field(description="Architecture files checked.")
     active: dict[str, int] = Field(description="Active (not suppressed, not in the baseline) findings by severity.")
-    suppressed: int = Field(description="Findings accepted by a suppression.")
     baseline: int = Field(description="Findings accepted by the baseline.")
     fail_on: str = Field(description="The failure threshold of the run.")
     failing: int = Field(description="Active findings at or above the threshold (the run exits 1 when > 0).")
+    files: int = Field(description="Architecture files checked.")
+    suppressed: int = Field(description="Findings accepted by a suppression.")
+
+    @field_serializer("active")
+    def _sorted(self, value: dict[str, int]) -> dict[str, int]:
+        return dict(sorted(value.items()))
 
 
-class ScoredReport(Report):
-    """A report with its score."""
-
-    score: Score
+# A report with its score: Report's fields and ``score``, in alphabetical order like every model here.
+ScoredReport = create_model(  # type: ignore[call-overload]
+    "ScoredReport",
+    __config__=ConfigDict(frozen=True, extra="forbid"),
+    __doc__="A report with its score.",
+    **dict(sorted({**{name: (info.annotation, info) for name, info in Report.model_fields.items()},
+                   "score": (Score, ...)}.items())),
+)
 
 
 class JsonDocument(BaseModel):
-    """The whole JSON output of ``scalexpert check --format json``."""
+    """The whole JSON output of ``scalexpert check --format json``.
+
+    Every model in it declares its fields in alphabetical order (dicts are kept sorted), so the
+    serializer writes sorted keys directly; ``tests/test_report_formats.py`` checks that it does.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    schema_version: str = Field(SCHEMA_VERSION, description="Version of this document's shape.")
-    tool: Tool
     files: list[str] = Field(description="The architecture files checked, in the order given.")
+    reports: list[ScoredReport] = Field(description="One report per file.")  # type: ignore[valid-type]
+    schema_version: str = Field(SCHEMA_VERSION, description="Version of this document's shape.")
     summary: Summary
-    reports: list[ScoredReport] = Field(description="One report per file.")
+    tool: Tool
 
 
-def document(reports: Sequence[Report], options: object = None) -> dict[str, Any]:
-    """The JSON document as Python data."""
+def build(reports: Sequence[Report], options: object = None) -> JsonDocument:
+    """The JSON document as a model."""
     fail_on = str(getattr(options, "fail_on", "high"))
     findings = all_findings(reports)
     summary = Summary(
@@ -70,13 +82,18 @@ def document(reports: Sequence[Report], options: object = None) -> dict[str, Any
         fail_on=fail_on,
         failing=sum(1 for f in findings if fails(f, fail_on)),
     )
-    doc = JsonDocument(
+    return JsonDocument(
         tool=Tool(version=__version__),
         files=[r.file for r in reports],
         summary=summary,
-        reports=[ScoredReport(**dict(r), score=score_report(r)) for r in reports],
+        # the reports are validated already: copied into the scored model without a second validation
+        reports=[ScoredReport.model_construct(**dict(r), score=score_report(r)) for r in reports],
     )
-    return doc.model_dump(mode="json")
+
+
+def document(reports: Sequence[Report], options: object = None) -> dict[str, Any]:
+    """The JSON document as Python data."""
+    return build(reports, options).model_dump(mode="json")
 
 
 def json_schema() -> dict[str, Any]:
@@ -90,8 +107,9 @@ def render(reports: Sequence[Report], options: object = None) -> str:
 
 
 def render_bytes(reports: Sequence[Report], options: object = None) -> bytes:
-    """:func:`render` as UTF-8 bytes (what the command line writes)."""
-    return pretty_json_bytes(document(reports, options))
+    """:func:`render` as UTF-8 bytes (what the command line writes), straight from pydantic's serializer."""
+    data: bytes = JsonDocument.__pydantic_serializer__.to_json(build(reports, options), indent=2)
+    return data + b"\n"
 
 
-__all__ = ["JsonDocument", "document", "json_schema", "render", "render_bytes"]
+__all__ = ["JsonDocument", "build", "document", "json_schema", "render", "render_bytes"]
