@@ -141,12 +141,13 @@ def build_findings(result: EngineResult, ruleset: RuleSet, thresholds: dict[str,
         return ruleset.knowledge.threshold(name, thresholds)
 
     findings: dict[str, Finding] = {}
+    thresholds_named = {"@" + name: threshold(name) for name in ruleset.knowledge.thresholds}
     for activation in result.activations:
         rule = activation.rule
         spec = rule.spec.then.finding
         assert spec is not None
         values = dict(activation.bindings)
-        values.update({"@" + name: threshold(name) for name in ruleset.knowledge.thresholds})
+        values.update(thresholds_named)
         subjects = tuple(template.render(s, values) for s in spec.subjects)
         fingerprint = "@".join((rule.id, *subjects))
         proof = tuple(_proof(r, p, activation, result, threshold) for p, r in activation.matched)
