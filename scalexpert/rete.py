@@ -575,11 +575,18 @@ def release(engine: Any) -> None:
     """Empty a finished engine's memories, agenda and fact list.
 
     The network's nodes refer to each other, so without the cyclic collector (the command line
-    runs without it) its tokens would stay until the process ends; emptied here, they are freed
-    by reference counting as soon as the run is over, before findings and reports are built.
+    runs without it) its tokens would stay until the process ends, and with it (the library) they
+    would wait for a full collection. Emptied and unlinked here, memories and nodes are freed by
+    reference counting as soon as the run is over, before findings and reports are built.
     """
     for node in walk(engine.matcher.root_node):
         node._reset()
+        node.children = []
+        if isinstance(node, PatternDispatchNode):
+            node.by_pattern = {}
+    engine.matcher.root_node = None
+    engine.matcher.dirty = []
+    engine.matcher.__dict__.pop("_conflict_set_nodes", None)
     engine.agenda = type(engine.agenda)()
     engine.facts = type(engine.facts)()
 

@@ -92,3 +92,22 @@ def test_explanations_show_variables_bound_inside_an_any_branch(example):
     for finding in check(example).findings:
         for requirement in _requirements(finding.explanation.proof):
             assert not re.search(r"\s\s\(\$\w+\)", requirement), (finding.rule_id, requirement)
+
+
+def test_a_finished_run_leaves_no_network_behind():
+    """Nodes and tokens are freed by reference counting when a check returns, without a collection.
+
+    experta caches activations at class level and its nodes refer to each other; a library that
+    checks many files in one process must not keep each run's network until a full collection.
+    """
+    import gc
+
+    from experta.matchers.rete.token import Token
+
+    from scalexpert import rete
+    from scalexpert.api import check
+
+    check(ROOT / "examples" / "large-marketplace.yaml")
+    check(ROOT / "examples" / "large-marketplace.yaml")
+    kinds = (rete.IndexedMatchNode, rete.IndexedNotNode, rete.TrackedConflictSetNode, rete.IsolatedFeatureTesterNode, Token)
+    assert [o for o in gc.get_objects() if isinstance(o, kinds)] == []
