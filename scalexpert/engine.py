@@ -17,7 +17,16 @@ from ._compat import Fact, KnowledgeEngine
 from .errors import Diagnostic, RuleError
 from .facts.build import FactRecord
 from .rete import DispatchingReteMatcher, ExactRemovalStrategy, adjust_network, new_fact, release
-from .language.compile import FACT_KEY, PATTERN_FIELD, ExpertaBuilder, fact_key, holds, make_rule, var_key
+from .language.compile import (
+    FACT_KEY,
+    PATTERN_FIELD,
+    UNIQUE_KEYS,
+    ExpertaBuilder,
+    fact_key,
+    holds,
+    make_rule,
+    var_key,
+)
 from .language.conditions import Pattern, positive_patterns
 from .language.ruleset import CompiledRule, RuleSet
 from .language.spec import severity_rank
@@ -56,14 +65,14 @@ class CompiledRules:
     used: dict[str, set[str]]
 
 
-def compiled_rules(ruleset: RuleSet, thresholds: dict[str, float]) -> CompiledRules:
-    """Compile (once per rule set and thresholds) the experta conditions of every rule."""
-    cache: dict[tuple[tuple[str, float], ...], CompiledRules] = ruleset.__dict__.setdefault("_compiled", {})
-    key = tuple(sorted(thresholds.items()))
+def compiled_rules(ruleset: RuleSet, thresholds: dict[str, float], *, fold: bool = True) -> CompiledRules:
+    """Compile (once per rule set, thresholds and ``fold``) the experta conditions of every rule."""
+    cache: dict[tuple[Any, ...], CompiledRules] = ruleset.__dict__.setdefault("_compiled", {})
+    key = (tuple(sorted(thresholds.items())), fold)
     if key not in cache:
         classes = {name: type(f"{name.title().replace('-', '').replace('_', '')}Fact", (Fact,), {})
                    for name in ruleset.fact_types}
-        builder = ExpertaBuilder(classes, lambda name: ruleset.knowledge.threshold(name, thresholds))
+        builder = ExpertaBuilder(classes, lambda name: ruleset.knowledge.threshold(name, thresholds), fold=fold)
         conditions = {rule.id: builder.conditions(rule.elements, [0]) for rule in ruleset.rules}
         cache[key] = CompiledRules(builder, conditions, ruleset.used_fields())
     return cache[key]
@@ -77,13 +86,15 @@ def run_rules(
     enabled: Callable[[CompiledRule], bool] | None = None,
     severities: dict[str, str] | None = None,
     indexed: bool = True,
+    fold: bool = True,
 ) -> EngineResult:
     """Declare the records as facts, run every enabled rule, and return what fired.
 
-    ``indexed`` hash-indexes the joins of the Rete network (see rete.py); the findings are the
-    same either way, only the time differs.
+    ``indexed`` hash-indexes the joins of the Rete network (see rete.py), and ``fold`` turns
+    ``not`` patterns about a matched fact itself into tests on that fact (used only while the
+    records' keys are unique); the findings are the same either way, only the time differs.
     """
-    compiled = compiled_rules(ruleset, thresholds or {})
+    compiled = compiled_rules(ruleset, thresholds or {}, fold=fold and unique_keys(records))
     builder = compiled.builder
 
     def threshold(name: str) -> float:
@@ -117,6 +128,18 @@ def run_rules(
         raise RuleError(Diagnostic("<rules>", 0, 0, "", f"rules did not settle after {MAX_STEPS:,} firings"))
     release(engine)
     return result
+
+
+def unique_keys(records: list[FactRecord]) -> bool:
+    """Whether no two records of a type share their key (``UNIQUE_KEYS``): what folding relies on.
+
+    The loader guarantees it for files; a model built in code might not.
+    """
+    for fact_type, fields in UNIQUE_KEYS.items():
+        keys = [tuple(r.values.get(f) for f in fields) for r in records if r.type == fact_type]
+        if len(set(keys)) != len(keys):
+            return False
+    return True
 
 
 def _action(

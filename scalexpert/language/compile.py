@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
@@ -113,6 +113,9 @@ class ExpertaBuilder:
         field(default_factory=dict)
     )
     _tests: dict[tuple[str, str, str], LiteralTest] = field(default_factory=dict)
+    fold: bool = True
+    """Fold ``not`` patterns about the matched fact itself into its literal tests (see :func:`folded_negations`);
+    only valid while component names and dependency ends are unique, which the engine checks."""
 
     def resolve(self, operand: Any) -> Any:
         """Threshold references become their values; other operands stay."""
@@ -165,14 +168,21 @@ class ExpertaBuilder:
         """experta conditional elements for a conjunction."""
         built: list[Any] = []
         tests: list[Any] = []
-        for element in elements:
+        folded = folded_negations(elements) if self.fold else {}
+        into: dict[int, list[Pattern]] = {}
+        for position, target in folded.items():
+            negation = elements[position]
+            assert isinstance(negation, Not)
+            into.setdefault(target, []).append(negation.pattern)
+        for position, element in enumerate(elements):
             if isinstance(element, Pattern):
                 index = counter[0]
                 counter[0] += 1
-                built.append(getattr(AS, fact_key(index)) << self.pattern(element, index))
+                built.append(getattr(AS, fact_key(index)) << self.pattern(element, index, into.get(position, ())))
                 tests.extend(self.tests(element, index))
             elif isinstance(element, Not):
-                built.append(NOT(self.pattern(element.pattern)))
+                if position not in folded:
+                    built.append(NOT(self.pattern(element.pattern)))
             elif isinstance(element, Exists):
                 built.append(EXISTS(self.pattern(element.pattern)))
             elif isinstance(element, AnyOf):
@@ -181,14 +191,21 @@ class ExpertaBuilder:
                 built.append(OR(*(AND(*self.conditions(branch, counter)) for branch in element.branches)))
         return built + tests
 
-    def pattern(self, pattern: Pattern, index: int | None = None) -> Any:
-        """One experta pattern: the membership check, bindings and equality joins."""
-        literal = [c for c in pattern.constraints if not isinstance(c.operand, Var) and c.op != "bind"]
-        signature = (pattern.fact, *sorted((c.field, c.op, repr(self.resolve(c.operand))) for c in literal))
+    def pattern(self, pattern: Pattern, index: int | None = None, negated: Sequence[Pattern] = ()) -> Any:
+        """One experta pattern: the membership check, bindings and equality joins.
+
+        ``negated`` are ``not`` patterns folded into this one (:func:`folded_negations`): the fact
+        must not meet all the literal constraints of any of them.
+        """
+        literal = _literal_constraints(pattern)
+        groups = [_literal_constraints(q) for q in negated]
+        signature = (pattern.fact, *sorted(self._signature(c) for c in literal),
+                     *sorted(("not", *sorted(self._signature(c) for c in group)) for group in groups))
         pid = self.pattern_id_of.get(signature)
         if pid is None:  # patterns with the same literal constraints share an id, and so their alpha nodes
             pid = self.pattern_id_of[signature] = len(self.pattern_id_of)
-            self.literal_tests.setdefault(pattern.fact, []).append((pid, [self._literal_test(c) for c in literal]))
+            checks = [self._literal_test(c) for c in literal] + [self._negated_test(group) for group in groups]
+            self.literal_tests.setdefault(pattern.fact, []).append((pid, checks))
             self._by_value.pop(pattern.fact, None)
             for c in literal:
                 if c.op in ("eq", "in") and isinstance(c.operand, (str, list)):
@@ -207,12 +224,24 @@ class ExpertaBuilder:
             by_field[c.field] = by_field[c.field] & piece if c.field in by_field else piece
         return self.fact_classes[pattern.fact](**by_field)
 
+    def _signature(self, c: Constraint) -> tuple[str, str, str]:
+        return (c.field, c.op, repr(self.resolve(c.operand)))
+
     def _literal_test(self, c: Constraint) -> LiteralTest:
         """The test of one literal constraint; equal constraints of different patterns share one object."""
-        signature = (c.field, c.op, repr(self.resolve(c.operand)))
+        signature = self._signature(c)
         test = self._tests.get(signature)
         if test is None:
             test = self._tests[signature] = self._new_literal_test(c)
+        return test
+
+    def _negated_test(self, group: list[Constraint]) -> LiteralTest:
+        """Passes when the fact does not meet every constraint of ``group`` (a folded ``not``)."""
+        signature = ("not", repr(sorted(self._signature(c) for c in group)), "")
+        test = self._tests.get(signature)
+        if test is None:
+            tests = [self._literal_test(c) for c in group]
+            test = self._tests[signature] = lambda values: not all(t(values) for t in tests)
         return test
 
     def _new_literal_test(self, c: Constraint) -> LiteralTest:
@@ -233,6 +262,54 @@ class ExpertaBuilder:
                 check = _Test([left, right], lambda _o=c.op, _a=left, _b=right, **kw: holds(_o, kw[_a], kw[_b]))
                 found.append(TEST(check))
         return found
+
+
+UNIQUE_KEYS: dict[str, tuple[str, ...]] = {"component": ("name",), "dependency": ("from", "to")}
+"""Fact types whose facts are unique by these fields (the format forbids two components of one name
+and two dependencies between the same pair)."""
+
+
+def _literal_constraints(pattern: Pattern) -> list[Constraint]:
+    return [c for c in pattern.constraints if not isinstance(c.operand, Var) and c.op != "bind"]
+
+
+def _key_variables(pattern: Pattern) -> dict[str, str] | None:
+    """Key field → variable, when the pattern ties every key field of its fact type to a variable."""
+    keys = UNIQUE_KEYS.get(pattern.fact)
+    if keys is None:
+        return None
+    found = {c.field: c.operand.name for c in pattern.constraints
+             if c.field in keys and isinstance(c.operand, Var) and c.op in ("bind", "eq")}
+    return found if len(found) == len(keys) else None
+
+
+def folded_negations(elements: tuple[Element, ...]) -> dict[int, int]:
+    """``not`` elements of a conjunction that can become literal tests of an earlier pattern.
+
+    ``not: {dependency: {from: $a, to: $b, timeout_ms: {present: true}}}`` after a pattern that
+    matched the dependency $a → $b can only be about that same fact, since dependencies are unique
+    per pair (components per name): it holds exactly when that fact does not meet the ``not``'s
+    literal constraints. Tested on the fact itself, it needs no join. Returns position of the
+    ``not`` → position of the pattern it folds into.
+    """
+    folded: dict[int, int] = {}
+    earlier: list[tuple[int, Pattern, dict[str, str]]] = []
+    for position, element in enumerate(elements):
+        if isinstance(element, Pattern):
+            keys = _key_variables(element)
+            if keys is not None:
+                earlier.append((position, element, keys))
+        elif isinstance(element, Not):
+            negated = element.pattern
+            keys = _key_variables(negated)
+            variables = [c for c in negated.constraints if isinstance(c.operand, Var)]
+            if keys is None or len(variables) != len(keys):
+                continue  # compares other fields with variables: a real join
+            for target, pattern, bound in earlier:
+                if pattern.fact == negated.fact and bound == keys:
+                    folded[position] = target
+                    break
+    return folded
 
 
 def _hidden(index: int | None, field: str) -> str:
