@@ -7,6 +7,7 @@ file is left untouched).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -98,6 +99,11 @@ def run_checks(files: Sequence[str], config: Config, limits: Limits | None = Non
     with Progress(len(files)) as progress:
         for index, name in enumerate(files):
             progress.step(index, name)
+            if index and not gc.isenabled():
+                # the program runs without the cyclic collector (see cli/__init__.py); between files,
+                # collect what the previous check left (experta's wiring builds cycles), scanning
+                # only the objects made since the last collection
+                gc.collect(0)
             try:
                 reports.append(run_check(Path(name), config=config, limits=limits or Limits()))
             except InputError as exc:
