@@ -7,7 +7,6 @@ A consumer's own dependency on its queue (a poll) carries no load and is skipped
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -292,14 +291,20 @@ def ceil_count(value: float) -> int | None:
     return int(math.ceil(value - 1e-9))
 
 
-def _has_huge_count(data: Any) -> bool:
-    """Whether any integer in ``data`` (dicts and lists) is above MAX_COUNT.
+def _may_hold_huge_count(arch: Architecture) -> bool:
+    """A quick look at the JSON text: without a run of ten digits anywhere there is no such integer.
 
-    A quick look at the JSON text first: without a run of ten digits anywhere there is no such
-    integer (a name or float with ten digits only sends it on to the exact walk below).
+    (A name or float with ten digits only sends the architecture on to the exact walk.)
     """
-    if not _TEN_DIGITS.search(json.dumps(data, default=str)):
-        return False
+    try:
+        text = arch.model_dump_json(by_alias=True)
+    except ValueError:  # pragma: no cover - values a validated model cannot hold
+        return True
+    return _TEN_DIGITS.search(text) is not None
+
+
+def _has_huge_count(data: Any) -> bool:
+    """Whether any integer in ``data`` (dicts and lists) is above MAX_COUNT."""
     stack = [data]
     while stack:
         node = stack.pop()
@@ -326,6 +331,8 @@ def clamp_counts(arch: Architecture, log: AssumptionLog) -> Architecture:
             return MAX_COUNT
         return node
 
+    if not _may_hold_huge_count(arch):
+        return arch
     dumped = arch.model_dump(by_alias=True)
     if not _has_huge_count(dumped):
         return arch
