@@ -326,3 +326,32 @@ def test_a_cycle_that_amplifies_load_still_ends():
     # round 1: a 10, b 100; b → a closes the cycle: a = 10 + 100 × 10 = 1,010, b = 10,100
     assert report.components["a"].offered_rps == 1010
     assert report.components["b"].offered_rps == 10100
+
+
+def test_loads_within_the_levelled_part_match_a_full_run():
+    """The growth grid propagates only the components behind queues; the rest scale with the multiple."""
+    import math
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from synthetic import generate_text
+
+    from scalexpert.analysis.capacity_component import Analysis
+    from scalexpert.analysis.capacity_context import build_context
+    from scalexpert.analysis.capacity_defaults import load_defaults
+    from scalexpert.analysis.capacity_growth import horizon
+    from scalexpert.loader import load_text
+
+    arch = load_text(generate_text(1000), "synthetic.yaml").model
+    ctx = build_context(arch, load_defaults())
+    analysis = Analysis.create(ctx, horizon(ctx))
+    levelled = frozenset(analysis.levelled)
+    assert len(levelled) > 20 and not analysis.model.back_edges
+    for multiple in (1.4, 7.5, 300.0):
+        within = analysis.model.loads_within(levelled, "peak", multiple)
+        full = analysis.model.loads("peak", multiple)
+        for name in levelled:
+            for a, b in zip(within[name][:3], full[name][:3]):
+                assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12), (name, multiple, a, b)
+            assert within[name].known == full[name].known

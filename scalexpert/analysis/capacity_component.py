@@ -59,7 +59,10 @@ class Analysis:
 
     def saturation_rho(self, name: str, multiple: float) -> float | None:
         """The larger of ρ at the most replicas allowed and arrival / drain at the most consumers."""
-        load = self.load(name, multiple)
+        return self.rho_at(name, self.load(name, multiple))
+
+    def rho_at(self, name: str, load: Load | None) -> float | None:
+        """:meth:`saturation_rho` for a given load (None: unknown)."""
         if load is None:
             return None
         values = []
@@ -102,8 +105,10 @@ class Analysis:
             return None
         if previous_rho >= threshold:
             return threshold / previous_rho
-        for k in GRID:
-            rho = self.saturation_rho(name, k)
+        levelled = self.__dict__.setdefault("_levelled_set", frozenset(self.levelled))
+        for k in GRID:  # only the components behind queues are propagated for the grid
+            load = self.model.loads_within(levelled, "peak", k)[name] if self.traffic_known else None
+            rho = self.rho_at(name, load if load is not None and load.known else None)
             if rho is None:
                 return None
             if rho >= threshold:

@@ -21,7 +21,7 @@ adds its load ``cycle_rounds`` times (default once) and is then cut, so propagat
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import networkx as nx
 
@@ -86,6 +86,8 @@ class LoadModel:
                         "this call closes a dependency cycle: its load is added once, then the cycle is cut")
         self._cache: dict[tuple[str, float], dict[str, Load]] = {}
         self._carried: dict[tuple[str, float], dict[tuple[str, str], Load]] = {}
+        self._within: dict[tuple[str, float], dict[str, Load]] = {}
+        self._within_plan: dict[frozenset[str], tuple[list[Any], list[str]]] = {}
         # per component in visit order: (edge, source comes first, calls factor, queue drain rps)
         self._plan = [(name, [(edge, self.position[edge.source] < self.position[name],
                                edge.calls * edge.all_pass * edge.retry_factor,
@@ -103,14 +105,39 @@ class LoadModel:
             self._cache[key], self._carried[key] = self._propagate(series, multiple, carry=True)
         return self._carried[key]
 
+    def loads_within(self, names: frozenset[str], series: str = "peak", multiple: float = 1.0) -> dict[str, Load]:
+        """Loads of ``names`` (a set closed under callees, e.g. the components behind queues) at a multiple.
+
+        Only the calls into ``names`` are propagated; every other component's load is today's ×
+        ``multiple``, which is what a full run gives when nothing outside ``names`` is levelled by a
+        queue (equal up to floating-point rounding). With cycles, a full run is made instead.
+        """
+        key = (series, multiple)
+        if self.back_edges or key in self._cache:
+            return self._run(series, multiple)[0]
+        if key not in self._within:
+            plan, outside = self._within_plan.get(names) or self._plan_within(names)
+            base = self.loads(series, 1.0)
+            seed = {source: base[source].scaled(multiple) for source in outside}
+            self._within[key] = self._propagate(series, multiple, plan=plan, seed=seed)[0]
+        return self._within[key]
+
+    def _plan_within(self, names: frozenset[str]) -> tuple[list[Any], list[str]]:
+        plan = [(name, edges) for name, edges in self._plan if name in names]
+        outside = sorted({edge.source for _, edges in plan for edge, *_ in edges if edge.source not in names})
+        plan = [(name, [(edge, True if edge.source not in names else forward, factor, drain)
+                        for edge, forward, factor, drain in edges]) for name, edges in plan]
+        self._within_plan = {names: (plan, outside)}
+        return plan, outside
+
     def _run(self, series: str, multiple: float) -> tuple[dict[str, Load], dict[tuple[str, str], Load]]:
         key = (series, multiple)
         if key not in self._cache:
             self._cache[key] = self._propagate(series, multiple)[0]
         return self._cache[key], self._carried.get(key, {})
 
-    def _propagate(self, series: str, multiple: float, *, carry: bool = False,
-                   ) -> tuple[dict[str, Load], dict[tuple[str, str], Load]]:
+    def _propagate(self, series: str, multiple: float, *, carry: bool = False, plan: list[Any] | None = None,
+                   seed: dict[str, Load] | None = None) -> tuple[dict[str, Load], dict[tuple[str, str], Load]]:
         """One pass in visit order (more when cycles were cut); ``carry`` keeps each edge's share.
 
         The arithmetic is inlined on plain floats: the model runs this for every series and growth
@@ -126,8 +153,8 @@ class LoadModel:
         current: dict[str, Load] = {}
         carried: dict[tuple[str, str], Load] = {}
         for _ in range(sweeps):
-            current, carried = {}, {}
-            for name, edges in self._plan:
+            current, carried = dict(seed or {}), {}
+            for name, edges in plan or self._plan:
                 r, w, m, k = inputs.get(name, ZERO)
                 for edge, forward, factor, drain in edges:
                     sr, sw, sm, sk = current[edge.source] if forward else previous.get(edge.source, ZERO)
