@@ -435,15 +435,8 @@ def adjust_network(matcher: Any, *, indexed: bool = True) -> int:
     """
     root = matcher.root_node
     switched = 0
-    nodes: list[Any] = []
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        nodes.append(node)
+    nodes = walk(root)
+    for node in nodes:
         kind = type(node)
         if kind is FeatureTesterNode:
             node.__class__ = IsolatedFeatureTesterNode
@@ -456,7 +449,6 @@ def adjust_network(matcher: Any, *, indexed: bool = True) -> int:
         else:
             switched -= 1
         switched += 1
-        stack.extend(child.node for child in node.children)
     switched += merge_chains(root)
     for node in nodes:
         if isinstance(node, PatternDispatchNode):

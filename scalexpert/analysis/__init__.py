@@ -6,19 +6,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .capacity import (
-        Assumption,
-        BreakingPoint,
-        CapacityDefaults,
-        CapacityReport,
-        ComponentCapacity,
-        FlowCapacity,
-        GrowthCell,
-        GrowthRow,
-        SystemCapacity,
-        analyse,
-        load_defaults,
-    )
+    from .capacity import *  # noqa: F403  (the names below, for type checkers)
 
 # Imported on first use (PEP 562): the fact schema needs only the record models, and commands
 # such as ``scalexpert rules`` should not pay for the capacity analysis and networkx.
