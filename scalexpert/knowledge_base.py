@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from pydantic import Field, HttpUrl
 
 from .errors import Diagnostic, RuleError
+from .shipped import shipped_dir
 from .loader.load import read_text
 from .loader.typed import model_problems
 from .loader.yamlsource import parse
@@ -96,7 +96,7 @@ class KnowledgeBase:
 
 def builtin_dir() -> Path:
     """Folder of the built-in knowledge base."""
-    return Path(str(resources.files("scalexpert.builtin_knowledge")))
+    return shipped_dir("scalexpert.builtin_knowledge", "knowledge")
 
 
 def load_knowledge(extra_dirs: list[str | os.PathLike[str]] | None = None) -> KnowledgeBase:

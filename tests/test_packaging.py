@@ -58,3 +58,12 @@ def test_installed_package_finds_its_data():
 
     assert (builtin_dir() / "categories.yaml").is_file()
     assert any(builtin_rules_dir().rglob("*.yaml"))
+
+
+def test_data_folders_are_found_in_an_uninstalled_checkout():
+    """Run from a source checkout that is not installed, the top-level rules/ and knowledge/ serve."""
+    from scalexpert.shipped import shipped_dir
+
+    root = Path(__file__).resolve().parents[1]
+    assert shipped_dir("scalexpert.not_installed_here", "rules") == root / "rules"
+    assert (shipped_dir("scalexpert.builtin_knowledge", "knowledge") / "categories.yaml").is_file()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import ConfigError, InputError
 from ..loader import parse, read_text
+from ..shipped import shipped_dir
 
 DEFAULTS_FILE = "capacity-defaults.yaml"
 
@@ -51,7 +51,7 @@ class CapacityDefaults(BaseModel):
 def load_defaults(path: str | None = None) -> CapacityDefaults:
     """Read the defaults: the built-in ``capacity-defaults.yaml``, or the file at ``path``."""
     if path is None:
-        file = resources.files("scalexpert.builtin_knowledge") / DEFAULTS_FILE
+        file = shipped_dir("scalexpert.builtin_knowledge", "knowledge") / DEFAULTS_FILE
         name, text = str(file), file.read_text("utf-8")
     else:
         try:

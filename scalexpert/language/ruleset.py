@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -14,6 +13,7 @@ from ..knowledge_base import KnowledgeBase, KnowledgeEntry, load_knowledge
 from ..loader.load import read_text
 from ..loader.typed import model_problems
 from ..loader.yamlsource import Path, SourceMap, format_path, parse
+from ..shipped import shipped_dir
 from . import template
 from .compile import OPERATIONS
 from .conditions import ConditionParser, Element, Var, all_patterns
@@ -98,7 +98,7 @@ class RuleSet:
 
 def builtin_rules_dir() -> FsPath:
     """Folder of the built-in rules."""
-    return FsPath(str(resources.files("scalexpert.builtin_rules")))
+    return shipped_dir("scalexpert.builtin_rules", "rules")
 
 
 def rule_files(folder: FsPath) -> list[FsPath]:
