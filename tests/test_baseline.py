@@ -20,16 +20,9 @@ from scalexpert.cli import main
 from scalexpert.config import Config
 from scalexpert.errors import ConfigError, UsageError
 from scalexpert.findings import Explanation, Finding, Report
+from helpers import SHOP
 
-ARCH = """\
-version: 1
-system: {name: shop}
-components:
-  web: {kind: client}
-  api: {kind: service, replicas: 1}
-dependencies:
-  - {from: web, to: api}
-"""
+ARCH = SHOP
 ONLY = Config(enable=["SPOF-001"])
 
 

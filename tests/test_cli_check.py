@@ -12,16 +12,9 @@ from scalexpert.cli import main
 from scalexpert.cli.check import use_color
 from scalexpert.loader import load_file
 from scalexpert.progress import Progress
+from helpers import SHOP
 
-FAILING = """\
-version: 1
-system: {name: shop}
-components:
-  web: {kind: client}
-  api: {kind: service, replicas: 1}
-dependencies:
-  - {from: web, to: api}
-"""
+FAILING = SHOP
 PASSING = FAILING.replace("replicas: 1", "replicas: 3")
 STALE = FAILING + "suppressions:\n  - {rule: SPOF-001, component: nothing, reason: stale}\n"
 

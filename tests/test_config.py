@@ -12,16 +12,9 @@ from scalexpert.cli import main
 from scalexpert.config import Config
 from scalexpert.config_files import find_config, load_config, presets
 from scalexpert.errors import ConfigError
+from helpers import SHOP
 
-ARCH = """\
-version: 1
-system: {name: shop}
-components:
-  web: {kind: client}
-  api: {kind: service, replicas: 1}
-dependencies:
-  - {from: web, to: api}
-"""
+ARCH = SHOP
 
 
 needs_toml = pytest.mark.skipif(config_files._toml_loader() is None, reason="no TOML reader (Python 3.10 without tomli)")

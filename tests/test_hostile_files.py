@@ -8,11 +8,8 @@ than ``Limits.max_bytes``.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,33 +18,13 @@ import pytest
 from scalexpert.api import check
 from scalexpert.errors import InputError
 from scalexpert.loader import Limits, load_file, read_text
+from helpers import time_limit
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "ecommerce-monolith.yaml"
 SMALL = "version: 1\ncomponents:\n  api: {kind: service, replicas: 2}\n"
 
 
-class Hang(BaseException):
-    """Raised by the time guard; a BaseException, so that no ``except Exception`` can swallow it."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Fail instead of hanging when the block runs longer than ``seconds``."""
-    if not hasattr(signal, "SIGALRM"):  # pragma: no cover - Windows
-        yield
-        return
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise Hang(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def refused(path: Path | str, limits: Limits = Limits()) -> str:

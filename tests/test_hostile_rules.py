@@ -10,14 +10,10 @@ clean error and that no marker file was created.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -25,6 +21,7 @@ from scalexpert.api import check
 from scalexpert.config_files import load_config
 from scalexpert.errors import ConfigError, InputError, RuleError, ScalexpertError
 from scalexpert.language.ruleset import load_ruleset
+from helpers import time_limit
 
 KNOWLEDGE = """\
 knowledge:
@@ -39,26 +36,6 @@ knowledge:
 SMALL = "version: 1\ncomponents:\n  api: {kind: service, replicas: 2}\n"
 
 
-class Hang(BaseException):
-    """Raised by the time guard; a BaseException, so that no ``except Exception`` can swallow it."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    if not hasattr(signal, "SIGALRM"):  # pragma: no cover - Windows
-        yield
-        return
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise Hang(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def rule(folder: Path, rule_id: str, body: str, knowledge: str = KNOWLEDGE) -> Path:

@@ -9,37 +9,14 @@ regression fails instead of hanging the suite.
 from __future__ import annotations
 
 import json
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 from scalexpert.api import check
 from scalexpert.findings import Report
 from scalexpert.loader import load_text
 from scalexpert.reporters import FORMATS, RenderOptions, render
+from helpers import time_limit
 
 
-class Hang(BaseException):
-    """Raised by the time guard; a BaseException, so that no ``except Exception`` can swallow it."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    if not hasattr(signal, "SIGALRM"):  # pragma: no cover - Windows
-        yield
-        return
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise Hang(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def checked(text: str, formats: tuple[str, ...] | None = None) -> Report:

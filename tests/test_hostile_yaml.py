@@ -8,11 +8,7 @@ right), Python and custom tags (nothing is constructed, nothing runs).
 from __future__ import annotations
 
 import json
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -21,31 +17,11 @@ from scalexpert.errors import Diagnostic, InputError
 from scalexpert.findings import Report
 from scalexpert.loader import Limits, load_file, load_text
 from scalexpert.reporters import FORMATS, RenderOptions, render
+from helpers import time_limit
 
 SMALL = "version: 1\ncomponents:\n  api: {kind: service, replicas: 2}\n"
 
 
-class Hang(BaseException):
-    """Raised by the time guard; a BaseException, so that no ``except Exception`` can swallow it."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Fail instead of hanging when the block runs longer than ``seconds``."""
-    if not hasattr(signal, "SIGALRM"):  # pragma: no cover - Windows
-        yield
-        return
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise Hang(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def problems(text: str, limits: Limits = Limits()) -> list[Diagnostic]:

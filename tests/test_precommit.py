@@ -22,18 +22,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import SHOP
 
 ROOT = Path(__file__).resolve().parents[1]
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
-FAILING = """\
-version: 1
-system: {name: shop}
-components:
-  web: {kind: client}
-  api: {kind: service, replicas: 1}
-dependencies:
-  - {from: web, to: api}
-"""
+FAILING = SHOP
 PASSING = FAILING.replace("replicas: 1", "replicas: 3")
 COPIED = ("pyproject.toml", "README.md", "LICENSE", ".pre-commit-hooks.yaml", "scalexpert", "rules", "knowledge")
 

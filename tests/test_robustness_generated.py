@@ -12,9 +12,6 @@ guard. ``pytest --long-fuzz`` runs many more examples (see tests/conftest.py).
 from __future__ import annotations
 
 import math
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import yaml
@@ -26,6 +23,7 @@ from scalexpert.errors import InputError
 from scalexpert.loader import load_text
 from scalexpert.model import Architecture
 from scalexpert.reporters import FORMATS, RenderOptions, render
+from helpers import time_limit
 
 LONG = settings.default.max_examples > 100  # the long-fuzz profile of tests/conftest.py is loaded
 FUZZ = settings(
@@ -165,27 +163,6 @@ def resolvable(draw: st.DrawFn, arch: dict[str, Any]) -> dict[str, Any]:
     return arch
 
 
-class Hang(BaseException):
-    """Raised by the time guard; a BaseException, so that no ``except Exception`` can swallow it."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Fail (instead of hanging the suite) when the block runs longer than ``seconds``."""
-    if not hasattr(signal, "SIGALRM"):  # pragma: no cover - Windows
-        yield
-        return
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise Hang(f"still running after {seconds} s: an unbounded loop or runaway computation")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def as_yaml(arch: dict[str, Any]) -> str:

@@ -12,13 +12,9 @@ from __future__ import annotations
 
 import random
 import re
-import signal
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,6 +24,7 @@ from scalexpert.api import check
 from scalexpert.errors import InputError
 from scalexpert.loader import load_text
 from scalexpert.reporters import FORMATS, RenderOptions, render
+from helpers import time_limit
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -86,27 +83,6 @@ def mutated(draw: st.DrawFn) -> tuple[Path, str]:
     return path, mutate(TEXTS[path], random.Random(seed), draw(st.integers(1, 3)))
 
 
-class Hang(BaseException):
-    """Raised by the time guard; a BaseException, so that no ``except Exception`` can swallow it."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Fail (instead of hanging the suite) when the block runs longer than ``seconds``."""
-    if not hasattr(signal, "SIGALRM"):  # pragma: no cover - Windows
-        yield
-        return
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise Hang(f"still running after {seconds} s: an unbounded loop or runaway computation")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 OUTCOMES: dict[str, int] = {"report": 0, "input error": 0}

@@ -1,0 +1,42 @@
+"""Helpers several test modules share: a time guard and a small architecture."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+SHOP = """\
+version: 1
+system: {name: shop}
+components:
+  web: {kind: client}
+  api: {kind: service, replicas: 1}
+dependencies:
+  - {from: web, to: api}
+"""
+"""A client calling one single-replica service: SPOF-001 fires on ``api``."""
+
+
+class Hang(BaseException):
+    """Raised by the time guard; a BaseException, so that no ``except Exception`` can swallow it."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Fail (instead of hanging the suite) when the block runs longer than ``seconds``."""
+    if not hasattr(signal, "SIGALRM"):  # pragma: no cover - Windows
+        yield
+        return
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise Hang(f"still running after {seconds} s: an unbounded loop or runaway computation")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
