@@ -20,7 +20,6 @@ from .rete import DispatchingReteMatcher, ExactRemovalStrategy, adjust_network, 
 from .language.compile import (
     FACT_KEY,
     PATTERN_FIELD,
-    UNIQUE_KEYS,
     ExpertaBuilder,
     fact_key,
     holds,
@@ -72,7 +71,8 @@ def compiled_rules(ruleset: RuleSet, thresholds: dict[str, float], *, fold: bool
     if key not in cache:
         classes = {name: type(f"{name.title().replace('-', '').replace('_', '')}Fact", (Fact,), {})
                    for name in ruleset.fact_types}
-        builder = ExpertaBuilder(classes, lambda name: ruleset.knowledge.threshold(name, thresholds), fold=fold)
+        keys = unique_keys_of(ruleset) if fold else {}
+        builder = ExpertaBuilder(classes, lambda name: ruleset.knowledge.threshold(name, thresholds), unique_keys=keys)
         conditions = {rule.id: builder.conditions(rule.elements, [0]) for rule in ruleset.rules}
         cache[key] = CompiledRules(builder, conditions, ruleset.used_fields())
     return cache[key]
@@ -94,7 +94,7 @@ def run_rules(
     ``not`` patterns about a matched fact itself into tests on that fact (used only while the
     records' keys are unique); the findings are the same either way, only the time differs.
     """
-    compiled = compiled_rules(ruleset, thresholds or {}, fold=fold and unique_keys(records))
+    compiled = compiled_rules(ruleset, thresholds or {}, fold=fold and keys_are_unique(records, ruleset))
     builder = compiled.builder
 
     def threshold(name: str) -> float:
@@ -130,12 +130,17 @@ def run_rules(
     return result
 
 
-def unique_keys(records: list[FactRecord]) -> bool:
-    """Whether no two records of a type share their key (``UNIQUE_KEYS``): what folding relies on.
+def unique_keys_of(ruleset: RuleSet) -> dict[str, tuple[str, ...]]:
+    """Fact type → the fields that identify its facts (from the fact schema)."""
+    return {name: fact_type.key for name, fact_type in ruleset.fact_types.items() if fact_type.key}
+
+
+def keys_are_unique(records: list[FactRecord], ruleset: RuleSet) -> bool:
+    """Whether no two records of a type share their key: what folding relies on.
 
     The loader guarantees it for files; a model built in code might not.
     """
-    for fact_type, fields in UNIQUE_KEYS.items():
+    for fact_type, fields in unique_keys_of(ruleset).items():
         keys = [tuple(r.values.get(f) for f in fields) for r in records if r.type == fact_type]
         if len(set(keys)) != len(keys):
             return False
@@ -157,9 +162,9 @@ def _action(
             for i, pattern in enumerate(patterns)
             if fact_key(i) in context
         ]
-        bindings = {name: context[var_key(name)] for name in rule.variables if var_key(name) in context}
-        for key in sorted(k for k in context if isinstance(k, str) and k.startswith(_VAR_PREFIX)):
-            bindings.setdefault(key[len(_VAR_PREFIX):], context[key])  # bound inside one branch of an `any`
+        # every variable bound, those bound inside one branch of an `any` included
+        bindings = {key[len(_VAR_PREFIX):]: value for key, value in context.items()
+                    if isinstance(key, str) and key.startswith(_VAR_PREFIX)}
         severity = severities.get(rule.id, rule.spec.severity)
         reason = None
         if rule.spec.then.finding is not None:

@@ -164,19 +164,32 @@ class _Joins:
         return sum(len(entries) for entries in bucket.values())
 
 
-class IndexedMatchNode(_NoCopy, OrdinaryMatchNode):
-    """An OrdinaryMatchNode whose tokens meet only the tokens with equal join-variable values."""
+class _IndexedJoin(_NoCopy):
+    """Mixin: a join node's memories kept in a :class:`_Joins` index, handed back as experta's own
+    memories (and experta's code path) once a token the index cannot take arrives."""
+
+    joins: _Joins
+    left_memory: Any
+    right_memory: Any
 
     def _reset(self) -> None:
-        super()._reset()
+        super()._reset()  # type: ignore[misc]
         self.joins = _Joins()
 
     def _fallback(self) -> None:
         joins = self.joins
         if not joins.disabled:
             joins.disabled = True
-            self.left_memory = [TokenInfo(e[0], e[1]) for e in joins.entries(0)]
+            self.left_memory = self._left_memory(joins.entries(0))
             self.right_memory = [TokenInfo(e[0], e[1]) for e in joins.entries(1)]
+
+    @staticmethod
+    def _left_memory(entries: list[list[Any]]) -> Any:
+        return [TokenInfo(e[0], e[1]) for e in entries]
+
+
+class IndexedMatchNode(_IndexedJoin, OrdinaryMatchNode):
+    """An OrdinaryMatchNode whose tokens meet only the tokens with equal join-variable values."""
 
     def _activate(self, token: Token, side: int) -> None:
         joins = self.joins
@@ -203,19 +216,12 @@ class IndexedMatchNode(_NoCopy, OrdinaryMatchNode):
         self._activate(token, 1)
 
 
-class IndexedNotNode(_NoCopy, NotNode):
+class IndexedNotNode(_IndexedJoin, NotNode):
     """A NotNode that counts, for each left token, the right tokens with equal join-variable values."""
 
-    def _reset(self) -> None:
-        super()._reset()
-        self.joins = _Joins()
-
-    def _fallback(self) -> None:
-        joins = self.joins
-        if not joins.disabled:
-            joins.disabled = True
-            self.left_memory = {TokenInfo(e[0], e[1]): e[2] for e in joins.entries(0)}
-            self.right_memory = [TokenInfo(e[0], e[1]) for e in joins.entries(1)]
+    @staticmethod
+    def _left_memory(entries: list[list[Any]]) -> Any:
+        return {TokenInfo(e[0], e[1]): e[2] for e in entries}  # experta's NotNode: token → matching count
 
     def _activate_left(self, token: Token) -> None:
         joins = self.joins
@@ -370,8 +376,8 @@ def compile_check(check: Any, dispatched: bool = False) -> Callable[[Any], Any]:
         return lambda fact: {bind: fact}
     if isinstance(check, FeatureCheck) and isinstance(check.what, str):
         what, function, expected = check.what, check.check, check.expected
-        if "__" in what or what.isnumeric() or what.startswith("_") and what.endswith("_"):
-            return check  # dunder or nested paths: experta's own parsing
+        if "__" in what or what.isnumeric():
+            return check  # dunder or nested paths, positional fields: experta's own parsing
         if dispatched and isinstance(getattr(check.how, "match", None), PatternMember):
             return _always
 

@@ -346,7 +346,7 @@ def test_loads_within_the_levelled_part_match_a_full_run():
     arch = load_text(generate_text(1000), "synthetic.yaml").model
     ctx = build_context(arch, load_defaults())
     analysis = Analysis.create(ctx, horizon(ctx))
-    levelled = frozenset(analysis.levelled)
+    levelled = analysis.levelled
     assert len(levelled) > 20 and not analysis.model.back_edges
     for multiple in (1.4, 7.5, 300.0):
         within = analysis.model.loads_within(levelled, "peak", multiple)

@@ -32,7 +32,8 @@ class Analysis:
     horizon: Horizon
     traffic_known: bool
     caps: dict[str, Capacity] = field(default_factory=dict)
-    levelled: set[str] = field(default_factory=set)
+    levelled: frozenset[str] = frozenset()
+    """Components behind a queue that caps what it delivers (their load is not linear in traffic)."""
     availability: dict[str, ComponentAvailability] = field(default_factory=dict)
     multiples: dict[tuple[str, float], float | None] = field(default_factory=dict)
 
@@ -45,9 +46,11 @@ class Analysis:
         graph = nx.DiGraph()
         graph.add_nodes_from(ctx.names)
         graph.add_edges_from((e.source, e.target) for e in ctx.edges)
+        levelled: set[str] = set()
         for edge in ctx.edges:
             if edge.delivery and ctx.drains[edge.source].drain_rps is not None:
-                analysis.levelled |= {edge.target} | nx.descendants(graph, edge.target)
+                levelled |= {edge.target} | nx.descendants(graph, edge.target)
+        analysis.levelled = frozenset(levelled)
         return analysis
 
     def load(self, name: str, multiple: float = 1.0, series: str = "peak") -> Load | None:
@@ -105,9 +108,8 @@ class Analysis:
             return None
         if previous_rho >= threshold:
             return threshold / previous_rho
-        levelled = self.__dict__.setdefault("_levelled_set", frozenset(self.levelled))
         for k in GRID:  # only the components behind queues are propagated for the grid
-            load = self.model.loads_within(levelled, "peak", k)[name] if self.traffic_known else None
+            load = self.model.loads_within(self.levelled, "peak", k)[name] if self.traffic_known else None
             rho = self.rho_at(name, load if load is not None and load.known else None)
             if rho is None:
                 return None

@@ -39,6 +39,9 @@ class FactType:
     description: str
     fields: dict[str, FieldSpec] = field(default_factory=dict)
     derived: bool = False
+    key: tuple[str, ...] = ()
+    """Fields no two facts of this type share (the format allows one component per name and one
+    dependency per pair); empty when facts are not identified by fields."""
 
     def add(self, spec: FieldSpec) -> None:
         """Add a field (the first definition of a name wins)."""
@@ -109,8 +112,8 @@ def base_fact_types() -> dict[str, FactType]:
     """The fact types scalexpert declares before the engine runs."""
     component_capacity, system_capacity, flow_capacity = _capacity_models()
     system = FactType("system", "The system as a whole (one fact).")
-    component = FactType("component", "One component of the architecture.")
-    dependency = FactType("dependency", "A dependency between two components.")
+    component = FactType("component", "One component of the architecture.", key=("name",))
+    dependency = FactType("dependency", "A dependency between two components.", key=("from", "to"))
     flow = FactType("flow", "The requests of one entry point and everything they reach.")
     cycle = FactType("cycle", "A cycle of synchronous dependencies.")
     relation = FactType("relation", "A reference from one component to another that is not a call.")

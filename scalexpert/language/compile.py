@@ -113,9 +113,10 @@ class ExpertaBuilder:
         field(default_factory=dict)
     )
     _tests: dict[tuple[str, str, str], LiteralTest] = field(default_factory=dict)
-    fold: bool = True
-    """Fold ``not`` patterns about the matched fact itself into its literal tests (see :func:`folded_negations`);
-    only valid while component names and dependency ends are unique, which the engine checks."""
+    unique_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Fact type → key fields: ``not`` patterns about the matched fact itself are folded into its
+    literal tests (:func:`folded_negations`). Empty: no folding. Valid only while the facts' keys
+    are unique, which the engine checks."""
 
     def resolve(self, operand: Any) -> Any:
         """Threshold references become their values; other operands stay."""
@@ -168,7 +169,7 @@ class ExpertaBuilder:
         """experta conditional elements for a conjunction."""
         built: list[Any] = []
         tests: list[Any] = []
-        folded = folded_negations(elements) if self.fold else {}
+        folded = folded_negations(elements, self.unique_keys)
         into: dict[int, list[Pattern]] = {}
         for position, target in folded.items():
             negation = elements[position]
@@ -264,44 +265,39 @@ class ExpertaBuilder:
         return found
 
 
-UNIQUE_KEYS: dict[str, tuple[str, ...]] = {"component": ("name",), "dependency": ("from", "to")}
-"""Fact types whose facts are unique by these fields (the format forbids two components of one name
-and two dependencies between the same pair)."""
-
-
 def _literal_constraints(pattern: Pattern) -> list[Constraint]:
     return [c for c in pattern.constraints if not isinstance(c.operand, Var) and c.op != "bind"]
 
 
-def _key_variables(pattern: Pattern) -> dict[str, str] | None:
+def _key_variables(pattern: Pattern, unique_keys: dict[str, tuple[str, ...]]) -> dict[str, str] | None:
     """Key field → variable, when the pattern ties every key field of its fact type to a variable."""
-    keys = UNIQUE_KEYS.get(pattern.fact)
-    if keys is None:
+    keys = unique_keys.get(pattern.fact)
+    if not keys:
         return None
     found = {c.field: c.operand.name for c in pattern.constraints
              if c.field in keys and isinstance(c.operand, Var) and c.op in ("bind", "eq")}
     return found if len(found) == len(keys) else None
 
 
-def folded_negations(elements: tuple[Element, ...]) -> dict[int, int]:
+def folded_negations(elements: tuple[Element, ...], unique_keys: dict[str, tuple[str, ...]]) -> dict[int, int]:
     """``not`` elements of a conjunction that can become literal tests of an earlier pattern.
 
     ``not: {dependency: {from: $a, to: $b, timeout_ms: {present: true}}}`` after a pattern that
     matched the dependency $a → $b can only be about that same fact, since dependencies are unique
-    per pair (components per name): it holds exactly when that fact does not meet the ``not``'s
-    literal constraints. Tested on the fact itself, it needs no join. Returns position of the
-    ``not`` → position of the pattern it folds into.
+    per pair (``unique_keys``: fact type → key fields, from the fact schema): it holds exactly when
+    that fact does not meet the ``not``'s literal constraints. Tested on the fact itself, it needs no
+    join. Returns position of the ``not`` → position of the pattern it folds into.
     """
     folded: dict[int, int] = {}
     earlier: list[tuple[int, Pattern, dict[str, str]]] = []
     for position, element in enumerate(elements):
         if isinstance(element, Pattern):
-            keys = _key_variables(element)
+            keys = _key_variables(element, unique_keys)
             if keys is not None:
                 earlier.append((position, element, keys))
         elif isinstance(element, Not):
             negated = element.pattern
-            keys = _key_variables(negated)
+            keys = _key_variables(negated, unique_keys)
             variables = [c for c in negated.constraints if isinstance(c.operand, Var)]
             if keys is None or len(variables) != len(keys):
                 continue  # compares other fields with variables: a real join
