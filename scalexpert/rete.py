@@ -392,24 +392,14 @@ def compile_check(check: Any, dispatched: bool = False) -> Callable[[Any], Any]:
     return check
 
 
-def merge_chains(root: Any) -> int:
+def merge_chains(root: Any) -> None:
     """Fold each feature-test node whose only child is a feature-test node into that child's place."""
-    merged = 0
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
+    for node in walk(root):
         if isinstance(node, IsolatedFeatureTesterNode):
             while len(node.children) == 1 and type(node.children[0].node) is IsolatedFeatureTesterNode:
                 child = node.children[0].node
                 node.checks = (*(node.checks or (node.matcher,)), *(child.checks or (child.matcher,)))
                 node.children = child.children
-                merged += 1
-        stack.extend(c.node for c in node.children)
-    return merged
 
 
 class TrackedConflictSetNode(_NoCopy, ConflictSetNode):
@@ -432,15 +422,14 @@ _SWITCH = {ConflictSetNode: TrackedConflictSetNode, WhereNode: QuickWhereNode}
 _INDEXED = {OrdinaryMatchNode: IndexedMatchNode, NotNode: IndexedNotNode}
 
 
-def adjust_network(matcher: Any, *, indexed: bool = True) -> int:
+def adjust_network(matcher: Any, *, indexed: bool = True) -> None:
     """Adjust the network of a DispatchingReteMatcher after experta built it.
 
     Plain feature tests become isolated ones, conflict-set and test nodes skip the token copy, join
     nodes become indexed ones (if ``indexed``), chains of feature tests are folded, and every
-    stored callback is bound again so that it reaches the new classes. Returns how many nodes changed.
+    stored callback is bound again so that it reaches the new classes.
     """
     root = matcher.root_node
-    switched = 0
     nodes = walk(root)
     for node in nodes:
         kind = type(node)
@@ -452,10 +441,7 @@ def adjust_network(matcher: Any, *, indexed: bool = True) -> int:
                 node.tracker = matcher.dirty
         elif indexed and kind in _INDEXED and isinstance(getattr(node, "matcher", None), SameContextCheck):
             node.__class__ = _INDEXED[kind]
-        else:
-            switched -= 1
-        switched += 1
-    switched += merge_chains(root)
+    merge_chains(root)
     for node in nodes:
         if isinstance(node, PatternDispatchNode):
             for child in node.children:
@@ -469,7 +455,6 @@ def adjust_network(matcher: Any, *, indexed: bool = True) -> int:
         if isinstance(node, PatternDispatchNode):
             for pattern_id, children in node.by_pattern.items():
                 node.by_pattern[pattern_id] = [ChildNode(c.node, getattr(c.node, c.callback.__name__)) for c in children]
-    return switched
 
 
 class PatternDispatchNode(_NoCopy, OneInputNode):  # type: ignore[misc]
