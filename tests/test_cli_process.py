@@ -94,3 +94,16 @@ def test_an_internal_error_is_one_line_and_exit_2(monkeypatch, capsys) -> None: 
     monkeypatch.setenv("SCALEXPERT_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         main(["check", str(MONOLITH)])
+
+
+def test_console_script_help_runs_without_pytest_imports() -> None:
+    """The console script, not ``python -m``: ``--help`` and a bare call once crashed on importlib.util."""
+    script = Path(sys.executable).with_name("scalexpert")
+    if not script.exists():
+        import pytest
+
+        pytest.skip("no console script next to the interpreter")
+    for args in ([], ["--help"]):
+        done = subprocess.run([str(script), *args], cwd=ROOT, capture_output=True, text=True, check=False, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "Commands:" in done.stdout and "Traceback" not in done.stderr

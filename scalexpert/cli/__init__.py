@@ -33,7 +33,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
 
 class _LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name, (module, _) in _COMMANDS.items() if importlib.util.find_spec(module) is not None)
+        return sorted(_COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = _COMMANDS.get(cmd_name)
@@ -47,10 +47,13 @@ class _LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="scalexpert")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Assess a software architecture description for scalability."""
+    if ctx.invoked_subcommand is None:  # a bare ``scalexpert``: the help, and success
+        click.echo(ctx.get_help())
 
 
 def main(argv: list[str] | None = None) -> Any:
