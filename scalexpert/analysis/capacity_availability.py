@@ -127,7 +127,7 @@ def instances_assumed(ctx: Context, name: str) -> bool:
     replication = comp.data.replication if comp.data else None
     if replication is not None and (replication.read_replicas is not None or replication.failover in ("manual", "none")):
         return False
-    scaling = comp.autoscaling
+    scaling = comp.autoscaler
     return not (scaling and scaling.enabled and scaling.min)
 
 

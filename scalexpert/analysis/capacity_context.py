@@ -111,7 +111,7 @@ class Context:
         comp = self.comp(name)
         if comp.replicas is not None:
             return comp.replicas
-        scaling = comp.autoscaling
+        scaling = comp.autoscaler
         if scaling and scaling.enabled and scaling.min:
             return scaling.min
         if record:
@@ -120,7 +120,7 @@ class Context:
 
     def replicas_max(self, name: str) -> int:
         """Most instances allowed: autoscaling max when autoscaling is on, else today's."""
-        scaling = self.comp(name).autoscaling
+        scaling = self.comp(name).autoscaler
         if scaling and scaling.enabled and scaling.max is not None:
             return max(scaling.max, self.replicas_now(name))
         return self.replicas_now(name)

@@ -74,7 +74,7 @@ def entry_shares(arch: Architecture, entries: list[str]) -> dict[str, float]:
 
 def min_replicas(comp: Component) -> int | None:
     """Fewest replicas: autoscaling min when autoscaling is on, else replicas."""
-    scaling = comp.autoscaling
+    scaling = comp.autoscaler
     if scaling and scaling.enabled and scaling.min is not None:
         return scaling.min
     return comp.replicas
@@ -82,7 +82,7 @@ def min_replicas(comp: Component) -> int | None:
 
 def max_replicas(comp: Component) -> int | None:
     """Most replicas: autoscaling max when autoscaling is on, else replicas."""
-    scaling = comp.autoscaling
+    scaling = comp.autoscaler
     if scaling and scaling.enabled and scaling.max is not None:
         return scaling.max
     return comp.replicas
@@ -351,7 +351,7 @@ def _explain(result: GraphAnalysis, name: str, comp: Component, flows: list[str]
     notes: dict[str, str] = {}
     sources: dict[str, str] = {}
     remedies: dict[str, str] = {}
-    scaling = comp.autoscaling
+    scaling = comp.autoscaler
     replicas_field = "autoscaling.min" if scaling and scaling.enabled and scaling.min is not None else "replicas"
     if facts.min_replicas is not None:
         sources["graph.min_replicas"] = replicas_field

@@ -63,11 +63,69 @@ dependencies:
 """A small complete file, shown in the reference (a test checks that it loads)."""
 
 
+ROUTES_EXAMPLE = """\
+version: 1
+system:
+  failure_domains:
+    host-1: {kind: host, availability: 0.999}
+components:
+  gw: {kind: api-gateway, managed: true}
+  catalogue: {kind: service, replicas: 2, failure_domains: [host-1]}
+  checkout: {kind: service, replicas: 2}
+  recommender: {kind: service, replicas: 1}
+  db: {kind: database, managed: true}
+dependencies:
+  - {from: gw, to: catalogue, share: 0.9}
+  - {from: gw, to: checkout, share: 0.1}
+  - {from: checkout, to: recommender, fallback: true}
+  - {from: checkout, to: db, calls_per_request: 0.5}
+  - {from: catalogue, to: db, role: startup}
+"""
+"""The worked example of the request semantics (a test checks that it loads)."""
+
+SEMANTICS = """\
+## What a dependency means
+
+Nothing is assumed to be "always called, hard, failing independently" unless the file leaves it so:
+
+- **Role.** A dependency's `role` says what it is for: `request` (a call on the request path; assumed
+  when `role` is left out, and reports say so), `startup` (start-up ordering only, such as a Compose
+  `depends_on` with no calls behind it), `health` (health or monitoring polls), `admin` or `batch`.
+  Only request edges enter single points of failure, blast radius, flow availability, latency,
+  timeout budgets, fan-out and retry amplification; checks about the other roles read them on purpose
+  (a service that cannot start while a start-up dependency is down).
+- **Routes or fan-out.** A component with `routing: one-of` sends each request over one of its request
+  edges (alternatives, weighted by each edge's `share`); `routing: fan-out` calls all of them. Load
+  balancers, API gateways and DNS route one-of unless stated; other kinds fan out. Routes without a
+  `share` split what the stated shares leave equally, as a stated assumption, and messages then say
+  "requests routed to X" rather than a percentage. One caller's shares add up to at most 1.
+- **Fractional calls.** `calls_per_request` below 1 is the probability that a request makes the call:
+  0.2 means one request in five, never rounded up to every request.
+- **Fallbacks.** A call with `fallback: true` degrades the caller when the callee fails; it never makes
+  the callee a single point of failure or part of a flow's hard availability product.
+- **Shared failure domains.** `system.failure_domains` names what components share beyond zones and
+  regions (a host, VM, cluster, database server, shared runtime), and each component lists those it
+  sits in under `failure_domains`. A domain (or a zone) shared by several components of a flow
+  counts once in its availability, not once per component.
+
+For example, a gateway that sends 90 % of its requests to a catalogue and 10 % to checkout, whose
+checkout calls a recommender that may fail softly, and whose two catalogue replicas share one host:
+
+```yaml
+{example}```
+
+Here checkout carries at most 10 % of the gateway's requests (its blast radius), the recommender is no
+single point of failure, the catalogue's start-up edge to `db` is not on its request path, and the two
+catalogue replicas are not independent: they fail together with `host-1`.
+""".format(example=ROUTES_EXAMPLE)
+"""How dependencies are read: roles, routes, fractional calls, fallbacks, shared failure domains."""
+
+
 def render() -> str:
     """The whole reference as Markdown, ending with one newline."""
     schema = Architecture.model_json_schema(by_alias=True)
     order, labels = _sections(schema)
-    parts = [_introduction(), _kinds_table(), _contents(order, labels)]
+    parts = [_introduction(), SEMANTICS, _kinds_table(), _contents(order, labels)]
     parts += [_section(name, schema, labels) for name in order]
     return "\n".join(parts).rstrip("\n") + "\n"
 
@@ -107,6 +165,10 @@ Conventions:
 - `extends: base.yaml` overlays this file on another one: mappings merge key by key, `dependencies`
   merge by their `from`/`to` pair, `suppressions` are appended.
 - `scalexpert validate FILE` checks a file and prints each problem as `file:line:column: path: message`.
+- **Stated absence is a fact of its own.** `autoscaling: none` and `disruption_budget: none` say "we
+  looked: there is none", which checks may report; leaving the key out says nothing. `storage:
+  ephemeral` says a component keeps its data where a replaced instance loses it.
+
 """
 
 
@@ -260,15 +322,21 @@ def _one_type(node: dict[str, Any], plural: bool = False) -> str:
         return "list of " + _type_words(node.get("items", {}), plural=True)
     if kind == "object" and "patternProperties" in node:
         (sub,) = node["patternProperties"].values()
-        return f"mapping of component name → {_one_type(sub)}"
+        return f"mapping of {_name_noun(node.get('propertyNames', {}))} → {_one_type(sub)}"
     if kind == "string":
         if node.get("format") == "date":
             return f"date{s} (YYYY-MM-DD)"
         if "pattern" in node:
-            return f"component name{s}"
+            return _name_noun(node) + s
         noun = "texts" if plural else "text"
         return f"{noun} (≤ {node['maxLength']:,} characters)" if "maxLength" in node else noun
     return "any value"
+
+
+def _name_noun(node: dict[str, Any]) -> str:
+    """'component name', or what the name type's description says it names ('failure domain name')."""
+    text = node.get("description", "")
+    return text[2:].split(":")[0] if text.startswith("A ") and ":" in text else "component name"
 
 
 def _number_words(node: dict[str, Any], noun: str) -> str:

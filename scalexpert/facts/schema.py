@@ -83,11 +83,18 @@ def _walk(model: type[BaseModel], origin: Origin, prefix: str = "") -> list[Fiel
             name = f"{path}.{key}" if path else key
             target = prop
             options = [o for o in prop.get("anyOf", [prop]) if o.get("type") != "null"]
+            if any(o.get("type") == "object" for o in options):
+                continue  # a mapping of names (system.failure_domains): not a fact field
+            blocks = [o for o in options if "$ref" in o and "properties" in defs[o["$ref"].rsplit("/", 1)[1]]]
+            if blocks:
+                visit(defs[blocks[0]["$ref"].rsplit("/", 1)[1]], name)
+                stated = [o["const"] for o in options if "const" in o]
+                if stated:  # `autoscaling: none`: stated absence, a value of its own
+                    description = f"{' or '.join(map(str, stated))}: stated that there is none"
+                    found.append(FieldSpec(prefix + name, "text", description, origin, tuple(map(str, stated))))
+                continue
             if len(options) == 1 and "$ref" in options[0]:
                 target = defs[options[0]["$ref"].rsplit("/", 1)[1]]
-                if "properties" in target:
-                    visit(target, name)
-                    continue
             kind, values = _leaf_type(target)
             found.append(FieldSpec(prefix + name, kind, prop.get("description", ""), origin, values))
 

@@ -10,7 +10,7 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from ..errors import Diagnostic, InputError
-from ..model import Architecture
+from ..model import ONE_OF_KINDS, Architecture
 from . import messages
 from .typed import model_problems
 from .yamlsource import Limits, Path, Position, SourceMap, decode, format_path, parse_collecting
@@ -249,4 +249,58 @@ def _reference_problems(raw: dict[str, Any], source: SourceMap) -> list[tuple[Po
             refs = section.get(key) if isinstance(section, dict) else None
             for j, ref in enumerate(refs if isinstance(refs, list) else []):
                 check(("components", name, block, key, j), ref)
+    problems.extend(_domain_problems(raw, source))
+    problems.extend(_share_problems(raw, source))
+    return problems
+
+
+def _domain_problems(raw: dict[str, Any], source: SourceMap) -> list[tuple[Position, str, str]]:
+    """Each failure domain a component names must be declared in ``system.failure_domains``."""
+    system = raw.get("system")
+    declared = system.get("failure_domains") if isinstance(system, dict) else None
+    names = [str(n) for n in declared] if isinstance(declared, dict) else []
+    components = raw.get("components")
+    problems: list[tuple[Position, str, str]] = []
+    for name, comp in components.items() if isinstance(components, dict) else []:
+        domains = comp.get("failure_domains") if isinstance(comp, dict) else None
+        for j, domain in enumerate(domains if isinstance(domains, list) else []):
+            if isinstance(domain, str) and domain not in names:
+                path = ("components", name, "failure_domains", j)
+                where = messages.suggestion(domain, names) if names else "; declare it under system.failure_domains"
+                problems.append((source.position(path), format_path(path), f"unknown failure domain {messages.show(domain)}{where}"))
+    return problems
+
+
+def _share_problems(raw: dict[str, Any], source: SourceMap) -> list[tuple[Position, str, str]]:
+    """``share`` belongs to request edges of a one-of caller, and one caller's shares add up to at most 1."""
+    components = raw.get("components")
+    components = components if isinstance(components, dict) else {}
+    deps = raw.get("dependencies")
+    totals: dict[str, float] = {}
+    problems: list[tuple[Position, str, str]] = []
+    for i, dep in enumerate(deps if isinstance(deps, list) else []):
+        share = dep.get("share") if isinstance(dep, dict) else None
+        if not isinstance(share, (int, float)) or isinstance(share, bool) or not 0 <= share <= 1:
+            continue  # not a share: the model's own message says so
+        if not isinstance(dep.get("from"), str):
+            continue
+        caller = dep["from"]
+        path = ("dependencies", i, "share")
+        comp = components.get(caller)
+        routing = comp.get("routing") if isinstance(comp, dict) else None
+        kind = comp.get("kind") if isinstance(comp, dict) else None
+        if dep.get("role", "request") != "request":
+            problems.append((source.position(path), format_path(path),
+                             f"share applies to request edges only (this edge's role is {messages.show(dep.get('role'))})"))
+        elif routing == "fan-out" or (routing is None and isinstance(kind, str) and kind not in ONE_OF_KINDS):
+            why = "routing: fan-out" if routing else f"kind {kind} fans out unless stated"
+            problems.append((source.position(path), format_path(path),
+                             f"share applies to the routes of a one-of caller ({caller}: {why}); "
+                             f"set routing: one-of on {caller} if each request takes one of its edges"))
+        else:
+            totals[caller] = totals.get(caller, 0.0) + float(share)
+            if totals[caller] > 1.0 + 1e-9:
+                problems.append((source.position(path), format_path(path),
+                                 f"the shares of {caller}'s routes add up to {totals[caller]:g}, above 1"))
+                totals[caller] = float("-inf")  # said once per caller
     return problems

@@ -5,7 +5,7 @@ reference and the fact types are all generated from them. Every optional field d
 ``None``, meaning *not stated*: later stages tell "unknown" from "false" and say what they assume.
 """
 
-from .base import COMPUTE_KINDS, DATA_KINDS, EDGE_KINDS, MESSAGING_KINDS, STATEFUL_KINDS, ComponentKind
+from .base import COMPUTE_KINDS, DATA_KINDS, EDGE_KINDS, MESSAGING_KINDS, ONE_OF_KINDS, STATEFUL_KINDS, ComponentKind
 from .component import (
     Autoscaling,
     Backups,
@@ -26,13 +26,14 @@ from .component import (
 )
 from .dependency import Dependency
 from .document import Architecture, Suppression
-from .system import EntryPoint, Growth, Objectives, System, Traffic
+from .system import EntryPoint, FailureDomain, Growth, Objectives, System, Traffic
 
 __all__ = [
     "COMPUTE_KINDS",
     "DATA_KINDS",
     "EDGE_KINDS",
     "MESSAGING_KINDS",
+    "ONE_OF_KINDS",
     "STATEFUL_KINDS",
     "Architecture",
     "Autoscaling",
@@ -47,6 +48,7 @@ __all__ = [
     "Deployment",
     "DisruptionBudget",
     "EntryPoint",
+    "FailureDomain",
     "Function",
     "Growth",
     "HealthChecks",

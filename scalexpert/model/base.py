@@ -15,6 +15,15 @@ Name = Annotated[
         description="A component name: letters, digits, '-', '_' and '.', starting with a letter or digit.",
     ),
 ]
+DomainName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+        description="A failure domain name: letters, digits, '-', '_' and '.', starting with a letter or digit.",
+    ),
+]
 Ratio = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
 Positive = Annotated[float, Field(gt=0.0)]
@@ -62,3 +71,5 @@ DATA_KINDS = frozenset({"database", "search", "object-storage", "coordination"})
 MESSAGING_KINDS = frozenset({"queue", "stream"})
 EDGE_KINDS = frozenset({"load-balancer", "api-gateway", "cdn", "dns"})
 STATEFUL_KINDS = DATA_KINDS | MESSAGING_KINDS | {"cache"}
+ONE_OF_KINDS = frozenset({"load-balancer", "api-gateway", "dns"})
+"""Kinds whose requests take one of their request edges (routes) unless ``routing`` says otherwise."""

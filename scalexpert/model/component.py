@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from .base import (
+    DomainName,
+    ONE_OF_KINDS,
     ComponentKind,
     Count,
     Name,
@@ -266,14 +268,49 @@ class Component(StrictModel):
         None, description="Run by a provider as a managed (redundant, multi-zone) service, e.g. RDS Multi-AZ, S3."
     )
     replicas: PositiveCount | None = Field(None, description="Running instances (for a database: nodes incl. primary).")
+    routing: Literal["one-of", "fan-out"] | None = Field(
+        None,
+        description="How a request uses the component's request edges: one-of (each request takes one of them, "
+        "weighted by their share: routes, alternatives) or fan-out (each request calls all of them). "
+        "Assumed one-of for load-balancer, api-gateway and dns, fan-out otherwise.",
+    )
+    failure_domains: list[DomainName] | None = Field(
+        None,
+        description="Failure domains it shares with other components beyond zones and regions (a host, VM, "
+        "cluster, database server, shared runtime), by their names in system.failure_domains.",
+    )
+    storage: Literal["ephemeral", "persistent"] | None = Field(
+        None,
+        description="Where it keeps its data: ephemeral (container filesystem, emptyDir: lost when the instance "
+        "is replaced) or persistent (volume, PVC, managed storage).",
+    )
+    recovery: Literal["reschedule", "failover", "rebuild"] | None = Field(
+        None,
+        description="How a failed instance comes back: reschedule (an orchestrator replaces it in minutes), "
+        "failover (a standby takes over) or rebuild (rebuilt or restored by hand, hours).",
+    )
     zones: list[str] | PositiveCount | None = Field(None, description="Zones it runs in, as names or a count.")
     regions: list[str] | PositiveCount | None = Field(None, description="Regions it runs in, as names or a count.")
-    autoscaling: Autoscaling | None = Field(None, description="Horizontal autoscaling.")
+    autoscaling: Autoscaling | Literal["none"] | None = Field(
+        None, description="Horizontal autoscaling; `none`: stated that there is none (not stated: leave it out)."
+    )
     scaling: Literal["horizontal", "vertical-only"] | None = Field(None, description="How it can grow.")
     capacity_rps: Positive | None = Field(
         None, description="Requests per second one replica serves at acceptable latency (from a load test)."
     )
     service_time_ms: Positive | None = Field(None, description="Time one request takes to process, ms, without queueing.")
+    concurrency: PositiveCount | None = Field(
+        None, description="Requests one replica serves at once (servers per replica in the queueing model)."
+    )
+    contention: Ratio | None = Field(
+        None, description="Universal Scalability Law contention coefficient σ (serialised share of the work)."
+    )
+    coherency: Ratio | None = Field(
+        None, description="Universal Scalability Law coherency coefficient κ (cost of keeping replicas consistent)."
+    )
+    scaling_efficiency: Annotated[float, Field(gt=0.0, le=1.0)] | None = Field(
+        None, description="Measured scaling efficiency at the stated replicas (throughput ÷ replicas × one replica's)."
+    )
     availability: Ratio | None = Field(None, description="Availability of the component itself (e.g. a provider SLA).")
     stateless: bool | None = Field(None, description="Keeps no state between requests in the instance.")
     session_state: Literal["none", "local", "external", "token"] | None = Field(
@@ -288,7 +325,9 @@ class Component(StrictModel):
     pubsub_backplane: bool | None = Field(None, description="WebSocket nodes share messages through a pub/sub backplane.")
     health_checks: HealthChecks | None = Field(None, description="Health checks.")
     deployment: Deployment | None = Field(None, description="Rollout strategy.")
-    disruption_budget: DisruptionBudget | None = Field(None, description="Disruption budget (e.g. Kubernetes PDB).")
+    disruption_budget: DisruptionBudget | Literal["none"] | None = Field(
+        None, description="Disruption budget (e.g. Kubernetes PDB); `none`: stated that there is none."
+    )
     anti_affinity: bool | None = Field(None, description="Replicas are spread across hosts or zones.")
     resources: Resources | None = Field(None, description="Container resources per replica.")
     runtime: Literal["jvm", "go", "node", "python", "dotnet", "ruby", "rust", "other"] | None = Field(
@@ -319,6 +358,21 @@ class Component(StrictModel):
                 allowed = ", ".join(sorted(kinds))
                 raise ValueError(f"'{block}' applies to kind {allowed}, not to '{self.kind}'")
         return self
+
+    @property
+    def route_mode(self) -> str:
+        """``routing`` as stated, else the default of the kind (one-of for balancers, gateways, DNS)."""
+        return self.routing or ("one-of" if self.kind in ONE_OF_KINDS else "fan-out")
+
+    @property
+    def autoscaler(self) -> Autoscaling | None:
+        """The autoscaling block, or None when autoscaling is not stated or stated as `none`."""
+        return self.autoscaling if isinstance(self.autoscaling, Autoscaling) else None
+
+    @property
+    def budget(self) -> DisruptionBudget | None:
+        """The disruption budget, or None when it is not stated or stated as `none`."""
+        return self.disruption_budget if isinstance(self.disruption_budget, DisruptionBudget) else None
 
     @property
     def zone_count(self) -> int | None:

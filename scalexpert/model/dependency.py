@@ -20,8 +20,22 @@ class Dependency(StrictModel):
     protocol: Literal[
         "http", "http2", "grpc", "websocket", "sql", "redis", "memcached", "amqp", "kafka", "mqtt", "tcp", "dns", "other"
     ] | None = Field(None, description="Protocol of the calls.")
+    role: Literal["request", "startup", "health", "admin", "batch"] | None = Field(
+        None,
+        description="What the edge is for: request (a call on the request path; assumed when omitted), startup "
+        "(start-up ordering only, e.g. Compose depends_on without calls), health (health or monitoring polls), "
+        "admin (administration) or batch (batch or back-office paths). Only request edges enter single points of "
+        "failure, blast radius, flow availability, latency, timeout budgets, fan-out and retry amplification.",
+    )
+    share: Ratio | None = Field(
+        None,
+        description="Share of the caller's requests routed over this edge when the caller routes one-of "
+        "(alternatives). Routes without a share split the remainder equally (an assumption reports state).",
+    )
     calls_per_request: NonNegative | None = Field(
-        None, description="Calls made per request the caller serves (fan-out multiplier). Assumed 1."
+        None,
+        description="Calls made per request the caller serves (fan-out multiplier); below 1, the probability "
+        "that a request makes the call. Assumed 1.",
     )
     read_share: Ratio | None = Field(None, description="Share of these calls that only read.")
     hard: bool | None = Field(
@@ -49,3 +63,8 @@ class Dependency(StrictModel):
     latency_ms: Positive | None = Field(None, description="Network round trip of one call, ms.")
     parallel: bool | None = Field(None, description="Made in parallel with the caller's other parallel calls.")
     description: str | None = Field(None, max_length=2_000, description="What the call is for.")
+
+    @property
+    def on_request_path(self) -> bool:
+        """A request-path call: ``role`` is request, or not stated (assumed request)."""
+        return self.role in (None, "request")

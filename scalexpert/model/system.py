@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import Name, NonNegative, Positive, Ratio, StrictModel
+from .base import DomainName, Name, NonNegative, Positive, Ratio, StrictModel
 
 class Traffic(StrictModel):
     """Load arriving at an entry point (or at the whole system)."""
@@ -55,6 +55,16 @@ class Objectives(StrictModel):
     )
     staleness_s: NonNegative | None = Field(None, description="How stale data read by users may be, in seconds.")
 
+class FailureDomain(StrictModel):
+    """Something several components share beyond zones and regions, which fails for all of them at once."""
+
+    kind: Literal["host", "vm", "cluster", "database-server", "runtime", "rack", "other"] = Field(
+        description="What is shared: a host, VM, cluster, database server, shared runtime, rack, or other."
+    )
+    availability: Ratio | None = Field(None, description="Availability of the domain itself (0.999 = 99.9 %).")
+    description: str | None = Field(None, max_length=2_000, description="What it is.")
+
+
 class System(StrictModel):
     """The system as a whole."""
 
@@ -70,6 +80,11 @@ class System(StrictModel):
     objectives: Objectives | None = Field(None, description="Availability, latency, recovery and cost objectives.")
     regions: list[str] | None = Field(None, description="Regions the system runs in.")
     zones: list[str] | None = Field(None, description="Availability zones the system runs in.")
+    failure_domains: dict[DomainName, FailureDomain] | None = Field(
+        None,
+        description="Shared failure domains by name (hosts, VMs, clusters, database servers, shared runtimes); "
+        "components name those they share in their failure_domains. Zones are shared domains too.",
+    )
     tenancy: Literal["single", "multi"] | None = Field(None, description="Single- or multi-tenant.")
     public_api: bool | None = Field(None, description="Whether third parties call the system's API.")
     dr_strategy: Literal["none", "backup-restore", "pilot-light", "warm-standby", "active-active"] | None = Field(
