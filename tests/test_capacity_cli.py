@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scalexpert.analysis import CapacityReport, analyse, load_defaults
-from scalexpert.analysis.capacity_defaults import CapacityDefaults
+from scalexpert.analysis.capacity.defaults import CapacityDefaults
 from scalexpert.cli import main
 from scalexpert.errors import ConfigError, UsageError
 from scalexpert.loader import load_text

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from scalexpert.analysis import CapacityReport, analyse
-from scalexpert.analysis.capacity_availability import k_of_n
+from scalexpert.analysis.capacity.availability import k_of_n
 from scalexpert.loader import load_text
 
 

@@ -337,10 +337,10 @@ def test_loads_within_the_levelled_part_match_a_full_run():
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
     from synthetic import generate_text
 
-    from scalexpert.analysis.capacity_component import Analysis
-    from scalexpert.analysis.capacity_context import build_context
-    from scalexpert.analysis.capacity_defaults import load_defaults
-    from scalexpert.analysis.capacity_growth import horizon
+    from scalexpert.analysis.capacity.component import Analysis
+    from scalexpert.analysis.capacity.context import build_context
+    from scalexpert.analysis.capacity.defaults import load_defaults
+    from scalexpert.analysis.capacity.growth import horizon
     from scalexpert.loader import load_text
 
     arch = load_text(generate_text(1000), "synthetic.yaml").model

@@ -103,7 +103,7 @@ def test_zone_aware_sizing_is_computed_not_counted_up():
 
 
 def test_k_of_n_for_large_fleets_approximates_the_exact_sum():
-    from scalexpert.analysis.capacity_availability import k_of_n
+    from scalexpert.analysis.capacity.availability import k_of_n
 
     n, k, a = 2500, 2480, 0.995
     exact = math.fsum(math.exp(math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1)

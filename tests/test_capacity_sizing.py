@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from scalexpert.analysis import CapacityReport, analyse
-from scalexpert.analysis.capacity_queueing import erlang_c, queueing_factor
+from scalexpert.analysis.capacity.queueing import erlang_c, queueing_factor
 from scalexpert.loader import load_text
 
 

@@ -58,7 +58,7 @@ try:
     main(sys.argv[1:])
 except SystemExit:
     pass
-heavy = sorted(m for m in ("networkx", "scalexpert.reporters", "scalexpert.analysis.capacity", "jsonschema",
+heavy = sorted(m for m in ("networkx", "scalexpert.reporters", "scalexpert.analysis.capacity.run", "jsonschema",
                            "pydantic.json_schema") if m in sys.modules)
 print("HEAVY", ",".join(heavy))
 """

@@ -6,7 +6,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .capacity import *  # noqa: F403  (the names below, for type checkers)
+    from .capacity.run import *  # noqa: F403  (the names below, for type checkers)
 
 # Imported on first use (PEP 562): the fact schema needs only the record models, and commands
 # such as ``scalexpert rules`` should not pay for the capacity analysis and networkx.
@@ -27,5 +27,5 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        return getattr(importlib.import_module(".capacity", __name__), name)
+        return getattr(importlib.import_module(".capacity.run", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -37,7 +37,7 @@ def capacity(file: str, growth_text: str, output_format: str, defaults_path: str
     """Show the load, utilization, replicas needed and breaking point of each component of FILE."""
     from ..analysis import analyse, load_defaults
     from ..loader import load_file
-    from ..analysis.capacity_render import render_text
+    from ..analysis.capacity.render import render_text
 
     multiples = parse_growth(growth_text)
     loaded = load_file(file)

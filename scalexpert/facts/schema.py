@@ -104,7 +104,7 @@ def _walk(model: type[BaseModel], origin: Origin, prefix: str = "") -> list[Fiel
 
 def _capacity_models() -> tuple[type[BaseModel] | None, type[BaseModel] | None, type[BaseModel] | None]:
     try:  # the record models only: the analysis itself (and networkx) is not needed to list fact fields
-        from ..analysis import capacity_model
+        from ..analysis.capacity import records as capacity_model
     except ImportError:  # pragma: no cover - the capacity model ships with the package
         return None, None, None
     return (

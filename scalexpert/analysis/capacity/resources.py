@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .capacity_context import Context, ceil_count
-from .capacity_load import Load
-from .capacity_text import num, ratio
+from .context import Context, ceil_count
+from .load import Load
+from .notation import num, ratio
 
 
 def queue_figures(ctx: Context, name: str, load: Load | None, average: Load | None,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from .capacity_defaults import CapacityDefaults
-from .capacity_model import Assumption, Scalar, tidy
+from .defaults import CapacityDefaults
+from .records import Assumption, Scalar, tidy
 
 
 def num(value: float | int | None) -> str:

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 
-from .capacity_context import Context, LoadEdge
+from .context import Context, LoadEdge
 
 
 class Load(NamedTuple):

@@ -21,11 +21,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .capacity_context import Context, ceil_count
-from .capacity_load import Load
-from .capacity_queueing import Capacity
-from .capacity_text import avail
-from .graph import is_hard, is_sync
+from .context import Context, ceil_count
+from .load import Load
+from .queueing import Capacity
+from .notation import avail
+from ..graph import is_hard, is_sync
 
 
 @dataclass(frozen=True)

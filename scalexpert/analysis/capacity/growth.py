@@ -12,8 +12,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .capacity_context import Context
-from .capacity_text import num
+from .context import Context
+from .notation import num
 
 MAX_MULTIPLE = 1e6
 

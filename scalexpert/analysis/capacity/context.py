@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import MESSAGING_KINDS, Architecture, Component, Dependency
-from .capacity_defaults import CapacityDefaults
-from .capacity_text import AssumptionLog, num
-from .graph import entry_points
+from ...model import MESSAGING_KINDS, Architecture, Component, Dependency
+from .defaults import CapacityDefaults
+from .notation import AssumptionLog, num
+from ..graph import entry_points
 
 
 @dataclass(frozen=True)

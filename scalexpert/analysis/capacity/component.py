@@ -7,14 +7,14 @@ from typing import Any
 
 import networkx as nx
 
-from .capacity_availability import ComponentAvailability, component_availability
-from .capacity_context import Context, ceil_count
-from .capacity_growth import Horizon, cost, runway_months, solve_multiple, storage_runway
-from .capacity_load import Load, LoadModel
-from .capacity_model import ComponentCapacity
-from .capacity_queueing import Capacity, capacity_of, queueing_factor, replicas_needed, shard_count, utilization
-from .capacity_resources import connection_figures, queue_figures
-from .capacity_text import mult, num, ratio
+from .availability import ComponentAvailability, component_availability
+from .context import Context, ceil_count
+from .growth import Horizon, cost, runway_months, solve_multiple, storage_runway
+from .load import Load, LoadModel
+from .records import ComponentCapacity
+from .queueing import Capacity, capacity_of, queueing_factor, replicas_needed, shard_count, utilization
+from .resources import connection_figures, queue_figures
+from .notation import mult, num, ratio
 
 
 GRID_ABOVE = 100

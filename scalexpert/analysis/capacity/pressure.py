@@ -20,14 +20,14 @@ from typing import Any
 
 import networkx as nx
 
-from ..model import Dependency
-from .capacity_component import Analysis
-from .capacity_context import Context
-from .capacity_model import ComponentCapacity, tidy
-from .capacity_resources import NON_SQL_PROTOCOLS, is_non_sql
-from .capacity_text import mult, num, ratio
-from .capacity_load import Load
-from .graph import is_sync
+from ...model import Dependency
+from .component import Analysis
+from .context import Context
+from .records import ComponentCapacity, tidy
+from .resources import NON_SQL_PROTOCOLS, is_non_sql
+from .notation import mult, num, ratio
+from .load import Load
+from ..graph import is_sync
 
 
 @dataclass

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .capacity_context import Context, ceil_count
-from .capacity_load import Load
-from .capacity_text import num, ratio
+from .context import Context, ceil_count
+from .load import Load
+from .notation import num, ratio
 
 
 @dataclass(frozen=True)

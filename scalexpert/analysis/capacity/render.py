@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .capacity_model import CapacityReport, ComponentCapacity, GrowthCell
-from .capacity_text import avail, mult, num, ratio
+from .records import CapacityReport, ComponentCapacity, GrowthCell
+from .notation import avail, mult, num, ratio
 
 DASH = "—"
 

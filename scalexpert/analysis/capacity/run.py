@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..errors import UsageError
-from ..model import Architecture
-from .capacity_component import Analysis, component_record
-from .capacity_context import build_context
-from .capacity_defaults import CapacityDefaults, load_defaults
-from .capacity_growth import horizon
-from .capacity_model import (
+from ...errors import UsageError
+from ...model import Architecture
+from .component import Analysis, component_record
+from .context import build_context
+from .defaults import CapacityDefaults, load_defaults
+from .growth import horizon
+from .records import (
     Assumption,
     BreakingPoint,
     CapacityReport,
@@ -27,11 +27,11 @@ from .capacity_model import (
     GrowthRow,
     SystemCapacity,
 )
-from .capacity_pressure import add_pressure
-from .capacity_queueing import replicas_needed, utilization
-from .capacity_availability import flow_availability, instances_assumed
-from .capacity_latency import LatencyModel, NodeLatency
-from .capacity_text import avail, nines, num, ratio
+from .pressure import add_pressure
+from .queueing import replicas_needed, utilization
+from .availability import flow_availability, instances_assumed
+from .latency import LatencyModel, NodeLatency
+from .notation import avail, nines, num, ratio
 
 
 def analyse(arch: Architecture, *, growth: Sequence[float] = (), defaults: CapacityDefaults | None = None) -> CapacityReport:

@@ -6,9 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import ConfigError, InputError
-from ..loader import parse, read_text
-from ..shipped import shipped_dir
+from ...errors import ConfigError, InputError
+from ...loader import parse, read_text
+from ...shipped import shipped_dir
 
 DEFAULTS_FILE = "capacity-defaults.yaml"
 

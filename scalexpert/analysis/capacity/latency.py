@@ -13,10 +13,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..model import Dependency
-from .capacity_context import Context
-from .capacity_text import num
-from .graph import is_sync
+from ...model import Dependency
+from .context import Context
+from .notation import num
+from ..graph import is_sync
 
 
 @dataclass(frozen=True)
