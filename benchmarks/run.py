@@ -49,7 +49,7 @@ def phases(text: str) -> tuple[list[tuple[str, Callable[[], Any]]], dict[str, An
     from scalexpert.analysis.graph import analyse_graph
     from scalexpert.config import Config
     from scalexpert.engine import run_rules
-    from scalexpert.explain import build_findings
+    from scalexpert.engine import build_findings
     from scalexpert.facts.build import build_facts
     from scalexpert.language.ruleset import load_ruleset
     from scalexpert.loader import load_text

@@ -10,12 +10,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .version import __version__
 from .analysis.graph import analyse_graph
 from .config import Config
 from .engine import run_rules
 from .errors import ConfigError, UsageError
-from .explain import build_findings, sort_key
+from .engine import build_findings, sort_key
 from .facts.build import build_facts
 from .findings import ArchitectureSummary, Assumption, Report
 from .language.ruleset import CompiledRule, RuleSet, load_ruleset

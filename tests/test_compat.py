@@ -1,4 +1,4 @@
-"""experta on Python 3.10+: the import shim in scalexpert/_compat.py, and the logging it leaves alone."""
+"""experta on Python 3.10+: the import shim in scalexpert/engine/_compat.py, and the logging it leaves alone."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import textwrap
 
 
 def test_experta_imports_and_runs():
-    from scalexpert._compat import MATCH, Fact, KnowledgeEngine, Rule
+    from scalexpert.engine._compat import MATCH, Fact, KnowledgeEngine, Rule
 
     fired = []
 
@@ -29,7 +29,7 @@ def test_experta_imports_and_runs():
 
 
 def test_collections_aliases_are_removed_again():
-    import scalexpert._compat  # noqa: F401
+    import scalexpert.engine._compat  # noqa: F401
 
     if sys.version_info >= (3, 10):
         assert not hasattr(collections, "Mapping")

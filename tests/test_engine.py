@@ -11,7 +11,7 @@ from scalexpert.analysis.graph import analyse_graph
 from scalexpert.api import load, rules_for
 from scalexpert.config import Config
 from scalexpert.engine import run_rules
-from scalexpert.explain import build_findings
+from scalexpert.engine import build_findings
 from scalexpert.facts.build import build_facts
 from scalexpert.language.ruleset import load_ruleset
 
@@ -107,7 +107,7 @@ def test_a_finished_run_frees_its_tokens_and_facts_at_once():
     from experta.matchers.rete.token import Token
 
     from scalexpert.api import check
-    from scalexpert.language.compile import FACT_KEY
+    from scalexpert.engine.compile import FACT_KEY
 
     def held() -> list[object]:
         return [o for o in gc.get_objects() if isinstance(o, Token) or (isinstance(o, Fact) and FACT_KEY in o)]

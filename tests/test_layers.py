@@ -9,17 +9,17 @@ PACKAGE = Path(__file__).resolve().parents[1] / "scalexpert"
 
 # Earlier stages first. A module may import modules of its own layer or of earlier layers.
 LAYERS: list[set[str]] = [
-    {"errors", "_compat", "output", "shipped"},
+    {"errors", "version", "output", "shipped"},
     {"model"},
     {"loader", "schema"},
     {"importers"},
     {"analysis"},
     {"facts"},
     {"knowledge_base", "config"},
-    {"language", "rete"},
-    {"engine"},
+    {"language"},
     {"findings"},
-    {"explain", "suppressions", "score", "baseline", "diff", "config_files", "progress"},
+    {"engine"},
+    {"suppressions", "score", "baseline", "diff", "config_files", "progress"},
     {"api", "rule_testing"},
     {"reporters", "docgen"},
     {"cli", "__main__"},
@@ -75,3 +75,39 @@ def test_no_stage_imports_a_later_stage():
             if _layer(imported) > _layer(top):
                 problems.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports scalexpert.{imported}")
     assert not problems, "\n".join(problems)
+
+
+def _imports_experta(path: Path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] == "experta":
+            return True
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "experta" for a in node.names):
+            return True
+    return False
+
+
+def test_only_the_engine_imports_experta():
+    """experta is touched in one place: scalexpert/engine/ (language/ compiles nothing to experta)."""
+    importing = sorted(str(p.relative_to(PACKAGE.parent)) for p in PACKAGE.rglob("*.py") if _imports_experta(p))
+    assert importing, "the engine no longer imports experta? update this test"
+    outside = [p for p in importing if not p.startswith("scalexpert/engine/")]
+    assert not outside, f"experta is imported outside scalexpert/engine/: {outside}"
+
+
+def test_the_package_namespace_is_not_imported_back():
+    """``from .. import x`` / ``from scalexpert import x`` inside the package would import the public
+    namespace (a back-edge from every stage to the last); read the version from scalexpert.version."""
+    problems = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path == PACKAGE / "__init__.py":
+            continue
+        package_depth = len(path.relative_to(PACKAGE).parts)
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (
+                    (node.level == package_depth and node.module is None)
+                    or (not node.level and node.module == "scalexpert")):
+                names = [a.name for a in node.names
+                         if not (PACKAGE / a.name).is_dir() and not (PACKAGE / f"{a.name}.py").is_file()]
+                if names:
+                    problems.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} imports {names}")
+    assert not problems, problems

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from .. import __version__
+from ..version import __version__
 from .common import EXIT_USAGE, run_guarded
 
 # command name → (module, attribute)

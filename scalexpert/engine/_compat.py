@@ -1,4 +1,4 @@
-"""The one place where experta is imported.
+"""Where experta is first imported (the engine package is the only one that imports experta).
 
 experta 1.9.4 pins ``frozendict==1.2``, whose module body subclasses ``collections.Mapping``.
 That alias was removed in Python 3.10, so ``import experta`` fails there. Here, and only here,
@@ -7,7 +7,7 @@ program sees the standard library unchanged. experta also calls ``logging.basicC
 imported; the root logger's handlers and level are restored afterwards so that programs that
 import scalexpert keep their own logging set-up.
 
-Everything else in scalexpert imports experta names from this module.
+The rest of ``scalexpert/engine/`` imports experta only after this module.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ def _import_experta() -> None:
 _import_experta()
 
 from experta import (  # noqa: E402
+    AND,
     AS,
     EXISTS,
     MATCH,
@@ -51,4 +52,4 @@ from experta import (  # noqa: E402
 )
 from experta.agenda import Agenda  # noqa: E402
 
-__all__ = ["AS", "EXISTS", "MATCH", "NOT", "OR", "TEST", "Agenda", "Fact", "KnowledgeEngine", "P", "Rule", "W"]
+__all__ = ["AND", "AS", "EXISTS", "MATCH", "NOT", "OR", "TEST", "Agenda", "Fact", "KnowledgeEngine", "P", "Rule", "W"]

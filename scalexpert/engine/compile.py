@@ -1,43 +1,16 @@
-"""Compiling parsed rules into experta rules. Operators are a fixed table of Python functions;
-nothing from a rule file is evaluated as code."""
+"""Compiling checked rule conditions into experta rules. Operators are the fixed table of
+:mod:`scalexpert.language.operators`; nothing from a rule file is evaluated as code."""
 
 from __future__ import annotations
 
 import inspect
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from typing import Any
 
-from .._compat import AS, EXISTS, MATCH, NOT, OR, TEST, Fact, P, Rule
-from .conditions import AnyOf, Constraint, Element, Exists, Not, Pattern, ThresholdRef, Var
-
-
-def _num(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
-
-
-OPERATIONS: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": lambda v, x: (type(v) is type(x) or _num(v) and _num(x)) and v == x,
-    "ne": lambda v, x: not ((type(v) is type(x) or _num(v) and _num(x)) and v == x),
-    "lt": lambda v, x: _num(v) and v < x,
-    "le": lambda v, x: _num(v) and v <= x,
-    "gt": lambda v, x: _num(v) and v > x,
-    "ge": lambda v, x: _num(v) and v >= x,
-    "in": lambda v, x: v in x,
-    "not_in": lambda v, x: v not in x,
-    "contains": lambda v, x: isinstance(v, tuple) and x in v,
-    "matches": lambda v, x: isinstance(v, str) and fnmatchcase(v, x),
-}
-
-
-def holds(op: str, value: Any, operand: Any) -> bool:
-    """Whether ``value op operand`` holds (False for values of the wrong type)."""
-    try:
-        return bool(OPERATIONS[op](value, operand))
-    except TypeError:
-        return False
+from ..language.conditions import AnyOf, Constraint, Element, Exists, Not, Pattern, ThresholdRef, Var
+from ..language.operators import OPERATIONS, holds
+from ._compat import AND, AS, EXISTS, MATCH, NOT, OR, TEST, Fact, P, Rule
 
 
 FACT_KEY = "_key"
@@ -187,8 +160,6 @@ class ExpertaBuilder:
             elif isinstance(element, Exists):
                 built.append(EXISTS(self.pattern(element.pattern)))
             elif isinstance(element, AnyOf):
-                from experta import AND
-
                 built.append(OR(*(AND(*self.conditions(branch, counter)) for branch in element.branches)))
         return built + tests
 

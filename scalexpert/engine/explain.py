@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .engine import Activation, EngineResult
-from .facts.build import FactRecord
-from .findings import DOCS_RULES_URI, Condition, Explanation, Finding, Location, Proof
-from .language import template
-from .language.compile import holds
-from .language.conditions import OP_WORDS, AnyOf, Constraint, Element, Not, Pattern, ThresholdRef, Var
-from .language.ruleset import RuleSet
-from .loader import Position
+from ..facts.build import FactRecord
+from ..findings import DOCS_RULES_URI, Condition, Explanation, Finding, Location, Proof
+from ..language import template
+from ..language.conditions import OP_WORDS, AnyOf, Constraint, Element, Not, Pattern, ThresholdRef, Var
+from ..language.operators import holds
+from ..language.ruleset import RuleSet
+from ..loader import Position
+from .run import Activation, EngineResult
 
 
 def _location(pos: Position | None) -> Location | None:
@@ -196,7 +196,7 @@ def _subject_record(activation: Activation, subjects: tuple[str, ...]) -> FactRe
 
 
 def _rank(finding: Finding) -> int:
-    from .language.spec import severity_rank
+    from ..language.spec import severity_rank
 
     return severity_rank(finding.severity)
 

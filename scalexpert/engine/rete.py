@@ -52,7 +52,7 @@ from experta.matchers.rete.utils import extract_facts, generate_checks  # noqa: 
 from experta.rule import Rule  # noqa: E402
 from experta.strategies import DepthStrategy  # noqa: E402
 
-from .language.compile import PatternMember  # noqa: E402
+from .compile import PatternMember  # noqa: E402
 
 _UNSET: Any = object()
 

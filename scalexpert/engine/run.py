@@ -13,22 +13,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import Diagnostic, RuleError
+from ..facts.build import FactRecord
+from ..language.conditions import Pattern, positive_patterns
+from ..language.operators import holds
+from ..language.ruleset import CompiledRule, RuleSet
+from ..language.spec import severity_rank
 from ._compat import Fact, KnowledgeEngine
-from .errors import Diagnostic, RuleError
-from .facts.build import FactRecord
-from .rete import DispatchingReteMatcher, ExactRemovalStrategy, adjust_network, new_fact, release
-from .language.compile import (
+from .compile import (
     FACT_KEY,
     PATTERN_FIELD,
     ExpertaBuilder,
     fact_key,
-    holds,
     make_rule,
     var_key,
 )
-from .language.conditions import Pattern, positive_patterns
-from .language.ruleset import CompiledRule, RuleSet
-from .language.spec import severity_rank
+from .rete import DispatchingReteMatcher, ExactRemovalStrategy, adjust_network, new_fact, release
 
 MAX_STEPS = 1_000_000
 _KEY = FACT_KEY
@@ -204,6 +204,6 @@ def _escalation_holds(value: Any, ops: dict[str, Any], threshold: Callable[[str]
 
 
 def _ops_text(ops: dict[str, Any]) -> str:
-    from .language.conditions import OP_WORDS
+    from ..language.conditions import OP_WORDS
 
     return " and ".join(f"{OP_WORDS.get(op, op)} {operand}" for op, operand in ops.items())

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from .draft import Draft, Reference
-from .kubernetes import KubeObject, Workload, as_list, as_map
+from .kubernetes_objects import KubeObject, Workload, as_list, as_map
 from .values import HostRef, kubernetes_names, refs_in_args, refs_in_env, shown
 
 _EXPOSED_TYPES = ("LoadBalancer", "NodePort")

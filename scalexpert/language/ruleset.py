@@ -15,7 +15,7 @@ from ..loader.typed import model_problems
 from ..loader.yamlsource import Path, SourceMap, format_path, parse
 from ..shipped import shipped_dir
 from . import template
-from .compile import OPERATIONS
+from .operators import OPERATIONS
 from .conditions import ConditionParser, Element, Var, all_patterns
 from .spec import RuleSpec
 

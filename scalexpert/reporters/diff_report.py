@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .. import __version__
+from ..version import __version__
 from ..diff import ArchitectureDiff, ItemChange
 from .common import clean, fails, number, percent, pretty_json, rank, status, where
 from .markdown import md

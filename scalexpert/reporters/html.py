@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from .. import __version__
+from ..version import __version__
 from ..findings import Finding, Proof, Report
 from ..score import score_report
 from .common import SEVERITY_ORDER, all_findings, assumptions_by_subject, capacity_figures, clean, counts, fails, \

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_serializer
 
-from .. import __version__
+from ..version import __version__
 from ..findings import SCHEMA_VERSION, Report
 from ..score import Score, score_report
 from .common import SEVERITY_ORDER, all_findings, counts, fails, status

@@ -14,7 +14,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
-from .. import __version__
+from ..version import __version__
 from ..errors import ScalexpertError
 from ..findings import DOCS_RULES_URI, Finding, Report
 from ..score import score_report
