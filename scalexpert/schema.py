@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import Architecture
+from .model import Architecture, schema_with_roles
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:scalexpert:schema:architecture:1"
@@ -22,6 +22,7 @@ SCHEMA_FILE = "docs/schema/architecture-v1.schema.json"
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of format version 1, with YAML keys (``from``/``to``)."""
+    schema_with_roles()  # each field shows whether it is a design choice or describes reality
     generated = Architecture.model_json_schema(by_alias=True)
     _tighten_name_maps(generated)
     header: dict[str, Any] = {

@@ -27,8 +27,14 @@ from .component import (
 from .dependency import Dependency
 from .document import Architecture, Suppression
 from .system import EntryPoint, FailureDomain, Growth, Objectives, System, Traffic
+from .roles import REALITY, component_field_role, dependency_field_role, field_role, schema_with_roles
 
 __all__ = [
+    "REALITY",
+    "component_field_role",
+    "dependency_field_role",
+    "field_role",
+    "schema_with_roles",
     "COMPUTE_KINDS",
     "DATA_KINDS",
     "EDGE_KINDS",
