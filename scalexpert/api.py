@@ -21,8 +21,8 @@ from .findings import ArchitectureSummary, Assumption, Report
 from .language.ruleset import CompiledRule, RuleSet, load_ruleset
 from .loader import Limits, LoadedArchitecture, Position, SourceMap, load_file, load_text
 from .model import Architecture
-from .suppressions import CATEGORY as SUPPRESSION_CATEGORY
-from .suppressions import META_RULES, MetaRule, apply_suppressions
+from .review.suppressions import CATEGORY as SUPPRESSION_CATEGORY
+from .review.suppressions import META_RULES, MetaRule, apply_suppressions
 
 Source = "str | os.PathLike[str] | Architecture | LoadedArchitecture"
 

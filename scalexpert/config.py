@@ -1,7 +1,7 @@
 """Settings of a check: which rules run, at which severity, with which thresholds.
 
 Configuration files (``.scalexpert.yaml``, ``[tool.scalexpert]`` in ``pyproject.toml``) are read by
-:mod:`scalexpert.config_files`; their keys are the fields of :class:`Config`.
+:mod:`scalexpert.review.config_files`; their keys are the fields of :class:`Config`.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scalexpert.api import check
-from scalexpert.baseline import (
+from scalexpert.review.baseline import (
     BaselineEntry,
     BaselineFile,
     apply_baseline,

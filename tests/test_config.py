@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-import scalexpert.config_files as config_files
+import scalexpert.review.config_files as config_files
 from scalexpert.api import check
 from scalexpert.cli import main
 from scalexpert.config import Config
-from scalexpert.config_files import find_config, load_config, presets
+from scalexpert.review.config_files import find_config, load_config, presets
 from scalexpert.errors import ConfigError
 from helpers import SHOP
 

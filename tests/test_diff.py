@@ -10,7 +10,7 @@ import pytest
 from scalexpert.api import check, load
 from scalexpert.cli import main
 from scalexpert.config import Config
-from scalexpert.diff import compare
+from scalexpert.review.diff import compare
 from scalexpert.findings import Explanation, Finding, Report
 from scalexpert.reporters.diff_report import regressions
 

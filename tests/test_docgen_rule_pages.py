@@ -12,7 +12,7 @@ from scalexpert.docgen.__main__ import main
 from scalexpert.docgen.rule_pages import INDEX, render_files
 from scalexpert.findings import DOCS_RULES_URI
 from scalexpert.language.ruleset import RuleSet, load_ruleset
-from scalexpert.suppressions import META_RULES
+from scalexpert.review.suppressions import META_RULES
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "docs" / "rules"

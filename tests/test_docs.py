@@ -45,7 +45,7 @@ from click.testing import CliRunner
 from scalexpert import api
 from scalexpert.api import rules_for, selector
 from scalexpert.cli import main
-from scalexpert.config_files import load_config
+from scalexpert.review.config_files import load_config
 from scalexpert.knowledge_base import builtin_dir, load_knowledge
 from scalexpert.language.ruleset import load_ruleset
 from scalexpert.loader import load_text

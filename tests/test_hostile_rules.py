@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from scalexpert.api import check
-from scalexpert.config_files import load_config
+from scalexpert.review.config_files import load_config
 from scalexpert.errors import ConfigError, InputError, RuleError, ScalexpertError
 from scalexpert.language.ruleset import load_ruleset
 from helpers import time_limit

@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"language"},
     {"findings"},
     {"engine"},
-    {"suppressions", "score", "baseline", "diff", "config_files", "progress"},
+    {"review", "progress"},
     {"api", "rule_testing"},
     {"reporters", "docgen"},
     {"cli", "__main__"},

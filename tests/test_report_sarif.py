@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scalexpert.api import check
-from scalexpert.baseline import apply_baseline, baseline_of
+from scalexpert.review.baseline import apply_baseline, baseline_of
 from scalexpert.config import Config
 from scalexpert.findings import Report
 from scalexpert.reporters import RenderOptions, render

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from scalexpert.findings import Explanation, Finding, Report, SuppressionRecord
-from scalexpert.score import CAPS, WEIGHTS, known_categories, score_report
+from scalexpert.review.score import CAPS, WEIGHTS, known_categories, score_report
 
 
 def finding(severity: str, category: str = "availability", n: int = 0, **extra: object) -> Finding:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-import scalexpert.suppressions as suppressions_module
+import scalexpert.review.suppressions as suppressions_module
 from scalexpert.api import check, load
 from scalexpert.config import Config
 from scalexpert.findings import Explanation, Finding, Report

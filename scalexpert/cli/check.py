@@ -47,7 +47,7 @@ def resolve_config(config_file: str | None, *, fail_on: str | None = None, rule_
                    no_suppressions: bool = False, growth: list[float] | None = None,
                    baseline: str | None = None) -> Config:
     """The configuration file's settings (or the defaults) with the command-line flags on top."""
-    from ..config_files import load_config
+    from ..review.config_files import load_config
 
     loaded = load_config(config_file)
     config = loaded.config
@@ -138,7 +138,7 @@ def check(files: tuple[str, ...], fmt: str | None, output: str | None, explain: 
           rule_dirs: tuple[str, ...], config_file: str | None, no_suppressions: bool, baseline: str | None,
           write_baseline: str | None, growth: tuple[str, ...], no_color: bool, max_bytes: int | None) -> None:
     """Check architecture FILES and report findings."""
-    from ..baseline import apply_baseline, baseline_of, read_baseline, render_baseline
+    from ..review.baseline import apply_baseline, baseline_of, read_baseline, render_baseline
     from ..reporters import RenderOptions, render_bytes
     from ..reporters.common import fails
 

@@ -28,7 +28,7 @@ def diff(old: str, new: str, fmt: str, output: str | None, fail_on: str | None, 
          config_file: str | None, no_suppressions: bool) -> None:
     """Compare architecture OLD with NEW: components, dependencies, findings and capacity."""
     from ..api import check, load
-    from ..diff import compare
+    from ..review.diff import compare
     from ..reporters.diff_report import regressions, render
 
     config = resolve_config(config_file, fail_on=fail_on, rule_dirs=rule_dirs, no_suppressions=no_suppressions)

@@ -16,7 +16,7 @@ from ..config import Config
 from ..knowledge_base import KnowledgeEntry
 from ..language.ruleset import CompiledRule, RuleSet, builtin_rules_dir, load_ruleset
 from ..loader import load_text
-from ..suppressions import META_RULES
+from ..review.suppressions import META_RULES
 
 INDEX = "index.md"
 _OPERATORS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "in", "not_in": "not in"}

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..version import __version__
-from ..diff import ArchitectureDiff, ItemChange
+from ..review.diff import ArchitectureDiff, ItemChange
 from .common import clean, fails, number, percent, pretty_json, rank, status, where
 from .markdown import md
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_serialize
 
 from ..version import __version__
 from ..findings import SCHEMA_VERSION, Report
-from ..score import Score, score_report
+from ..review.score import Score, score_report
 from .common import SEVERITY_ORDER, all_findings, counts, fails, status
 
 

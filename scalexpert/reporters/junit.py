@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from ..findings import Finding, Report
-from ..score import score_report
+from ..review.score import score_report
 from .common import clean, fails, status, where
 from .text import explanation_lines
 

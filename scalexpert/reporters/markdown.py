@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..findings import Finding, Proof, Report
-from ..score import score_report
+from ..review.score import score_report
 from .common import SEVERITY_ORDER, all_findings, assumptions_by_subject, capacity_figures, clean, counts, fails, \
     growth_rows, status, summary_line
 from .diagram import mermaid

@@ -17,8 +17,8 @@ from urllib.parse import quote
 from ..version import __version__
 from ..errors import ScalexpertError
 from ..findings import DOCS_RULES_URI, Finding, Report
-from ..score import score_report
-from ..suppressions import META_RULES
+from ..review.score import score_report
+from ..review.suppressions import META_RULES
 from .common import pretty_json_bytes, status
 from .text import explanation_lines
 

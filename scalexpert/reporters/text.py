@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..findings import Finding, Proof, Report
-from ..score import score_report
+from ..review.score import score_report
 from .common import SEVERITY_ORDER, all_findings, assumptions_by_subject, capacity_figures, clean, growth_rows, status, \
     summary_line, where
 

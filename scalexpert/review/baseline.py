@@ -17,8 +17,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import ConfigError, UsageError
-from .findings import Report
+from ..errors import ConfigError, UsageError
+from ..findings import Report
 
 FORMAT_VERSION = 1
 

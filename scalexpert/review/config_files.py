@@ -22,9 +22,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .config import Config
-from .errors import ConfigError
-from .loader.yamlsource import SourceMap, parse
+from ..config import Config
+from ..errors import ConfigError
+from ..loader.yamlsource import SourceMap, parse
 
 YAML_NAMES = (".scalexpert.yaml", ".scalexpert.yml")
 _TOML_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*scalexpert\s*[\].]", re.MULTILINE)

@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
-from .findings import Finding, Report
+from ..findings import Finding, Report
 
 WEIGHTS: dict[str, float] = {"critical": 0.50, "high": 0.25, "medium": 0.10, "low": 0.03, "info": 0.0}
 CAPS: dict[str, int] = {"critical": 49, "high": 74, "medium": 89, "low": 96, "info": 100}
@@ -72,8 +72,8 @@ class Score(BaseModel):
 @functools.lru_cache(maxsize=1)
 def known_categories() -> frozenset[str]:
     """The categories of the built-in knowledge base (empty when it cannot be read)."""
-    from .knowledge_base import builtin_dir
-    from .loader.yamlsource import parse
+    from ..knowledge_base import builtin_dir
+    from ..loader.yamlsource import parse
 
     try:
         path = builtin_dir() / "categories.yaml"

@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .findings import Finding, Report
-from .model import Architecture
+from ..findings import Finding, Report
+from ..model import Architecture
 
 
 class _Frozen(BaseModel):

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
-from .findings import Condition, Explanation, Finding, Location, Proof, SuppressionRecord
-from .loader import LoadedArchitecture
-from .model import Suppression
+from ..findings import Condition, Explanation, Finding, Location, Proof, SuppressionRecord
+from ..loader import LoadedArchitecture
+from ..model import Suppression
 
 DOCS_URI = "https://github.com/scalexpert/scalexpert/blob/main/docs/suppressions-and-baselines.md"
 CATEGORY = "suppressions"
