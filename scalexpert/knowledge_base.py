@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, HttpUrl
 
@@ -37,6 +38,10 @@ class Threshold(StrictModel):
     unit: str | None = Field(None, description="Unit of the value.")
     description: str = Field(min_length=1, description="What the number means.")
     source: str = Field(min_length=1, description="Where the number comes from.")
+    heuristic: bool = Field(
+        False,
+        description="The number rests on the team's own judgement rather than a published figure; the source says why.",
+    )
 
 
 class Example(StrictModel):
@@ -69,6 +74,14 @@ class KnowledgeEntry(StrictModel):
     references: list[Reference] = Field(min_length=1, description="Public sources.")
     thresholds: dict[str, Threshold] = Field(default_factory=dict, description="Named thresholds, by name.")
     examples: Examples | None = Field(None, description="An example that fires and a near miss.")
+    seed: list[str] = Field(
+        default_factory=list,
+        description="Headings of the seed document (knowledge/coverage.yaml) this entry covers; docs/coverage.md maps them.",
+    )
+    status: Literal["stable", "experimental"] = Field(
+        "stable", description="stable: its findings and thresholds are settled; experimental: they may still change."
+    )
+    since: str | None = Field(None, pattern=r"^[0-9]+\.[0-9]+(\.[0-9]+)?$", description="Version that first shipped the rule.")
 
 
 class Category(StrictModel):
@@ -94,6 +107,37 @@ class KnowledgeBase:
         return self.thresholds[name][0].value
 
 
+class SeedHeading(StrictModel):
+    """One heading of the seed document and, where a file cannot show all of it, why."""
+
+    heading: str = Field(min_length=1, description="The heading, as the seed document writes it.")
+    reason: str | None = Field(None, description="What of the heading no architecture file can show, and why.")
+
+
+class SeedSection(StrictModel):
+    """A section of the seed document and its headings."""
+
+    section: str = Field(min_length=1, description="Part › section of the seed document.")
+    headings: list[SeedHeading] = Field(min_length=1, description="Its headings, in the document's order.")
+
+
+_NOT_ENTRIES = ("categories.yaml", "capacity-defaults.yaml", "coverage.yaml", "documentary-fields.yaml")
+"""Files of the knowledge folder that are not knowledge entries."""
+
+
+def load_coverage() -> list[SeedSection]:
+    """The seed document's sections and headings (knowledge/coverage.yaml), the coverage target."""
+    path = builtin_dir() / "coverage.yaml"
+    raw, source = parse(path.read_text("utf-8"), str(path))
+    sections: list[SeedSection] = []
+    for index, item in enumerate(raw):
+        section, problems = model_problems(SeedSection, item, source, (index,))
+        if section is None:
+            raise RuleError(problems)
+        sections.append(section)
+    return sections
+
+
 def builtin_dir() -> Path:
     """Folder of the built-in knowledge base."""
     return shipped_dir("scalexpert.builtin_knowledge", "knowledge")
@@ -109,7 +153,7 @@ def load_knowledge(extra_dirs: list[str | os.PathLike[str]] | None = None) -> Kn
     problems: list[Diagnostic] = []
     for folder in [builtin, *(Path(d) for d in extra_dirs or [])]:
         for path in sorted(folder.rglob("*.yaml")):
-            if path.name in ("categories.yaml", "capacity-defaults.yaml") or path.name.endswith(".test.yaml"):
+            if path.name in _NOT_ENTRIES or path.name.endswith(".test.yaml"):
                 continue
             problems.extend(_add_entry(base, path))
     if problems:

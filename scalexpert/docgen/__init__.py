@@ -47,6 +47,7 @@ PAGES: dict[str, Page] = {
     "format": Page("scalexpert.docgen.format_reference", "docs/format.md"),
     "api": Page("scalexpert.docgen.api_reference", "docs/api.md"),
     "rules": Page("scalexpert.docgen.rule_pages", "docs/rules", folder=True),
+    "coverage": Page("scalexpert.docgen.coverage", "docs/coverage.md"),
 }
 """Page name (the subcommand of ``python -m scalexpert.docgen``) → page."""
 

@@ -9,11 +9,12 @@ links (``scalexpert.findings.DOCS_RULES_URI``) point at these pages.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..knowledge_base import KnowledgeEntry
+from ..knowledge_base import KnowledgeEntry, Threshold
 from ..language.ruleset import CompiledRule, RuleSet, builtin_rules_dir, load_ruleset
 from ..loader import load_text
 from ..review.suppressions import META_RULES
@@ -86,23 +87,40 @@ def render_rule(rule: CompiledRule, ruleset: RuleSet) -> str:
               f"| category | [{_cell(_category_title(rule, ruleset))}](index.md#{rule.category}) |"]
     if rule.spec.aliases:
         lines.append(f"| former names | {', '.join(f'`{a}`' for a in rule.spec.aliases)} |")
+    lines.append(f"| status | {entry.status}" + (f", since {entry.since}" if entry.since else "") + " |")
+    if entry.seed:
+        lines.append(f"| seed headings | {_cell(', '.join(entry.seed))} ([coverage](../coverage.md)) |")
     lines.append(f"| rule file | `{_rule_path(rule)}` |")
     for heading, body in (("What it finds", entry.summary), ("Why it matters", entry.why),
                           ("How to fix it", entry.fix), ("Trade-offs", entry.trade_offs)):
         lines += ["", f"## {heading}", "", _prose(body)]
-    if entry.thresholds:
+    used = used_thresholds(rule, ruleset)
+    if used:
         lines += ["", "## Thresholds", "",
-                  "Override them in the [configuration](../configuration.md) (`thresholds:`).", "",
+                  "Every number the rule compares with. Override them in the [configuration](../configuration.md) "
+                  "(`thresholds:`).", "",
                   "| threshold | value | meaning | source |", "|---|---|---|---|"]
-        for name, threshold in entry.thresholds.items():
+        for name, (threshold, owner) in used.items():
             value = f"{threshold.value:g}" + (f" {threshold.unit}" if threshold.unit else "")
-            lines.append(f"| `{name}` | {_cell(value)} | {_cell(threshold.description)} | {_cell(threshold.source)} |")
+            source = ("Heuristic: " if threshold.heuristic and "heuristic" not in threshold.source.lower()
+                      else "") + threshold.source
+            if owner != rule.id:
+                source += f" (defined with [{owner}]({owner}.md))"
+            lines.append(f"| `{name}` | {_cell(value)} | {_cell(threshold.description)} | {_cell(source)} |")
     lines += _examples(rule, entry, ruleset)
     lines += ["", "## References", ""]
     for ref in entry.references:
         lines.append(f"- [{_link_text(ref.title)}]({ref.url})" if ref.url else f"- {ref.title}")
     lines += ["", "## The rule", "", "```yaml", Path(rule.file).read_text("utf-8").rstrip("\n"), "```"]
     return "\n".join(lines) + "\n"
+
+
+def used_thresholds(rule: CompiledRule, ruleset: RuleSet) -> dict[str, tuple[Threshold, str]]:
+    """The thresholds a rule uses (its own entry's, then those it names with ``@``), with the entry defining each."""
+    known = ruleset.knowledge.thresholds
+    own = list(rule.knowledge.thresholds) if rule.knowledge else []
+    named = re.findall(r"@([A-Za-z_][A-Za-z0-9_]*)", Path(rule.file).read_text("utf-8"))
+    return {name: known[name] for name in dict.fromkeys([*own, *named]) if name in known}
 
 
 def _examples(rule: CompiledRule, entry: KnowledgeEntry, ruleset: RuleSet) -> list[str]:
