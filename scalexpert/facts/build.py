@@ -98,9 +98,14 @@ def build_facts(loaded: LoadedArchitecture, graph: GraphAnalysis, capacity: Any 
                                   loaded.dependency_position(index), positions))
 
     flow_capacity = {getattr(f, "entry", None): f for f in getattr(capacity, "flows", None) or []}
+    journeys = _journey_objectives(loaded)
     for flow in graph.flows:
         record = FactRecord("flow", f"flow:{flow.entry}", f"flow from {flow.entry}", flatten(flow),
                             loaded.component_position(flow.entry))
+        if flow.entry in journeys:
+            values, positions = journeys[flow.entry]
+            record.values.update(values)
+            record.positions.update(positions)
         _add_capacity(record, flow_capacity.get(flow.entry))
         records.append(record)
     for name in sorted(arch.components):
@@ -118,6 +123,17 @@ def build_facts(loaded: LoadedArchitecture, graph: GraphAnalysis, capacity: Any 
         known = types[record.type].fields
         record.values = {k: v for k, v in record.values.items() if k in known}
     return records
+
+
+def _journey_objectives(loaded: LoadedArchitecture) -> dict[str, tuple[dict[str, Any], dict[str, Position]]]:
+    """Entry point → its own journey objectives (``objectives.*`` values and their positions)."""
+    found: dict[str, tuple[dict[str, Any], dict[str, Position]]] = {}
+    for index, entry in enumerate(loaded.model.system.entry_points or []):
+        if isinstance(entry, str) or entry.objectives is None:
+            continue
+        values = flatten(entry.objectives, "objectives.")
+        found[entry.component] = (values, _input_positions(loaded, ("system", "entry_points", index), values))
+    return found
 
 
 def _add_capacity(record: FactRecord, figures: Any) -> None:

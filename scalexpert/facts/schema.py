@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from ..analysis.graph_model import ComponentGraph, CycleGraph, DependencyGraph, FlowGraph, SystemGraph
-from ..model import Component, Dependency, System
+from ..model import Component, Dependency, JourneyObjectives, System
 
 FieldType = Literal["number", "integer", "boolean", "text", "list"]
 Origin = Literal["input", "graph", "capacity", "derived"]
@@ -140,6 +140,8 @@ def base_fact_types() -> dict[str, FactType]:
         for spec in _walk(model, "graph", "graph."):
             fact.add(spec)
     for spec in _walk(FlowGraph, "graph"):
+        flow.add(spec)
+    for spec in _walk(JourneyObjectives, "input", "objectives."):  # the entry point's own objectives
         flow.add(spec)
     for spec in _walk(CycleGraph, "graph"):
         cycle.add(spec)

@@ -100,6 +100,9 @@ class ConditionParser:
         self.source = source
         self.problems: list[Diagnostic] = []
         self.bound: dict[str, FieldSpec] = {}
+        self.partly_bound: set[str] = set()
+        """Variables bound in some but not all branches of an ``any``: an escalation may test them
+        (it holds only when a branch that binds them matched); messages cannot use them."""
 
     def fail(self, path: Path, message: str) -> None:
         """Record a problem at ``path`` of the rule file."""
@@ -140,6 +143,7 @@ class ConditionParser:
                             tuple(e for e in [self._element(branch, (*path, i), False)] if e))
             bound_sets.append(set(self.bound) - set(before))
         common = set.intersection(*bound_sets) if bound_sets else set()
+        self.partly_bound.update(set.union(*bound_sets) - common if bound_sets else set())
         self.bound = {**before, **{k: v for k, v in self.bound.items() if k in common}}
         return AnyOf(tuple(branches))
 

@@ -246,7 +246,7 @@ def _check_conclusion(spec: RuleSpec, parser: ConditionParser, fact_types: dict[
         for i, step in enumerate(finding.escalate):
             for var, ops in step.when.items():
                 base = ("then", "finding", "escalate", i, "when", var)
-                if var not in bound:
+                if var not in bound and var not in parser.partly_bound:
                     parser.fail(base, f"variable {var!r} is not bound")
                 for op, operand in ops.items():
                     if op not in OPERATIONS:

@@ -26,7 +26,7 @@ from .component import (
 )
 from .dependency import Dependency
 from .document import Architecture, Suppression
-from .system import EntryPoint, FailureDomain, Growth, Objectives, System, Traffic
+from .system import EntryPoint, FailureDomain, Growth, JourneyObjectives, Objectives, System, Traffic
 from .roles import REALITY, component_field_role, dependency_field_role, field_role, schema_with_roles
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "DisruptionBudget",
     "EntryPoint",
     "FailureDomain",
+    "JourneyObjectives",
     "Function",
     "Growth",
     "HealthChecks",

@@ -63,6 +63,9 @@ class Deployment(StrictModel):
     schema_changes: Literal["expand-contract", "breaking", "none"] | None = Field(
         None, description="How database schema changes are rolled out alongside code."
     )
+    immutable: bool | None = Field(
+        None, description="New versions and configuration changes replace instances from versioned images; nothing is changed in place."
+    )
 
 
 class DisruptionBudget(StrictModel):
@@ -156,6 +159,9 @@ class DataStore(StrictModel):
     analytics_queries: bool | None = Field(None, description="Reporting or analytics queries run on this store.")
     full_text_search: bool | None = Field(None, description="Full-text search runs on this (relational) store.")
     blobs: bool | None = Field(None, description="Large binary objects are stored in rows.")
+    tiering: bool | None = Field(
+        None, description="Older data moves to cheaper storage tiers or an archive by a lifecycle policy."
+    )
 
 
 class Cache(StrictModel):
@@ -204,6 +210,9 @@ class Messaging(StrictModel):
     max_message_bytes: NonNegative | None = Field(None, description="Largest message, bytes.")
     consumer_lag_tolerance_h: NonNegative | None = Field(None, description="Longest consumer outage to survive, hours.")
     push_subscribers: bool | None = Field(None, description="Subscribers are pushed to (HTTP/function) without a buffer.")
+    replay_h: NonNegative | None = Field(
+        None, description="How far back consumers must be able to re-read messages (reprocessing, rebuilding read models), hours."
+    )
 
 
 class Balancer(StrictModel):
@@ -344,6 +353,21 @@ class Component(StrictModel):
     pricing: Literal["on-demand", "reserved", "savings-plan", "spot"] | None = Field(None, description="Pricing model.")
     utilization_avg: Ratio | None = Field(None, description="Observed average utilization (0–1).")
     nic_gbps: Positive | None = Field(None, description="Network bandwidth per replica, Gbit/s.")
+    quota_rps: Positive | None = Field(
+        None, description="Provider quota or account limit on the requests (or messages) per second it accepts, e.g. an API gateway's account throttle."
+    )
+    load_shedding: bool | None = Field(
+        None, description="Past its capacity it rejects excess requests early (HTTP 429/503) from a bounded queue instead of queueing them all."
+    )
+    graceful_shutdown: bool | None = Field(
+        None, description="On termination it stops taking requests, finishes those in flight and leaves the balancer before exiting (connection draining)."
+    )
+    recovery_control_plane: bool | None = Field(
+        None, description="Recovering it (failover, replacement, a DNS change) needs a provider control-plane call, not only mechanisms already running."
+    )
+    saga: Literal["none", "orchestrated", "choreographed"] | None = Field(
+        None, description="How writes it makes in several services are coordinated and compensated when one step fails."
+    )
     data: DataStore | None = Field(None, description="Data-store properties (databases, search, storage, caches, brokers).")
     cache: Cache | None = Field(None, description="Cache properties (kind cache).")
     messaging: Messaging | None = Field(None, description="Queue or stream properties (kinds queue, stream).")

@@ -44,7 +44,7 @@ REALITY: frozenset[str] = frozenset({
     "components.data.sharding.cross_shard_query_share",
     "components.cache.hit_ratio", "components.cache.hot_key_share", "components.cache.max_value_bytes",
     "components.cache.writers",
-    "components.messaging.consumer_rate", "components.messaging.max_message_bytes",
+    "components.messaging.consumer_rate", "components.messaging.max_message_bytes", "components.messaging.replay_h",
     "components.function.duration_ms", "components.function.cold_start_ms",
     "components.cdn.hit_ratio",
     # what a call is: who calls whom, how often, reading or writing, how big, how far

@@ -27,11 +27,20 @@ class Traffic(StrictModel):
             raise ValueError(f"peak_rps ({self.peak_rps:g}) is below average_rps ({self.average_rps:g})")
         return self
 
+class JourneyObjectives(StrictModel):
+    """What one user journey (the requests of one entry point) must achieve."""
+
+    availability: Ratio | None = Field(None, description="Availability objective of this journey (0.999 = 99.9 %).")
+    latency_p99_ms: Positive | None = Field(None, description="99th-percentile latency objective of this journey, ms.")
+
 class EntryPoint(StrictModel):
     """A component where requests enter the system, with its own traffic."""
 
     component: Name = Field(description="Name of the component requests enter through.")
     traffic: Traffic | None = Field(None, description="Traffic at this entry point; defaults to the system traffic.")
+    objectives: JourneyObjectives | None = Field(
+        None, description="Objectives of the journey that enters here, when it differs from the system's."
+    )
 
 class Growth(StrictModel):
     """Expected traffic growth, as a factor over a horizon or as a monthly rate."""
