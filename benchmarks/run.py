@@ -62,7 +62,7 @@ def phases(text: str) -> tuple[list[tuple[str, Callable[[], Any]]], dict[str, An
         from scalexpert.findings import Report
 
         rep = Report(tool_version="bench", file="bench", system="bench", findings=tuple(state["findings"]),
-                     rules_evaluated=len(state["rules"].rules))
+                     rules_evaluated=len(state["rules"].rules), capacity=state["capacity"])
         return render("json", [rep]) + render("text", [rep])
 
     steps = [

@@ -8,6 +8,8 @@ The public API::
     for finding in report.findings:
         print(finding.severity, finding.rule_id, finding.subjects, finding.message)
         for proof in finding.explanation.proof: ...
+    print(report.capacity.system.breaking_component)      # the capacity model, typed
+    print(scalexpert.render(report, "markdown"))          # any output format of the check command
 
 Errors raised on purpose derive from :class:`ScalexpertError` (see :mod:`scalexpert.errors`).
 Names are imported on first use, so that importing scalexpert stays cheap.
@@ -23,6 +25,8 @@ from .version import __version__
 _EXPORTS: dict[str, str] = {
     "check": "scalexpert.api",
     "load": "scalexpert.api",
+    "render": "scalexpert.rendering",
+    "RenderOptions": "scalexpert.reporters",
     "Config": "scalexpert.config",
     "Report": "scalexpert.findings",
     "Finding": "scalexpert.findings",
@@ -31,6 +35,12 @@ _EXPORTS: dict[str, str] = {
     "Condition": "scalexpert.findings",
     "Location": "scalexpert.findings",
     "Assumption": "scalexpert.findings",
+    "Catalogue": "scalexpert.findings",
+    "RuleInfo": "scalexpert.findings",
+    "CapacityReport": "scalexpert.analysis.capacity.records",
+    "Severity": "scalexpert.severity",
+    "SEVERITY_ORDER": "scalexpert.severity",
+    "severity_rank": "scalexpert.severity",
     "Architecture": "scalexpert.model",
     "RuleSet": "scalexpert.language.ruleset",
     "load_ruleset": "scalexpert.language.ruleset",
@@ -45,12 +55,16 @@ _EXPORTS: dict[str, str] = {
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .analysis.capacity.records import CapacityReport
     from .api import check, load
     from .config import Config
     from .errors import ConfigError, Diagnostic, InputError, RuleError, ScalexpertError, UsageError
-    from .findings import Assumption, Condition, Explanation, Finding, Location, Proof, Report
+    from .findings import Assumption, Catalogue, Condition, Explanation, Finding, Location, Proof, Report, RuleInfo
     from .language.ruleset import RuleSet, load_ruleset
     from .model import Architecture
+    from .rendering import render
+    from .reporters import RenderOptions
+    from .severity import SEVERITY_ORDER, Severity, severity_rank
 
 
 def __getattr__(name: str) -> Any:

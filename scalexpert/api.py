@@ -10,19 +10,19 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .version import __version__
+from .analysis.capacity.records import CapacityReport
 from .analysis.graph import analyse_graph
 from .config import Config
-from .engine import run_rules
+from .engine import build_findings, run_rules, sort_key
 from .errors import ConfigError, UsageError
-from .engine import build_findings, sort_key
 from .facts.build import build_facts
-from .findings import ArchitectureSummary, Assumption, Report
+from .findings import ArchitectureSummary, Assumption, Catalogue, Report, RuleInfo, RuleReference
 from .language.ruleset import CompiledRule, RuleSet, load_ruleset
 from .loader import Limits, LoadedArchitecture, Position, SourceMap, load_file, load_text
 from .model import Architecture
 from .review.suppressions import CATEGORY as SUPPRESSION_CATEGORY
 from .review.suppressions import META_RULES, MetaRule, apply_suppressions
+from .version import __version__
 
 Source = "str | os.PathLike[str] | Architecture | LoadedArchitecture"
 
@@ -210,9 +210,36 @@ def _check(
         findings=tuple(sorted([*findings, *meta], key=sort_key)),
         rules_evaluated=len(run),
         assumptions=tuple(_assumptions(capacity)),
-        capacity=capacity.model_dump(mode="json") if capacity is not None and hasattr(capacity, "model_dump") else None,
+        capacity=capacity,
+        catalogue=catalogue(ruleset),
         architecture=architecture_summary(loaded.model, graph.entry_points),
         rules_run=dict(sorted(run.items())),
+    )
+
+
+_CATALOGUE: list[tuple[RuleSet, Catalogue]] = []
+
+
+def catalogue(ruleset: RuleSet) -> Catalogue:
+    """What reports say about every finding rule of ``ruleset`` and its categories (built once per rule set)."""
+    if _CATALOGUE and _CATALOGUE[0][0] is ruleset:
+        return _CATALOGUE[0][1]
+    built = Catalogue(
+        categories={slug: category.title for slug, category in sorted(ruleset.knowledge.categories.items())},
+        rules={rule.id: _rule_info(rule) for rule in ruleset.finding_rules},
+    )
+    _CATALOGUE[:] = [(ruleset, built)]
+    return built
+
+
+def _rule_info(rule: CompiledRule) -> RuleInfo:
+    entry = rule.knowledge
+    if entry is None:
+        return RuleInfo(id=rule.id, name=rule.name, title=rule.title, category=rule.category)
+    return RuleInfo(
+        id=rule.id, name=rule.name, title=entry.title, category=entry.category, summary=entry.summary,
+        why=entry.why, fix=entry.fix, trade_offs=entry.trade_offs,
+        references=tuple(RuleReference(title=r.title, url=str(r.url) if r.url else None) for r in entry.references),
     )
 
 
@@ -237,23 +264,12 @@ def architecture_summary(arch: Architecture, entries: Sequence[str]) -> Architec
     )
 
 
-def _capacity(arch: Architecture, config: Config) -> Any:
-    try:
-        from .analysis import capacity
-    except ImportError:  # pragma: no cover - shipped with the package
-        return None
-    analyse = getattr(capacity, "analyse", None)
-    return analyse(arch, growth=config.growth) if analyse else None
+def _capacity(arch: Architecture, config: Config) -> CapacityReport:
+    from .analysis.capacity.run import analyse  # networkx and the model: only when a check runs
+
+    return analyse(arch, growth=config.growth)
 
 
-def _assumptions(capacity: Any) -> list[Assumption]:
-    found = []
-    for item in getattr(capacity, "assumptions", None) or []:
-        data = item.model_dump() if hasattr(item, "model_dump") else dict(item)
-        found.append(Assumption(
-            subject=str(data.get("component") or data.get("subject") or "system"),
-            field=str(data.get("field", "")),
-            value=data.get("value"),
-            source=str(data.get("source", "")),
-        ))
-    return found
+def _assumptions(capacity: CapacityReport) -> list[Assumption]:
+    return [Assumption(subject=item.component or "system", field=item.field, value=item.value, source=item.source)
+            for item in capacity.assumptions]

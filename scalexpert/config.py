@@ -6,13 +6,10 @@ Configuration files (``.scalexpert.yaml``, ``[tool.scalexpert]`` in ``pyproject.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
 from .model.base import StrictModel
-
-FailOn = Literal["info", "low", "medium", "high", "critical", "never"]
+from .severity import FailOn, Severity
 
 
 class Config(StrictModel):
@@ -21,7 +18,7 @@ class Config(StrictModel):
     fail_on: FailOn = Field("high", description="Lowest severity that makes `check` exit 1.")
     enable: list[str] = Field(default_factory=list, description="Only these rules (ids, names or categories) run.")
     disable: list[str] = Field(default_factory=list, description="These rules (ids, names or categories) do not run.")
-    severity: dict[str, Literal["info", "low", "medium", "high", "critical"]] = Field(
+    severity: dict[str, Severity] = Field(
         default_factory=dict, description="Severity overrides by rule id or name."
     )
     thresholds: dict[str, float] = Field(default_factory=dict, description="Threshold overrides by name.")

@@ -1,15 +1,23 @@
 """What a check produces: findings with their explanations, and the report around them.
 
 All models are immutable and JSON-serialisable (``report.model_dump(mode="json")``). Fields are
-declared in alphabetical order, and ``Report.capacity`` is kept with sorted keys, so that the JSON
-report comes out of pydantic's serializer with sorted keys and no re-sorting pass.
+declared in alphabetical order, and ``Report.capacity`` is serialized with sorted keys, so that the
+JSON report comes out of pydantic's serializer with sorted keys and no re-sorting pass.
+
+A report is complete: besides the findings it carries the capacity model (typed records) and the
+catalogue of the rules that ran (titles, categories, help texts), so that reporters need nothing
+but the report.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from .analysis.capacity.records import CapacityReport
+from .severity import Severity
 
 SCHEMA_VERSION = "1"
 DOCS_RULES_URI = "https://github.com/scalexpert/scalexpert/blob/main/docs/rules/"
@@ -23,6 +31,14 @@ def sorted_keys(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)(sorted_keys(item) for item in value)
     return value
+
+
+def _capacity_json(value: CapacityReport) -> Any:
+    return sorted_keys(value.model_dump(mode="json"))
+
+
+_SORTED_KEYS = PlainSerializer(_capacity_json, return_type=dict[str, Any])
+"""The capacity model is serialized with sorted keys (its records declare their fields by topic)."""
 
 
 class _Frozen(BaseModel):
@@ -92,7 +108,7 @@ class Finding(_Frozen):
     remedy: str = ""
     rule_id: str
     rule_name: str
-    severity: str
+    severity: Severity
     subjects: tuple[str, ...]
     suppressed: SuppressionRecord | None = None
     title: str
@@ -122,12 +138,42 @@ class ArchitectureSummary(_Frozen):
         return dict(sorted(value.items()))
 
 
+class RuleReference(_Frozen):
+    """A public source a rule's knowledge entry cites."""
+
+    title: str
+    url: str | None = None
+
+
+class RuleInfo(_Frozen):
+    """What reports say about a rule: its names, category and, from its knowledge entry, the help text."""
+
+    category: str = Field(description="Area of the knowledge base.")
+    fix: str | None = Field(None, description="How to fix it (None: the rule has no knowledge entry).")
+    id: str
+    name: str
+    references: tuple[RuleReference, ...] = ()
+    summary: str | None = Field(None, description="What it is (None: the rule has no knowledge entry).")
+    title: str
+    trade_offs: str | None = None
+    why: str | None = None
+
+
+class Catalogue(_Frozen):
+    """The rules and categories a report was made with (shared by every report of one run)."""
+
+    categories: dict[str, str] = Field(default_factory=dict, description="Category slug → title.")
+    rules: dict[str, RuleInfo] = Field(default_factory=dict, description="Rule id → what reports say about it.")
+
+
 class Report(_Frozen):
     """The result of checking one architecture."""
 
     architecture: ArchitectureSummary | None = Field(None, description="Components and dependencies, for diagrams.")
     assumptions: tuple[Assumption, ...] = ()
-    capacity: dict[str, Any] | None = None
+    capacity: Annotated[CapacityReport, _SORTED_KEYS] = Field(description="The capacity model: load, utilization, availability, latency, growth, cost.")
+    catalogue: SkipJsonSchema[Catalogue] = Field(default_factory=Catalogue, exclude=True,
+                                 description="Rules and categories of the run (in memory only: not written to JSON).")
     file: str
     findings: tuple[Finding, ...]
     problems: tuple[str, ...] = Field(default=(), description="Problems of the run that are not findings.")
@@ -137,10 +183,11 @@ class Report(_Frozen):
     system: str
     tool_version: str
 
-    @field_validator("capacity", "rules_run")
+    @field_validator("rules_run")
     @classmethod
     def _sorted(cls, value: Any) -> Any:
         return sorted_keys(value)
+
 
     @property
     def active(self) -> tuple[Finding, ...]:

@@ -40,3 +40,28 @@ def time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def empty_capacity() -> Any:
+    """The capacity model of an architecture without components (for reports built by hand)."""
+    from scalexpert.analysis.capacity.records import CapacityReport, SystemCapacity
+
+    return CapacityReport(components={}, flows=[], system=SystemCapacity())
+
+
+def builtin_catalogue() -> Any:
+    """The catalogue of the built-in rules and categories, as ``check`` puts it into a report."""
+    from scalexpert.api import catalogue, rules_for
+    from scalexpert.config import Config
+
+    return catalogue(rules_for(Config()))
+
+
+def make_report(findings: Any = (), **fields: Any) -> Any:
+    """A report built by hand: no capacity figures, the built-in catalogue."""
+    from scalexpert.findings import Report
+
+    values: dict[str, Any] = {"tool_version": "0", "file": "f.yaml", "system": "s", "rules_evaluated": 1,
+                              "capacity": empty_capacity(), "catalogue": builtin_catalogue()}
+    values.update(fields)
+    return Report(findings=tuple(findings), **values)

@@ -20,7 +20,7 @@ from scalexpert.cli import main
 from scalexpert.config import Config
 from scalexpert.errors import ConfigError, UsageError
 from scalexpert.findings import Explanation, Finding, Report
-from helpers import SHOP
+from helpers import SHOP, make_report
 
 ARCH = SHOP
 ONLY = Config(enable=["SPOF-001"])
@@ -33,7 +33,7 @@ def finding(fingerprint: str) -> Finding:
 
 
 def report(file: str, *fingerprints: str) -> Report:
-    return Report(tool_version="0", file=file, system="s", findings=tuple(finding(f) for f in fingerprints),
+    return make_report(tool_version="0", file=file, system="s", findings=tuple(finding(f) for f in fingerprints),
                   rules_evaluated=1)
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from scalexpert.analysis.capacity import analyse
 from scalexpert.analysis.graph import analyse_graph
 from scalexpert.api import load, rules_for
 from scalexpert.config import Config
-from scalexpert.engine import run_rules
-from scalexpert.engine import build_findings
+from scalexpert.engine import build_findings, run_rules
 from scalexpert.facts.build import build_facts
 from scalexpert.language.ruleset import load_ruleset
 
@@ -67,7 +67,7 @@ def test_a_not_that_becomes_false_retracts_even_when_other_rules_fire_on_the_sam
 def test_indexed_joins_give_the_same_findings(example):
     ruleset = rules_for(Config())
     loaded = load(example)
-    records = build_facts(loaded, analyse_graph(loaded.model))
+    records = build_facts(loaded, analyse_graph(loaded.model), analyse(loaded.model))
     results = []
     for indexed, fold in ((True, True), (False, True), (True, False)):
         result = run_rules(records, ruleset, indexed=indexed, fold=fold)
@@ -139,7 +139,7 @@ def test_negations_are_not_folded_when_two_dependencies_share_their_ends():
     model = Architecture.model_validate(data)
     ruleset = rules_for(Config())
     loaded = load(model)
-    records = build_facts(loaded, analyse_graph(model))
+    records = build_facts(loaded, analyse_graph(model), analyse(model))
     assert not keys_are_unique(records, ruleset)
     found = [[(f.rule_id, f.subjects) for f in build_findings(run_rules(records, ruleset, fold=fold), ruleset)]
              for fold in (True, False)]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import scalexpert
-from scalexpert.language.spec import severity_rank
+from scalexpert.severity import severity_rank
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

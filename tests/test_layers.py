@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "scalexpert"
 
 # Earlier stages first. A module may import modules of its own layer or of earlier layers.
 LAYERS: list[set[str]] = [
-    {"errors", "version", "output", "shipped"},
+    {"errors", "version", "severity", "output", "shipped"},
     {"model"},
     {"loader", "schema"},
     {"importers"},
@@ -21,7 +21,7 @@ LAYERS: list[set[str]] = [
     {"engine"},
     {"review", "progress"},
     {"api", "rule_testing"},
-    {"reporters", "docgen"},
+    {"reporters", "rendering", "docgen"},
     {"cli", "__main__"},
 ]
 

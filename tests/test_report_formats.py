@@ -14,6 +14,7 @@ from scalexpert.config import Config
 from scalexpert.findings import Explanation, Finding, Location, Report
 from scalexpert.reporters import FORMATS, RenderOptions, render
 from scalexpert.reporters.github import escape_data, escape_property
+from helpers import make_report
 
 ROOT_DIR = Path(__file__).resolve().parents[1]
 HOSTILE = "<script>alert(1)</script> `tick` | pipe \x1b[31mred\x1b[0m @here $x$ [link](http://x)"
@@ -50,7 +51,7 @@ def hostile_report() -> Report:
         subjects=(HOSTILE,), message=HOSTILE + "\nsecond line", location=Location(file="a,b:c.yaml", line=3, column=2),
         explanation=Explanation(proof=(), what_if=(HOSTILE,)), remedy=HOSTILE, fingerprint="X-001@" + HOSTILE,
     )
-    return Report(tool_version="0", file="a,b:c.yaml", system=HOSTILE, findings=(finding,), rules_evaluated=1)
+    return make_report(tool_version="0", file="a,b:c.yaml", system=HOSTILE, findings=(finding,), rules_evaluated=1)
 
 
 def test_every_format_is_deterministic(report: Report) -> None:
@@ -172,21 +173,14 @@ def test_html_is_self_contained(report: Report) -> None:
     assert 'class="node severity-critical" data-component="api"' in page
 
 
-def test_capacity_section_is_defensive() -> None:
-    odd = Report(tool_version="0", file="x.yaml", system="s", findings=(), rules_evaluated=0,
-                 capacity={"system": "not a dict", "breaking_point": {"component": "db", "multiple": "many"}})
-    for name in FORMATS:
-        render(name, [odd])  # must not raise
-    text = render("text", [odd])
-    assert "db saturates at ? × today's peak" in text
-
-
 def test_capacity_headline(report: Report) -> None:
-    with_capacity = report.model_copy(update={"capacity": {
-        "system": {"availability_estimate": 0.99, "availability_objective": 0.999, "availability_gap_nines": 1.0,
-                   "breaking_component": "db", "breaking_multiple": 1.5},
-        "breaking_point": {"component": "db", "multiple": 1.5},
-    }})
+    from scalexpert.analysis.capacity.records import BreakingPoint, SystemCapacity
+
+    with_capacity = report.model_copy(update={"capacity": report.capacity.model_copy(update={
+        "system": SystemCapacity(availability_estimate=0.99, availability_objective=0.999, availability_gap_nines=1.0,
+                                 breaking_component="db", breaking_multiple=1.5),
+        "breaking_point": BreakingPoint(component="db", multiple=1.5, derivation="d"),
+    })})
     text = render("text", [with_capacity])
     assert re.search(r"breaking point: +db saturates at 1\.5 × today's peak", text)
     assert "99 % estimated, below the objective of 99.9 % (1 nine short)" in text
@@ -203,7 +197,7 @@ def test_markdown_fits_a_pull_request_comment() -> None:
         Finding(rule_id=f"R-{i:03d}", rule_name="r.x", title="t", category="availability", severity="high",
                 subjects=(f"c{i}",), message="m" * 100, explanation=Explanation(proof=(proof,)), fingerprint=f"R@{i}")
         for i in range(300))
-    big = Report(tool_version="0", file="big.yaml", system="s", findings=findings, rules_evaluated=300)
+    big = make_report(tool_version="0", file="big.yaml", system="s", findings=findings, rules_evaluated=300)
     text = render("markdown", [big])
     assert len(text) <= LIMIT and "Details were trimmed" in text and "| big.yaml |" in text
     assert "R-000" in text  # the worst findings stay

@@ -7,7 +7,12 @@ import itertools
 import pytest
 
 from scalexpert.findings import Explanation, Finding, Report, SuppressionRecord
-from scalexpert.review.score import CAPS, WEIGHTS, known_categories, score_report
+from scalexpert.review.score import CAPS, WEIGHTS, score_report
+from helpers import builtin_catalogue, make_report
+
+
+def known_categories() -> set[str]:
+    return set(builtin_catalogue().categories)
 
 
 def finding(severity: str, category: str = "availability", n: int = 0, **extra: object) -> Finding:
@@ -17,7 +22,7 @@ def finding(severity: str, category: str = "availability", n: int = 0, **extra: 
 
 
 def report(*findings: Finding) -> Report:
-    return Report(tool_version="0", file="f.yaml", system="s", findings=findings, rules_evaluated=1)
+    return make_report(tool_version="0", file="f.yaml", system="s", findings=findings, rules_evaluated=1)
 
 
 @pytest.mark.parametrize(("severities", "expected"), [

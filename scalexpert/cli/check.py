@@ -18,13 +18,13 @@ import click
 
 from ..errors import InputError
 from ..loader import Limits
+from ..severity import FAIL_ON
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from ..config import Config
     from ..findings import Report
 
-FAIL_ON = ("info", "low", "medium", "high", "critical", "never")
 FORMAT_NAMES = ("text", "json", "markdown", "sarif", "junit", "github", "html")
 
 

@@ -27,7 +27,9 @@ from ..errors import _DiagnosticsError
 
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Checking", ("check", "load", "Config", "load_ruleset", "RuleSet")),
-    ("Results", ("Report", "Finding", "Explanation", "Proof", "Condition", "Location", "Assumption")),
+    ("Results", ("Report", "Finding", "Explanation", "Proof", "Condition", "Location", "Assumption", "CapacityReport",
+                 "Catalogue", "RuleInfo", "Severity", "SEVERITY_ORDER", "severity_rank")),
+    ("Rendering", ("render", "RenderOptions")),
     ("The architecture model", ("Architecture",)),
     ("Errors", ("ScalexpertError", "InputError", "RuleError", "ConfigError", "UsageError", "Diagnostic")),
     ("Version", ("__version__",)),
@@ -43,6 +45,15 @@ REACHABLE: tuple[str, ...] = (
 )
 """Types that public names return or take, documented after them (importable from these modules)."""
 
+_VALUES: dict[str, str] = {
+    "__version__": "the version of the installed package.",
+    "Severity": "`Literal['info', 'low', 'medium', 'high', 'critical']`: the type of every severity "
+                "(rule files, configuration, findings, scores).",
+    "SEVERITY_ORDER": "the severities, most severe first: `('critical', 'high', 'medium', 'low', 'info')`.",
+}
+"""What the public names that are neither functions nor classes are."""
+
+_WRAPPER = re.compile(r"^(?:SkipJsonSchema\[(.*)\]|Annotated\[(.*?), [^\]]*\])$")
 _ROLE = re.compile(r":(?:class|func|mod|meth|attr|data|exc|obj):`(~?)([^`]+)`")
 _QUALIFIED = re.compile(r"\b(?:[a-z_][a-z0-9_]*\.)+([A-Za-z_]\w*)")
 
@@ -82,7 +93,9 @@ def _entry(name: str, value: Any, shown: str) -> str:
         return f'<a id="{anchor}"></a>\n\n### `{shown}()`\n\n```pyi\n{_signature(name, value)}\n```\n\n{_doc(value)}'
     if isinstance(value, type):
         return f'<a id="{anchor}"></a>\n\n### `{shown}`\n\n{_class_line(value)}\n\n{_doc(value)}{_members(value)}'
-    return f'<a id="{anchor}"></a>\n\n### `{shown}`\n\nA `{type(value).__name__}`: the version of the installed package.\n'
+    what = _VALUES.get(name, "")
+    kind = "A type" if type(value).__module__ == "typing" else f"A `{type(value).__name__}`"
+    return f'<a id="{anchor}"></a>\n\n### `{shown}`\n\n{kind}' + (f": {what}\n" if what else ".\n")
 
 
 def _doc(value: Any) -> str:
@@ -115,7 +128,10 @@ def _signature(name: str, function: Any) -> str:
 
 
 def _annotation(value: Any) -> str:
-    return value if isinstance(value, str) else _QUALIFIED.sub(r"\1", getattr(value, "__name__", repr(value)))
+    if isinstance(value, str):
+        wrapped = _WRAPPER.match(value)  # serialization and schema markers are no part of the type
+        return next(g for g in wrapped.groups() if g) if wrapped else value
+    return _QUALIFIED.sub(r"\1", getattr(value, "__name__", repr(value)))
 
 
 def _class_line(cls: type) -> str:

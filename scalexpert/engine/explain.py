@@ -11,6 +11,7 @@ from ..language.conditions import OP_WORDS, AnyOf, Constraint, Element, Not, Pat
 from ..language.operators import holds
 from ..language.ruleset import RuleSet
 from ..loader import Position
+from ..severity import severity_rank
 from .run import Activation, EngineResult
 
 
@@ -196,8 +197,6 @@ def _subject_record(activation: Activation, subjects: tuple[str, ...]) -> FactRe
 
 
 def _rank(finding: Finding) -> int:
-    from ..language.spec import severity_rank
-
     return severity_rank(finding.severity)
 
 

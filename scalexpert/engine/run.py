@@ -18,7 +18,7 @@ from ..facts.build import FactRecord
 from ..language.conditions import Pattern, positive_patterns
 from ..language.operators import holds
 from ..language.ruleset import CompiledRule, RuleSet
-from ..language.spec import severity_rank
+from ..severity import severity_rank
 from ._compat import Fact, KnowledgeEngine
 from .compile import (
     FACT_KEY,

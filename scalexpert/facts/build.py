@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..analysis.capacity.records import CapacityReport
 from ..analysis.graph import GraphAnalysis
 from ..loader import LoadedArchitecture, Position
 from .schema import RELATIONS, base_fact_types
@@ -59,7 +60,7 @@ def _input_positions(loaded: LoadedArchitecture, base: tuple[str | int, ...], va
     return positions
 
 
-def build_facts(loaded: LoadedArchitecture, graph: GraphAnalysis, capacity: Any = None) -> list[FactRecord]:
+def build_facts(loaded: LoadedArchitecture, graph: GraphAnalysis, capacity: CapacityReport) -> list[FactRecord]:
     """All base facts of one architecture, in a stable order."""
     arch = loaded.model
     types = base_fact_types()
@@ -70,7 +71,7 @@ def build_facts(loaded: LoadedArchitecture, graph: GraphAnalysis, capacity: Any 
     system_values.update(flatten(graph.system, "graph."))
     system_record = FactRecord("system", "system", f"system {arch.system.name}", system_values,
                                loaded.source.position(("system",)), system_positions)
-    _add_capacity(system_record, getattr(capacity, "system", None))
+    _add_capacity(system_record, capacity.system)
     records.append(system_record)
 
     for name in sorted(arch.components):
@@ -86,7 +87,7 @@ def build_facts(loaded: LoadedArchitecture, graph: GraphAnalysis, capacity: Any 
             record.inputs[derived] = stated
             if stated in positions:
                 positions[derived] = positions[stated]
-        _add_capacity(record, (getattr(capacity, "components", None) or {}).get(name))
+        _add_capacity(record, capacity.components.get(name))
         records.append(record)
 
     for index, dep in enumerate(arch.dependencies):
@@ -97,7 +98,7 @@ def build_facts(loaded: LoadedArchitecture, graph: GraphAnalysis, capacity: Any 
                                   f"dependency {dep.source} → {dep.target}", values,
                                   loaded.dependency_position(index), positions))
 
-    flow_capacity = {getattr(f, "entry", None): f for f in getattr(capacity, "flows", None) or []}
+    flow_capacity = {f.entry: f for f in capacity.flows}
     journeys = _journey_objectives(loaded)
     for flow in graph.flows:
         record = FactRecord("flow", f"flow:{flow.entry}", f"flow from {flow.entry}", flatten(flow),
@@ -136,7 +137,7 @@ def _journey_objectives(loaded: LoadedArchitecture) -> dict[str, tuple[dict[str,
     return found
 
 
-def _add_capacity(record: FactRecord, figures: Any) -> None:
+def _add_capacity(record: FactRecord, figures: BaseModel | None) -> None:
     if figures is None:
         return
     values = flatten(figures, "capacity.", by_alias=False)

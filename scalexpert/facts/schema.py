@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from ..analysis.capacity.records import ComponentCapacity, FlowCapacity, SystemCapacity
 from ..analysis.graph_model import ComponentGraph, CycleGraph, DependencyGraph, FlowGraph, SystemGraph
 from ..model import Component, Dependency, JourneyObjectives, System
 
@@ -102,22 +103,9 @@ def _walk(model: type[BaseModel], origin: Origin, prefix: str = "") -> list[Fiel
     return found
 
 
-def _capacity_models() -> tuple[type[BaseModel] | None, type[BaseModel] | None, type[BaseModel] | None]:
-    try:  # the record models only: the analysis itself (and networkx) is not needed to list fact fields
-        from ..analysis.capacity import records as capacity_model
-    except ImportError:  # pragma: no cover - the capacity model ships with the package
-        return None, None, None
-    return (
-        getattr(capacity_model, "ComponentCapacity", None),
-        getattr(capacity_model, "SystemCapacity", None),
-        getattr(capacity_model, "FlowCapacity", None),
-    )
-
-
 @lru_cache(maxsize=1)
 def base_fact_types() -> dict[str, FactType]:
     """The fact types scalexpert declares before the engine runs."""
-    component_capacity, system_capacity, flow_capacity = _capacity_models()
     system = FactType("system", "The system as a whole (one fact).")
     component = FactType("component", "One component of the architecture.", key=("name",))
     dependency = FactType("dependency", "A dependency between two components.", key=("from", "to"))
@@ -145,9 +133,10 @@ def base_fact_types() -> dict[str, FactType]:
         flow.add(spec)
     for spec in _walk(CycleGraph, "graph"):
         cycle.add(spec)
-    for fact, model in ((component, component_capacity), (system, system_capacity), (flow, flow_capacity)):
-        if model is not None:
-            for spec in _walk(model, "capacity", "capacity."):
-                if not spec.name.startswith("capacity.derivations"):
-                    fact.add(spec)
+    capacity_records: tuple[tuple[FactType, type[BaseModel]], ...] = (
+        (component, ComponentCapacity), (system, SystemCapacity), (flow, FlowCapacity))
+    for fact, model in capacity_records:
+        for spec in _walk(model, "capacity", "capacity."):
+            if not spec.name.startswith("capacity.derivations"):
+                fact.add(spec)
     return {f.name: f for f in (system, component, dependency, flow, cycle, relation)}

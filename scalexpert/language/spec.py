@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, model_validator
 
 from ..model.base import StrictModel
+from ..severity import Severity
 
-Severity = Literal["info", "low", "medium", "high", "critical"]
-SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
 RULE_ID = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]{3}$"
 RULE_NAME = r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$"
 FACT_NAME = r"^[a-z][a-z0-9_-]*$"
-
-
-def severity_rank(severity: str) -> int:
-    """info 0 … critical 4."""
-    return SEVERITIES.index(severity)
 
 
 class Escalation(StrictModel):

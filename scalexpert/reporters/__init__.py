@@ -1,7 +1,8 @@
 """Reporters: each renders finished reports to text; none imports the engine.
 
 ``render(name, reports, options)`` dispatches by format name; every format lives in its own module
-with one ``render(reports, options) -> str`` function. Output is deterministic: the same reports
+with one ``render(reports, options) -> str`` function (the :class:`~.common.Reporter` interface),
+and reads nothing but the reports (rule texts and categories travel in ``Report.catalogue``). Output is deterministic: the same reports
 give the same bytes (sorted, no timestamps).
 """
 
@@ -9,10 +10,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import cast
 
 from ..errors import UsageError
 from ..findings import Report
+from .common import DEFAULT_OPTIONS, RenderOptions, Reporter
 
 FORMATS: dict[str, str] = {
     "text": "scalexpert.reporters.text",
@@ -26,30 +28,21 @@ FORMATS: dict[str, str] = {
 """Format name → module."""
 
 
-@dataclass(frozen=True)
-class RenderOptions:
-    """How to render: explanations, colour, the failure threshold and whether a baseline was applied."""
-
-    explain: bool = False
-    color: bool = False
-    fail_on: str = "high"
-    baseline_used: bool = False
+def reporter(name: str) -> Reporter:
+    """The module of the named format."""
+    if name not in FORMATS:
+        raise UsageError(f"unknown format {name!r}; choose from {', '.join(sorted(FORMATS))}")
+    return cast(Reporter, importlib.import_module(FORMATS[name]))
 
 
-def render(name: str, reports: Sequence[Report], options: RenderOptions = RenderOptions()) -> str:
+def render(name: str, reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> str:
     """Render reports in the named format."""
-    if name not in FORMATS:
-        raise UsageError(f"unknown format {name!r}; choose from {', '.join(sorted(FORMATS))}")
-    module = importlib.import_module(FORMATS[name])
-    text: str = module.render(reports, options)
-    return text
+    return reporter(name).render(reports, options)
 
 
-def render_bytes(name: str, reports: Sequence[Report], options: RenderOptions = RenderOptions()) -> bytes:
+def render_bytes(name: str, reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> bytes:
     """:func:`render` as UTF-8 bytes; JSON and SARIF are serialised straight to bytes."""
-    if name not in FORMATS:
-        raise UsageError(f"unknown format {name!r}; choose from {', '.join(sorted(FORMATS))}")
-    module = importlib.import_module(FORMATS[name])
+    module = reporter(name)
     direct = getattr(module, "render_bytes", None)
     if direct is not None:
         data: bytes = direct(reports, options)
@@ -57,4 +50,4 @@ def render_bytes(name: str, reports: Sequence[Report], options: RenderOptions = 
     return render(name, reports, options).encode("utf-8")
 
 
-__all__ = ["FORMATS", "RenderOptions", "render", "render_bytes"]
+__all__ = ["FORMATS", "RenderOptions", "Reporter", "render", "render_bytes", "reporter"]

@@ -5,14 +5,35 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from pydantic_core import to_json
 
 from ..findings import Finding, Report
+from ..severity import SEVERITY_ORDER, FailOn, at_least, severity_rank
 
-SEVERITY_ORDER: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
-_RANK = {name: rank for rank, name in enumerate(reversed(SEVERITY_ORDER))}
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to render: explanations, colour, the failure threshold and whether a baseline was applied."""
+
+    explain: bool = False
+    color: bool = False
+    fail_on: FailOn = "high"
+    baseline_used: bool = False
+
+
+DEFAULT_OPTIONS = RenderOptions()
+
+
+class Reporter(Protocol):
+    """What every format module provides: finished reports in, text out (``render_bytes`` optional)."""
+
+    def render(self, reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> str: ...
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
@@ -40,12 +61,12 @@ def pretty_json_bytes(data: Any) -> bytes:
 
 def rank(severity: str) -> int:
     """info 0 … critical 4 (unknown severities rank lowest)."""
-    return _RANK.get(severity, -1)
+    return severity_rank(severity)
 
 
 def fails(finding: Finding, fail_on: str) -> bool:
     """An active finding at or above the threshold (``never``: nothing fails)."""
-    return fail_on != "never" and status(finding) == "active" and rank(finding.severity) >= rank(fail_on)
+    return status(finding) == "active" and at_least(finding.severity, fail_on)
 
 
 def status(finding: Finding) -> str:
@@ -117,60 +138,51 @@ def percent(value: Any) -> str:
 
 
 def capacity_figures(report: Report) -> list[tuple[str, str]]:
-    """(label, value) pairs of the capacity headline: breaking point, availability, latency, bottleneck.
-
-    Reads ``report.capacity`` defensively: any missing or malformed part is left out.
-    """
-    data = report.capacity if isinstance(report.capacity, dict) else {}
-    system = data.get("system") if isinstance(data.get("system"), dict) else {}
+    """(label, value) pairs of the capacity headline: breaking point, availability, latency, bottleneck."""
+    system = report.capacity.system
     rows: list[tuple[str, str]] = []
-    breaking = data.get("breaking_point") if isinstance(data.get("breaking_point"), dict) else None
-    if breaking and breaking.get("component") is not None:
-        rows.append(("breaking point", f"{one_line(breaking['component'])} saturates at "
-                                       f"{number(breaking.get('multiple'))} × today's peak"))
-    elif system.get("breaking_component") is not None:
-        rows.append(("breaking point", f"{one_line(system['breaking_component'])} saturates at "
-                                       f"{number(system.get('breaking_multiple'))} × today's peak"))
-    estimate, objective = system.get("availability_estimate"), system.get("availability_objective")
+    breaking = report.capacity.breaking_point
+    if breaking is not None:
+        rows.append(("breaking point", f"{one_line(breaking.component)} saturates at "
+                                       f"{number(breaking.multiple)} × today's peak"))
+    elif system.breaking_component is not None:
+        rows.append(("breaking point", f"{one_line(system.breaking_component)} saturates at "
+                                       f"{number(system.breaking_multiple)} × today's peak"))
+    estimate, objective = system.availability_estimate, system.availability_objective
     if estimate is not None:
         text = f"{percent(estimate)} estimated"
         if objective is not None:
-            gap = system.get("availability_gap_nines")
-            verdict = ("meets" if isinstance(gap, (int, float)) and gap <= 0 else "below") if gap is not None else "vs"
+            gap = system.availability_gap_nines
+            verdict = ("meets" if gap <= 0 else "below") if gap is not None else "vs"
             text += f", {verdict} the objective of {percent(objective)}"
-            if isinstance(gap, (int, float)) and gap > 0:
+            if gap is not None and gap > 0:
                 text += f" ({number(gap, 2)} nine{'' if number(gap, 2) == '1' else 's'} short)"
-        flow = system.get("availability_flow")
+        flow = system.availability_flow
         rows.append(("availability", text + (f" (flow from {one_line(flow)})" if flow else "")))
-    latency, latency_goal = system.get("latency_p99_estimate_ms"), system.get("latency_objective_ms")
+    latency, latency_goal = system.latency_p99_estimate_ms, system.latency_objective_ms
     if latency is not None or latency_goal is not None:
         text = f"{number(latency)} ms estimated" if latency is not None else "unbounded or unknown"
         if latency_goal is not None:
             text += f", objective {number(latency_goal)} ms"
         rows.append(("p99 latency", text))
-    if system.get("bottleneck") is not None:
-        rows.append(("bottleneck today", f"{one_line(system['bottleneck'])} at utilization {number(system.get('max_utilization'), 2)}"))
-    if system.get("peak_rps") is not None:
-        rows.append(("peak load", f"{number(system.get('peak_rps'))} rps"))
+    if system.bottleneck is not None:
+        rows.append(("bottleneck today", f"{one_line(system.bottleneck)} at utilization {number(system.max_utilization, 2)}"))
+    if system.peak_rps is not None:
+        rows.append(("peak load", f"{number(system.peak_rps)} rps"))
     return rows
 
 
 def growth_rows(report: Report) -> list[tuple[str, str]]:
     """The growth table (``--growth``): ('× 2', 'saturated: a, b; highest utilization a 1.3') per multiple."""
-    data = report.capacity if isinstance(report.capacity, dict) else {}
     rows = []
-    for row in data.get("growth_table") or []:
-        if not isinstance(row, dict):
-            continue
-        cells = row.get("components") if isinstance(row.get("components"), dict) else {}
-        loads = [(c.get("utilization"), name) for name, c in cells.items()
-                 if isinstance(c, dict) and isinstance(c.get("utilization"), (int, float))]
-        saturated = [one_line(n) for n in row.get("saturated") or []]
+    for row in report.capacity.growth_table:
+        loads = [(cell.utilization, name) for name, cell in row.components.items() if cell.utilization is not None]
+        saturated = [one_line(n) for n in row.saturated]
         text = f"saturated: {', '.join(saturated)}" if saturated else "nothing saturated"
         if loads:
             value, name = max(loads)
             text += f"; highest utilization {one_line(name)} {number(value, 2)}"
-        rows.append((f"× {number(row.get('multiple'))}", text))
+        rows.append((f"× {number(row.multiple)}", text))
     return rows
 
 
@@ -189,6 +201,6 @@ def assumptions_by_subject(report: Report) -> list[tuple[str, str]]:
     return [(one_line(subject), ", ".join(sorted(groups[subject]))) for subject in sorted(groups)]
 
 
-__all__ = ["SEVERITY_ORDER", "all_findings", "assumptions_by_subject", "capacity_figures", "clean", "counts", "fails",
+__all__ = ["DEFAULT_OPTIONS", "SEVERITY_ORDER", "RenderOptions", "Reporter", "all_findings", "assumptions_by_subject", "capacity_figures", "clean", "counts", "fails",
            "growth_rows",
            "number", "one_line", "percent", "rank", "show", "status", "summary_line", "where"]

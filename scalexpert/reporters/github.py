@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..findings import Finding, Report
-from .common import clean, status, summary_line
+from .common import DEFAULT_OPTIONS, RenderOptions, clean, status, summary_line
 from .text import explanation_lines
 
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "notice", "info": "notice"}
@@ -44,9 +44,9 @@ def annotation(finding: Finding, explain: bool = False) -> str:
     return f"::{LEVELS.get(finding.severity, 'warning')} {','.join(properties)}::{escape_data(chr(10).join(lines))}"
 
 
-def render(reports: Sequence[Report], options: object = None) -> str:
+def render(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> str:
     """Annotations for active findings, then the summary line."""
-    explain = bool(getattr(options, "explain", False))
+    explain = options.explain
     lines = [annotation(f, explain) for r in reports for f in r.findings if status(f) == "active"]
     lines.extend(f"::warning title=scalexpert::{escape_data(f'{r.file}: {p}')}" for r in reports for p in r.problems)
     lines.append(clean(summary_line(reports)))

@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from ..version import __version__
 from ..findings import Finding, Proof, Report
 from ..review.score import score_report
-from .common import SEVERITY_ORDER, all_findings, assumptions_by_subject, capacity_figures, clean, counts, fails, \
-    growth_rows, status, summary_line
+from .common import (
+    DEFAULT_OPTIONS, RenderOptions, SEVERITY_ORDER, all_findings, assumptions_by_subject, capacity_figures,
+    clean, counts, fails, growth_rows, status, summary_line,
+)
 from .diagram import COLORS, svg
 
 _CSS = """
@@ -124,9 +126,9 @@ def _report(report: Report, number: int) -> str:
     return "\n".join(parts)
 
 
-def render(reports: Sequence[Report], options: object = None) -> str:
+def render(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> str:
     """The whole page."""
-    fail_on = str(getattr(options, "fail_on", "high"))
+    fail_on = options.fail_on
     failing = sum(1 for f in all_findings(reports) if fails(f, fail_on))
     verdict = (f'<p class="verdict fail">{failing} finding{"s" if failing != 1 else ""} at or above {e(fail_on)}</p>'
                if failing else '<p class="verdict pass">No failure threshold (--fail-on never)</p>' if fail_on == "never"

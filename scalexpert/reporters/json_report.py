@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_serialize
 from ..version import __version__
 from ..findings import SCHEMA_VERSION, Report
 from ..review.score import Score, score_report
-from .common import SEVERITY_ORDER, all_findings, counts, fails, status
+from .common import DEFAULT_OPTIONS, RenderOptions, SEVERITY_ORDER, all_findings, counts, fails, status
 
 
 class Tool(BaseModel):
@@ -70,9 +70,9 @@ class JsonDocument(BaseModel):
     tool: Tool
 
 
-def build(reports: Sequence[Report], options: object = None) -> JsonDocument:
+def build(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> JsonDocument:
     """The JSON document as a model."""
-    fail_on = str(getattr(options, "fail_on", "high"))
+    fail_on = options.fail_on
     findings = all_findings(reports)
     summary = Summary(
         files=len(reports),
@@ -91,7 +91,7 @@ def build(reports: Sequence[Report], options: object = None) -> JsonDocument:
     )
 
 
-def document(reports: Sequence[Report], options: object = None) -> dict[str, Any]:
+def document(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> dict[str, Any]:
     """The JSON document as Python data."""
     return build(reports, options).model_dump(mode="json")
 
@@ -101,12 +101,12 @@ def json_schema() -> dict[str, Any]:
     return JsonDocument.model_json_schema()
 
 
-def render(reports: Sequence[Report], options: object = None) -> str:
+def render(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> str:
     """Sorted keys, two-space indent, trailing newline."""
     return render_bytes(reports, options).decode("utf-8")
 
 
-def render_bytes(reports: Sequence[Report], options: object = None) -> bytes:
+def render_bytes(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> bytes:
     """:func:`render` as UTF-8 bytes (what the command line writes), straight from pydantic's serializer."""
     data: bytes = JsonDocument.__pydantic_serializer__.to_json(build(reports, options), indent=2)
     return data + b"\n"

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from ..findings import Finding, Report
 from ..review.score import score_report
-from .common import clean, fails, status, where
+from .common import DEFAULT_OPTIONS, RenderOptions, clean, fails, status, where
 from .text import explanation_lines
 
 
@@ -41,9 +41,9 @@ def _case(suite: ET.Element, report: Report, rule_id: str, name: str, findings: 
     return 1 if failing else 0
 
 
-def render(reports: Sequence[Report], options: object = None) -> str:
+def render(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> str:
     """The JUnit document (no timestamps or durations: the output is deterministic)."""
-    fail_on = str(getattr(options, "fail_on", "high"))
+    fail_on = options.fail_on
     root = ET.Element("testsuites", {"name": "scalexpert"})
     total = failures = 0
     for report in reports:

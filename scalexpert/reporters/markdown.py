@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from ..findings import Finding, Proof, Report
 from ..review.score import score_report
-from .common import SEVERITY_ORDER, all_findings, assumptions_by_subject, capacity_figures, clean, counts, fails, \
-    growth_rows, status, summary_line
+from .common import (
+    DEFAULT_OPTIONS, RenderOptions, SEVERITY_ORDER, all_findings, assumptions_by_subject, capacity_figures,
+    clean, counts, fails, growth_rows, status, summary_line,
+)
 from .diagram import mermaid
 
 _SPECIAL = set("\\`*{}[]<>#!|~&$@")
@@ -135,9 +137,9 @@ def _report(report: Report, several: bool, fit: _Fit, fail_on: str) -> list[str]
     return lines
 
 
-def render(reports: Sequence[Report], options: object = None) -> str:
+def render(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> str:
     """The whole comment, with as much detail as fits in :data:`LIMIT` characters."""
-    fail_on = str(getattr(options, "fail_on", "high"))
+    fail_on = options.fail_on
     failing = sum(1 for f in all_findings(reports) if fails(f, fail_on))
     verdict = (f"❌ {failing} finding{'s' if failing != 1 else ''} at or above **{fail_on}**" if failing
                else "ℹ️ no failure threshold (`--fail-on never`)" if fail_on == "never"

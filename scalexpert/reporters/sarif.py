@@ -1,42 +1,29 @@
 """SARIF 2.1.0 for code-scanning tools (GitHub, GitLab, IDEs).
 
 One run; one rule descriptor per rule evaluated or reported (title, knowledge summary, why, fix,
-help URI); one result per finding at the YAML line of its component or dependency, with a
+help URI, all from the reports' catalogues); one result per finding at the YAML line of its component or dependency, with a
 ``partialFingerprints`` entry from the finding's fingerprint (stable across edits), suppressed
 findings carrying SARIF suppressions, and ``baselineState`` when a baseline was applied.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
 from ..version import __version__
-from ..errors import ScalexpertError
-from ..findings import DOCS_RULES_URI, Finding, Report
+from ..findings import DOCS_RULES_URI, Finding, Report, RuleInfo
 from ..review.score import score_report
 from ..review.suppressions import META_RULES
-from .common import pretty_json_bytes, status
+from .common import DEFAULT_OPTIONS, RenderOptions, pretty_json_bytes, status
 from .text import explanation_lines
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/scalexpert/scalexpert"
 FINGERPRINT_KEY = "scalexpert/v1"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
-
-
-@functools.lru_cache(maxsize=1)
-def _knowledge() -> dict[str, Any]:
-    """Built-in knowledge entries by id ({} when the knowledge base cannot be read)."""
-    from ..knowledge_base import load_knowledge
-
-    try:
-        return dict(load_knowledge().entries)
-    except ScalexpertError:
-        return {}
 
 
 def uri(file: str) -> str:
@@ -49,14 +36,15 @@ def uri(file: str) -> str:
     return quote(str(path))
 
 
-def _descriptor(rule_id: str, name: str, example: Finding | None) -> dict[str, Any]:
-    entry = _knowledge().get(rule_id)
+def _descriptor(rule_id: str, name: str, example: Finding | None, info: RuleInfo | None) -> dict[str, Any]:
+    entry = info if info is not None and info.summary is not None else None
     meta = META_RULES.get(rule_id)
     title = entry.title if entry else meta.title if meta else example.title if example else name
     descriptor: dict[str, Any] = {"id": rule_id, "name": name, "shortDescription": {"text": title}}
     if entry is not None:
-        descriptor["fullDescription"] = {"text": " ".join(entry.summary.split())}
-        sections = [("Why it matters", entry.why), ("How to fix", entry.fix), ("Trade-offs", entry.trade_offs)]
+        descriptor["fullDescription"] = {"text": " ".join((entry.summary or "").split())}
+        sections = [("Why it matters", entry.why or ""), ("How to fix", entry.fix or ""),
+                    ("Trade-offs", entry.trade_offs or "")]
         refs = [f"{r.title} — {r.url}" if r.url else r.title for r in entry.references]
         text = "\n\n".join(f"{head}: {' '.join(body.split())}" for head, body in sections)
         markdown = "\n\n".join(f"**{head}.** {' '.join(body.split())}" for head, body in sections)
@@ -123,19 +111,21 @@ def _result(finding: Finding, index: int, artifacts: dict[str, int], baseline_us
     return result
 
 
-def document(reports: Sequence[Report], options: object = None) -> dict[str, Any]:
+def document(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> dict[str, Any]:
     """The SARIF log as Python data."""
-    baseline_used = bool(getattr(options, "baseline_used", False))
+    baseline_used = options.baseline_used
     findings = [f for r in reports for f in r.findings]
     names: dict[str, str] = {}
     examples: dict[str, Finding] = {}
+    infos: dict[str, RuleInfo] = {}
     for report in reports:
         names.update(report.rules_run)
+        infos.update(report.catalogue.rules)
     for finding in findings:
         names.setdefault(finding.rule_id, finding.rule_name)
         examples.setdefault(finding.rule_id, finding)
     rule_ids = sorted(names)
-    rules = [_descriptor(rid, names[rid], examples.get(rid)) for rid in rule_ids]
+    rules = [_descriptor(rid, names[rid], examples.get(rid), infos.get(rid)) for rid in rule_ids]
     index = {rid: i for i, rid in enumerate(rule_ids)}
     files = [r.file for r in reports if not r.file.startswith("<")]
     artifacts = {name: i for i, name in enumerate(dict.fromkeys(files))}
@@ -155,12 +145,12 @@ def document(reports: Sequence[Report], options: object = None) -> dict[str, Any
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def render(reports: Sequence[Report], options: object = None) -> str:
+def render(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> str:
     """SARIF JSON, keys sorted, two-space indent."""
     return render_bytes(reports, options).decode("utf-8")
 
 
-def render_bytes(reports: Sequence[Report], options: object = None) -> bytes:
+def render_bytes(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> bytes:
     """:func:`render` as UTF-8 bytes (what the command line writes)."""
     return pretty_json_bytes(document(reports, options))
 

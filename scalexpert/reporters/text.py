@@ -11,8 +11,10 @@ from collections.abc import Sequence
 
 from ..findings import Finding, Proof, Report
 from ..review.score import score_report
-from .common import SEVERITY_ORDER, all_findings, assumptions_by_subject, capacity_figures, clean, growth_rows, status, \
-    summary_line, where
+from .common import (
+    DEFAULT_OPTIONS, RenderOptions, SEVERITY_ORDER, all_findings, assumptions_by_subject, capacity_figures,
+    clean, growth_rows, status, summary_line, where,
+)
 
 _COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m", "info": "\033[2m",
            "suppressed": "\033[2m", "baseline": "\033[2m", "title": "\033[1m"}
@@ -126,10 +128,10 @@ def score_lines(report: Report, color: bool = False) -> list[str]:
     return lines
 
 
-def render(reports: Sequence[Report], options: object = None) -> str:
+def render(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> str:
     """Findings by severity, then capacity and score per file, problems, and a one-line summary."""
-    explain = bool(getattr(options, "explain", False))
-    color = bool(getattr(options, "color", False))
+    explain = options.explain
+    color = options.color
     lines = _findings_section(all_findings(reports), explain, color)
     for report in reports:
         lines.extend(capacity_lines(report, color, explain))

@@ -129,7 +129,7 @@ def _findings(old: Report, new: Report) -> dict[str, Any]:
 def _figure(report: Report, *path: str) -> Any:
     value: Any = report.capacity
     for key in path:
-        value = value.get(key) if isinstance(value, dict) else None
+        value = getattr(value, key)
     return value
 
 
@@ -146,8 +146,6 @@ _FIGURES = (
 
 
 def _capacity(old: Report, new: Report) -> tuple[CapacityChange, ...]:
-    if old.capacity is None and new.capacity is None:
-        return ()
     found = []
     for label, path in _FIGURES:
         a, b = _figure(old, *path), _figure(new, *path)

@@ -7,9 +7,9 @@ costs less than the first and no score goes below 0, so two bad architectures st
 does not depend on the order of findings, and keeps one critical (50) worse than one high (75)
 or three mediums (73).
 
-Overall score: the geometric mean of the scores of every category of the knowledge base (a
-category without findings scores 100), capped by the worst counted finding: at most 49 with a
-critical, 74 with a high, 89 with a medium, 96 with a low. The mean over a fixed set of
+Overall score: the geometric mean of the scores of every category of the knowledge base (as the
+report's catalogue lists them; a category without findings scores 100), capped by the worst
+counted finding: at most 49 with a critical, 74 with a high, 89 with a medium, 96 with a low. The mean over a fixed set of
 categories keeps the overall informative for large architectures (a product over all findings
 would be 0 for most real designs) and never rises when a finding is added; the cap keeps one
 critical problem from being averaged away.
@@ -22,7 +22,6 @@ half up at the end.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -30,10 +29,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 from ..findings import Finding, Report
+from ..severity import SEVERITY_ORDER
 
 WEIGHTS: dict[str, float] = {"critical": 0.50, "high": 0.25, "medium": 0.10, "low": 0.03, "info": 0.0}
 CAPS: dict[str, int] = {"critical": 49, "high": 74, "medium": 89, "low": 96, "info": 100}
-SEVERITY_ORDER: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
 META_CATEGORY = "suppressions"
 
 
@@ -67,20 +66,6 @@ class Score(BaseModel):
     @field_serializer("caps", "categories", "weights")
     def _sorted(self, value: dict[str, Any]) -> dict[str, Any]:
         return dict(sorted(value.items()))
-
-
-@functools.lru_cache(maxsize=1)
-def known_categories() -> frozenset[str]:
-    """The categories of the built-in knowledge base (empty when it cannot be read)."""
-    from ..knowledge_base import builtin_dir
-    from ..loader.yamlsource import parse
-
-    try:
-        path = builtin_dir() / "categories.yaml"
-        raw, _ = parse(path.read_text("utf-8"), str(path))
-    except Exception:  # noqa: BLE001 - scoring must never fail a report
-        return frozenset()
-    return frozenset(str(name) for name in raw) if isinstance(raw, dict) else frozenset()
 
 
 def counted(finding: Finding) -> bool:
@@ -120,7 +105,7 @@ def score_report(report: Report) -> Score:
         value, counts, formula = _category(by_category[name])
         categories[name] = CategoryScore(score=_round(value), counts=counts, formula=formula)
         logs += math.log(max(value, 1e-9) / 100)
-    total = len(known_categories() | set(by_category)) or 1
+    total = len(set(report.catalogue.categories) | set(by_category)) or 1
     mean = 100 * math.exp(logs / total)
     worst = next((s for s in SEVERITY_ORDER if any(f.severity == s for f in chosen)), None)
     cap = CAPS[worst] if worst else 100
@@ -132,4 +117,4 @@ def score_report(report: Report) -> Score:
     return Score(overall=overall, formula=formula, categories=categories, category_count=total, not_counted=skipped)
 
 
-__all__ = ["CAPS", "WEIGHTS", "CategoryScore", "Score", "counted", "known_categories", "score_report"]
+__all__ = ["CAPS", "WEIGHTS", "CategoryScore", "Score", "counted", "score_report"]
