@@ -1,6 +1,11 @@
-"""Documentation pages generated from the code, so that they cannot drift from it.
+"""Generated artefacts (documentation pages, the editor schema, test goldens), so that they cannot drift.
 
-A page is a module and a place in the repository. A single page's module has a ``render() -> str``
+Regenerate all of them with one command, from the repository root::
+
+    python -m scalexpert.docgen all
+
+``tests/test_generated.py`` renders every page below, compares it with the committed copy and names
+the stale files and that command. A page is a module and a place in the repository. A single page's module has a ``render() -> str``
 function; print it with ``python -m scalexpert.docgen NAME > PATH``, e.g.::
 
     python -m scalexpert.docgen format > docs/format.md
@@ -25,6 +30,10 @@ class Page:
     path: str
     folder: bool = False
     """True: ``path`` is a folder, and the module's ``render_files()`` gives every file in it."""
+    function: str = "render"
+    """The module's function that renders a single page."""
+    pattern: str = "*.md"
+    """Files of a folder page that are generated (others in the folder are left alone)."""
 
     @property
     def command(self) -> str:
@@ -40,7 +49,8 @@ class Page:
         if self.folder:
             files: dict[str, str] = module.render_files()
             return {f"{self.path}/{name}": text for name, text in files.items()}
-        return {self.path: module.render()}
+        text: str = getattr(module, self.function)()
+        return {self.path: text}
 
 
 PAGES: dict[str, Page] = {
@@ -48,7 +58,13 @@ PAGES: dict[str, Page] = {
     "api": Page("scalexpert.docgen.api_reference", "docs/api.md"),
     "rules": Page("scalexpert.docgen.rule_pages", "docs/rules", folder=True),
     "coverage": Page("scalexpert.docgen.coverage", "docs/coverage.md"),
+    "schema": Page("scalexpert.schema", "docs/schema/architecture-v1.schema.json", function="render_schema"),
+    "report-goldens": Page("scalexpert.docgen.report_goldens", "tests/golden/reports", folder=True, pattern="*"),
+    "example-findings": Page("scalexpert.docgen.example_findings", "tests/golden/examples", folder=True, pattern="*"),
 }
 """Page name (the subcommand of ``python -m scalexpert.docgen``) → page."""
 
-__all__ = ["PAGES", "Page"]
+ALL_COMMAND = "python -m scalexpert.docgen all"
+"""The one command that regenerates every page."""
+
+__all__ = ["ALL_COMMAND", "PAGES", "Page"]
