@@ -83,3 +83,10 @@ def test_heuristic_thresholds_say_why(ruleset: RuleSet) -> None:
         if threshold.heuristic or threshold.source.lower().startswith("heuristic"):
             assert threshold.heuristic, f"{owner}: {name} says heuristic in its source but not heuristic: true"
             assert len(threshold.source.split()) >= 8, f"{owner}: {name} is a heuristic without a reason"
+
+
+def test_references_point_at_a_page_not_a_pillar_or_question_overview(ruleset: RuleSet) -> None:
+    overview = re.compile(r"/welcome\.html$|/framework/[a-z]+-\d+\.html$|/wellarchitected/latest/[a-z-]+-pillar/?$")
+    broad = [(e.id, str(ref.url)) for e in ruleset.knowledge.entries.values() for ref in e.references
+             if ref.url is not None and overview.search(str(ref.url))]
+    assert not broad, f"references to a pillar's or question's overview instead of the practice they name: {broad}"
