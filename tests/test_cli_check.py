@@ -14,7 +14,7 @@ from scalexpert.loader import load_file
 from scalexpert.progress import Progress
 from helpers import SHOP
 
-FAILING = SHOP
+FAILING = SHOP.replace("system: {name: shop}", "system: {name: shop, objectives: {availability: 0.999}}")
 PASSING = FAILING.replace("replicas: 1", "replicas: 3")
 STALE = FAILING + "suppressions:\n  - {rule: SPOF-001, component: nothing, reason: stale}\n"
 

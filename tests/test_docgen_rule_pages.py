@@ -60,10 +60,10 @@ def test_example_section_shows_what_the_rule_reports(pages: dict[str, str], rule
 def test_page_shows_severity_escalation_thresholds_and_the_rule_file(pages: dict[str, str]) -> None:
     spof = pages["SPOF-001.md"]
     assert spof.startswith("# SPOF-001: Single point of failure on the request path\n")
-    assert "| severity | high; critical when `share` ≥ 0.5 |" in spof
+    assert "| severity | high; critical when `stated` ≥ 0.5 and `high_objective` = true |" in spof
     assert "| rule file | `rules/availability/SPOF-001.yaml` |" in spof
     assert "```yaml\nid: SPOF-001\nname: availability.single-point-of-failure\n" in spof
-    assert "CRITICAL api (line 4:3): api runs 1 instance(s)" in spof
+    assert "CRITICAL api (line 5:3): api runs 1 instance(s)" in spof
     assert "  would clear it: replicas: 1 → 2" in spof
     stateful = pages["SPOF-002.md"]
     assert "| `availability_high_objective` | 0.999 fraction |" in stateful

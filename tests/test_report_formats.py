@@ -22,6 +22,7 @@ ARCH = """\
 version: 1
 system:
   name: "<script>alert(1)</script> `tick` | pipe \\e[31mred\\e[0m @here $x$ [link](http://x)"
+  objectives: {availability: 0.999}
 components:
   web: {kind: client}
   api: {kind: service, replicas: 1}
@@ -156,7 +157,7 @@ def test_junit_one_case_per_rule_and_file(report: Report) -> None:
 def test_github_annotations_with_levels_and_escaping(report: Report) -> None:
     lines = render("github", [report]).splitlines()
     assert lines[0].startswith("::error file=") and ",line=" in lines[0] and ",col=" in lines[0]
-    assert "title=SPOF-001 " in lines[0] and "(critical)::api runs 1 instance(s) and 100%25 of entry" in lines[0]
+    assert "title=SPOF-001 " in lines[0] and "(critical)::api runs 1 instance(s); its failure fails 100 %25 of entry traffic" in lines[0]
     assert any(line.startswith("::notice ") and "SUPP-002" in line for line in lines)
     assert escape_data("a%b\r\nc") == "a%25b%0D%0Ac"
     assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"

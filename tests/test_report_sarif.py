@@ -18,7 +18,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 ARCH = """\
 version: 1
-system: {name: shop}
+system: {name: shop, objectives: {availability: 0.999}}
 components:
   web: {kind: client}
   api:

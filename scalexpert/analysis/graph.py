@@ -1,8 +1,22 @@
 """Graph analysis of an architecture (networkx): flows, cycles, depth, fan-in/out, SPOFs, blast radius.
 
-Edges point from caller to callee. Mode defaults to sync; a sync edge is hard unless stated
-otherwise, an async one soft. Queues and streams reach their consumers (``messaging.consumed_by``)
-over soft delivery edges, so that workers are on the request path without being hard dependencies.
+Edges point from caller to callee. What an edge means (docs/format.md, "What a dependency means"):
+
+- Only **request** edges (``role`` request, or not stated) are on the request path; start-up, health,
+  admin and batch edges enter no request-path figure (SPOF, blast radius, flows, depth, timeout
+  budgets, fan-out, retry amplification). Rules about those roles read ``role`` themselves.
+- A request edge is **hard** (its failure fails the caller) when it is sync, not stated soft, and has
+  no fallback. Mode defaults to sync; a sync edge is hard unless stated otherwise, an async one soft.
+- Each request edge carries a **weight**: the probability that one request of the caller uses it.
+  Under one-of routing it is the route's share (stated, or the unstated remainder split equally, an
+  assumption); under fan-out it is ``calls_per_request`` below 1 (a probability), else 1.
+- Queues and streams reach their consumers (``messaging.consumed_by``) over soft delivery edges, so
+  that workers are on the request path without being hard dependencies.
+
+The blast radius of a component is the share of entry traffic that reaches it over hard edges:
+the entry points' traffic shares pushed forward along hard edges, multiplied by each edge's weight,
+capped at 1 (routes of a one-of caller are disjoint, so their shares add; calls that fan out from one
+request reach the same requests, so the cap keeps a diamond at the caller's own share).
 """
 
 from __future__ import annotations
@@ -17,6 +31,8 @@ from .graph_model import ComponentGraph, CycleGraph, DependencyGraph, FlowGraph,
 from .ratios import RATIO_SOURCES, component_ratios, peak_to_average, ratio_notes
 
 _ENTRY_KINDS = ("client", "cdn", "dns", "load-balancer", "api-gateway")
+_ROUTES_SHOWN = 3
+"""Route names a blast radius message lists before "and others"."""
 
 
 @dataclass
@@ -47,12 +63,64 @@ def is_hard(dep: Dependency) -> bool:
     return dep.hard if dep.hard is not None else is_sync(dep)
 
 
+def blocks_caller(dep: Dependency) -> bool:
+    """A request-path call whose failure fails the caller's request: sync, hard and without fallback."""
+    return dep.on_request_path and is_sync(dep) and is_hard(dep) and not dep.fallback
+
+
+@dataclass(frozen=True)
+class Route:
+    """How one dependency is used per request of its caller."""
+
+    weight: float
+    """Probability that one request of the caller takes this edge (0 for edges off the request path)."""
+    assumed: bool
+    """The weight is an equal split of a one-of caller's unstated shares (an assumption)."""
+
+
+def route_weights(arch: Architecture) -> list[Route]:
+    """Per dependency (same order): the probability that one request of its caller uses it.
+
+    Under one-of routing a route's probability is its ``share``; a route without a share but with
+    ``calls_per_request`` of at most 1 states its probability that way; the other routes split what is
+    left equally (an assumption when there are several). Under fan-out it is ``calls_per_request``
+    below 1, else 1.
+    """
+    routes = [Route(0.0, False)] * len(arch.dependencies)
+    by_source: dict[str, list[int]] = {}
+    for index, dep in enumerate(arch.dependencies):
+        if dep.on_request_path:
+            by_source.setdefault(dep.source, []).append(index)
+    for source, indexes in by_source.items():
+        comp = arch.components.get(source)
+        if comp is None or comp.route_mode != "one-of":
+            for i in indexes:
+                calls = arch.dependencies[i].calls_per_request
+                routes[i] = Route(1.0 if calls is None else min(1.0, calls), False)
+            continue
+        known = {i: _route_probability(arch.dependencies[i]) for i in indexes}
+        unknown = [i for i, p in known.items() if p is None]
+        rest = max(0.0, 1.0 - sum(p for p in known.values() if p is not None)) / len(unknown) if unknown else 0.0
+        for i, p in known.items():
+            routes[i] = Route(rest, len(unknown) > 1) if p is None else Route(p, False)
+    return routes
+
+
+def _route_probability(dep: Dependency) -> float | None:
+    """A one-of route's stated probability: share (times a call probability below 1), else
+    calls_per_request when it is at most 1; None when the file states neither."""
+    calls = dep.calls_per_request
+    if dep.share is not None:
+        return dep.share * (1.0 if calls is None else min(1.0, calls))
+    return calls if calls is not None and calls <= 1 else None
+
+
 def entry_points(arch: Architecture) -> list[str]:
     """Stated entry points, or components of an edge kind that nothing calls, or roots of the graph."""
     stated = arch.system.entry_points
     if stated:
         return [e if isinstance(e, str) else e.component for e in stated]
-    called = {d.target for d in arch.dependencies}
+    called = {d.target for d in arch.dependencies if d.on_request_path}
     consumed = {c for comp in arch.components.values() if comp.messaging for c in comp.messaging.consumed_by or []}
     roots = [n for n in sorted(arch.components) if n not in called and n not in consumed]
     edge = [n for n in roots if arch.components[n].kind in _ENTRY_KINDS]
@@ -108,24 +176,29 @@ def redundancy(comp: Component) -> tuple[bool | None, bool | None]:
     return instance, zone
 
 
-def build_graph(arch: Architecture) -> nx.DiGraph:
-    """Directed graph of components; edge attribute ``dep`` (index) or ``delivery`` for consumers."""
+def build_graph(arch: Architecture, routes: list[Route] | None = None) -> nx.DiGraph:
+    """Directed graph of components; edge attributes ``dep`` (index, None for a consumer's delivery
+    edge), ``request`` (on the request path), ``sync`` (a request-path call the caller waits for),
+    ``hard`` (its failure fails the caller's request) and ``weight`` (see ``route_weights``)."""
+    routes = routes if routes is not None else route_weights(arch)
     graph = nx.DiGraph()
     graph.add_nodes_from(sorted(arch.components))
     for index, dep in enumerate(arch.dependencies):
-        graph.add_edge(dep.source, dep.target, dep=index, sync=is_sync(dep), hard=is_hard(dep) and is_sync(dep))
+        request = dep.on_request_path
+        graph.add_edge(dep.source, dep.target, dep=index, request=request, sync=request and is_sync(dep),
+                       hard=blocks_caller(dep) and routes[index].weight > 0, weight=routes[index].weight)
     for name in sorted(arch.components):
         comp = arch.components[name]
         for consumer in (comp.messaging.consumed_by or []) if comp.messaging else []:
             if not graph.has_edge(name, consumer):
-                graph.add_edge(name, consumer, dep=None, sync=False, hard=False)
+                graph.add_edge(name, consumer, dep=None, request=True, sync=False, hard=False, weight=1.0)
     return graph
 
 
 def _subgraph(graph: nx.DiGraph, attribute: str) -> nx.DiGraph:
     sub = nx.DiGraph()
     sub.add_nodes_from(graph.nodes)
-    sub.add_edges_from((u, v) for u, v, data in graph.edges(data=True) if data[attribute])
+    sub.add_edges_from((u, v, data) for u, v, data in graph.edges(data=True) if data[attribute])
     return sub
 
 
@@ -185,106 +258,228 @@ def _reach(graph: nx.DiGraph, sources: Iterable[str]) -> set[str]:
     return seen
 
 
-def analyse_graph(arch: Architecture) -> GraphAnalysis:
-    """Derive the graph facts of an architecture."""
-    graph = build_graph(arch)
-    sync = _subgraph(graph, "sync")
-    hard = _subgraph(graph, "hard")
+@dataclass
+class _Blast:
+    """Share of entry traffic that reaches each component over hard edges."""
+
+    radius: dict[str, float]
+    """With unstated route shares split equally (the assumption)."""
+    stated: dict[str, float]
+    """From stated shares only (routes of unstated share count 0): what the file alone supports."""
+    routes: dict[str, tuple[str, ...]]
+    """Targets of the routes of unstated share that the traffic passed on its way (sorted)."""
+
+
+def _blast(hard: nx.DiGraph, shares: dict[str, float], assumed: dict[tuple[str, str], bool]) -> _Blast:
+    """Entry shares pushed along hard edges in topological order of the strongly connected parts.
+
+    A cycle of hard calls fails as one: every member gets the traffic that reaches any of them.
+    """
+    condensed = nx.condensation(hard)
+    members = condensed.graph["mapping"]
+    inflow = {scc: 0.0 for scc in condensed.nodes}
+    stated_inflow = dict(inflow)
+    names: dict[int, set[str]] = {scc: set() for scc in condensed.nodes}
+    for entry, share in shares.items():
+        inflow[members[entry]] += share
+        stated_inflow[members[entry]] += share
+    radius: dict[str, float] = {}
+    stated: dict[str, float] = {}
+    routes: dict[str, tuple[str, ...]] = {}
+    for scc in nx.topological_sort(condensed):
+        value, certain = min(1.0, inflow[scc]), min(1.0, stated_inflow[scc])
+        parts = sorted(condensed.nodes[scc]["members"])
+        shown = tuple(sorted(names[scc]))
+        for member in parts:
+            radius[member], stated[member], routes[member] = value, certain, shown
+        if value <= 0:
+            continue
+        for member in parts:
+            for target, data in hard.adj[member].items():
+                other = members[target]
+                if other == scc:
+                    continue
+                inflow[other] += value * data["weight"]
+                if assumed.get((member, target)):
+                    names[other].add(target)
+                else:
+                    stated_inflow[other] += certain * data["weight"]
+                names[other] |= names[scc]
+    return _Blast(radius, stated, routes)
+
+
+@dataclass
+class _Context:
+    """What every fact builder reads: the graphs, routes, entries and the figures derived from them."""
+
+    arch: Architecture
+    graph: nx.DiGraph
+    request: nx.DiGraph
+    sync: nx.DiGraph
+    hard: nx.DiGraph
+    routes: list[Route]
+    entries: list[str]
+    shares: dict[str, float]
+    depth: dict[str, int]
+    chains: dict[str, list[str]]
+    cycles: list[list[str]]
+    cycle_of: dict[str, int]
+    amplification: dict[str, tuple[float, int]]
+    request_path: set[str]
+    flows_of: dict[str, set[str]]
+    blast: _Blast
+    sync_out: dict[str, list[int]]
+    """Per component: indexes of its synchronous request-path dependencies."""
+
+    @property
+    def hard_path(self) -> set[str]:
+        return set().union(*self.flows_of.values()) if self.flows_of else set()
+
+
+def _context(arch: Architecture) -> _Context:
+    routes = route_weights(arch)
+    graph = build_graph(arch, routes)
+    request, sync, hard = _subgraph(graph, "request"), _subgraph(graph, "sync"), _subgraph(graph, "hard")
     entries = [e for e in entry_points(arch) if e in graph]
     shares = entry_shares(arch, entries)
     depth, chains = _depths(sync)
-    cycles = _sync_cycles(sync)
     cycle_of = {n: i for i, scc in enumerate(sorted(map(sorted, nx.strongly_connected_components(sync)))) if len(scc) > 1 for n in scc}
-    in_cycle = set(cycle_of)
-    amplification = _retry_amplification(arch, sync, entries)
-    request_path = _reach(graph, entries)
-    flows_of = {e: _reach(hard, [e]) for e in entries}
-    hard_path = set().union(*flows_of.values()) if flows_of else set()
-    no_fallback = nx.DiGraph()
-    no_fallback.add_nodes_from(graph.nodes)
-    no_fallback.add_edges_from(
-        (d.source, d.target) for d in arch.dependencies if is_sync(d) and is_hard(d) and not d.fallback
+    assumed = {(d.source, d.target): r.assumed for d, r in zip(arch.dependencies, routes)}
+    sync_out: dict[str, list[int]] = {}
+    for index, dep in enumerate(arch.dependencies):
+        if dep.on_request_path and is_sync(dep):
+            sync_out.setdefault(dep.source, []).append(index)
+    return _Context(
+        arch=arch, graph=graph, request=request, sync=sync, hard=hard, routes=routes, entries=entries,
+        shares=shares, depth=depth, chains=chains, cycles=_sync_cycles(sync), cycle_of=cycle_of,
+        amplification=_retry_amplification(arch, sync, entries), request_path=_reach(request, entries),
+        flows_of={e: _reach(hard, [e]) for e in entries}, blast=_blast(hard, shares, assumed), sync_out=sync_out,
     )
-    critical = _reach(no_fallback, entries)
-    articulation = set(nx.articulation_points(hard.to_undirected())) if hard.number_of_edges() else set()
+
+
+def analyse_graph(arch: Architecture) -> GraphAnalysis:
+    """Derive the graph facts of an architecture."""
+    ctx = _context(arch)
+    result = GraphAnalysis(entry_points=ctx.entries)
+    _component_facts(ctx, result)
+    result.dependencies = _dependency_facts(ctx, result)
+    result.flows = _flow_facts(ctx)
+    result.cycles = [CycleGraph(first=min(c), members=" → ".join([*c, c[0]]), size=len(c)) for c in ctx.cycles]
+    result.system = _system_facts(ctx)
+    return result
+
+
+def _component_facts(ctx: _Context, result: GraphAnalysis) -> None:
+    arch, graph = ctx.arch, ctx.graph
+    hard_path = ctx.hard_path
+    articulation = set(nx.articulation_points(ctx.hard.to_undirected())) if ctx.hard.number_of_edges() else set()
     distance: dict[str, int] = {}
-    for e in entries:
-        for node, hops in nx.single_source_shortest_path_length(graph, e).items():
+    for e in ctx.entries:
+        for node, hops in nx.single_source_shortest_path_length(ctx.request, e).items():
             distance[node] = min(distance.get(node, hops), hops)
     fronted = {t for c in arch.components.values() if c.cache for t in c.cache.fronts or []}
     sessions: dict[str, int] = {}
     for comp in arch.components.values():
         if comp.session_store:
             sessions[comp.session_store] = sessions.get(comp.session_store, 0) + 1
-
-    sync_out: dict[str, list[Dependency]] = {}
-    for dep in arch.dependencies:
-        if is_sync(dep):
-            sync_out.setdefault(dep.source, []).append(dep)
     flows_through: dict[str, list[str]] = {}  # component → the entries whose hard flow reaches it, in entry order
-    for entry, members in flows_of.items():
+    for entry, members in ctx.flows_of.items():
         for member in members:
             flows_through.setdefault(member, []).append(entry)
-    result = GraphAnalysis(entry_points=entries)
     for name in sorted(arch.components):
         comp = arch.components[name]
         incoming = [arch.dependencies[d["dep"]] for _, _, d in graph.in_edges(name, data=True) if d["dep"] is not None]
-        outgoing = sync_out.get(name, [])
+        requests_in = [d for d in incoming if d.on_request_path]
+        outgoing = [arch.dependencies[i] for i in ctx.sync_out.get(name, [])]
+        calls = [ctx.routes[i].weight * _multiplier(arch.dependencies[i]) for i in ctx.sync_out.get(name, [])]
         instance, zone = redundancy(comp)
         ratios = component_ratios(arch, comp)
         flows = flows_through.get(name, [])
+        on_hard_path = name in hard_path
         result.components[name] = ComponentGraph(
-            is_entry=name in entries,
+            is_entry=name in ctx.entries,
             callers=len({d.source for d in incoming}),
-            fan_in=len({d.source for d in incoming if is_sync(d)}),
+            fan_in=len({d.source for d in requests_in if is_sync(d)}),
             fan_out=len(outgoing),
-            fan_out_calls=sum(d.calls_per_request if d.calls_per_request is not None else 1.0 for d in outgoing),
-            hard_dependents=len({d.source for d in incoming if is_sync(d) and is_hard(d)}),
+            fan_out_calls=round(sum(calls), 6),
+            hard_dependents=len({d.source for d in requests_in if blocks_caller(d)}),
             writers=len({d.source for d in incoming if d.writes}),
             compute_clients=len({d.source for d in incoming if arch.components[d.source].kind in COMPUTE_KINDS}),
-            sync_depth=depth[name],
-            in_cycle=name in in_cycle,
-            on_request_path=name in request_path,
-            on_hard_path=name in hard_path,
-            critical=name in critical,
+            sync_depth=ctx.depth[name],
+            in_cycle=name in ctx.cycle_of,
+            on_request_path=name in ctx.request_path,
+            on_hard_path=on_hard_path,
+            critical=on_hard_path,
             min_replicas=min_replicas(comp),
             max_replicas=max_replicas(comp),
             zone_count=comp.zone_count,
             region_count=comp.region_count,
             redundant=instance,
             zone_redundant=zone,
-            spof=name in hard_path and instance is False,
+            spof=on_hard_path and instance is False,
             articulation_point=name in articulation,
             entry_flows=len(flows),
-            blast_radius=round(sum(shares.get(e, 0.0) for e in flows), 6),
-            retry_amplification=amplification.get(name, (1.0, 0))[0],
+            blast_radius=round(ctx.blast.radius.get(name, 0.0), 6) if on_hard_path else 0.0,
+            blast_radius_stated=round(ctx.blast.stated.get(name, 0.0), 6) if on_hard_path else 0.0,
+            blast_radius_assumed=bool(ctx.blast.routes.get(name)) and on_hard_path,
+            blast_traffic=_traffic_words(ctx.blast, name) if on_hard_path else "no entry traffic",
+            retry_amplification=ctx.amplification.get(name, (1.0, 0))[0],
             consumers=len(comp.messaging.consumed_by or []) if comp.messaging else 0,
             cached=name in fronted,
             session_clients=sessions.get(name, 0),
             depth_from_entry=distance.get(name),
+            startup_dependencies=len([d for d in arch.dependencies if d.source == name and d.role == "startup"]),
             **ratios,
         )
         _explain(result, name, comp, flows)
         for key, note in ratio_notes(arch, comp, ratios).items():
             result.notes[name][key] = note
             result.sources[name][key] = RATIO_SOURCES[key]
+
+
+def _multiplier(dep: Dependency) -> float:
+    """Calls per use of an edge: calls_per_request above 1 (below 1 it is the edge's probability)."""
+    return max(1.0, dep.calls_per_request) if dep.calls_per_request is not None else 1.0
+
+
+def _percent(value: float) -> str:
+    """A share in words, never rounded to 0 % or 100 % when it is neither."""
+    if 0 < value < 0.005:
+        return "under 1 %"
+    if 0.995 <= value < 1:
+        return "over 99 %"
+    return f"{value:.0%}".replace("%", " %")
+
+
+def _traffic_words(blast: _Blast, name: str) -> str:
+    """'42 % of entry traffic', or 'the requests routed to x' where shares are not stated."""
+    routes = blast.routes.get(name, ())
+    if not routes:
+        return f"{_percent(blast.radius.get(name, 0.0))} of entry traffic"
+    shown = ", ".join(routes[:_ROUTES_SHOWN]) + (" and others" if len(routes) > _ROUTES_SHOWN else "")
+    words = f"the requests routed to {shown}"
+    certain = blast.stated.get(name, 0.0)
+    return f"{_percent(certain)} of entry traffic and {words}" if certain > 0 else words
+
+
+def _dependency_facts(ctx: _Context, result: GraphAnalysis) -> list[DependencyGraph]:
+    arch = ctx.arch
+    hard_path = ctx.hard_path
     inbound_timeout: dict[str, float] = {}
     for dep in arch.dependencies:
-        if dep.timeout_ms is not None:
+        if dep.timeout_ms is not None and dep.on_request_path:
             inbound_timeout[dep.target] = max(inbound_timeout.get(dep.target, 0.0), dep.timeout_ms)
-    for dep in arch.dependencies:
+    facts: list[DependencyGraph] = []
+    for index, dep in enumerate(arch.dependencies):
         target = result.components[dep.target]
-        own = sync_out.get(dep.target, [])
-        budget = None
-        if own and all(d.timeout_ms is not None for d in own):
-            budget = sum((1 + (d.retries or 0)) * (d.timeout_ms or 0) for d in own if not d.parallel)
-            parallel = [(1 + (d.retries or 0)) * (d.timeout_ms or 0) for d in own if d.parallel]
-            budget += max(parallel, default=0.0)
-        on_cycle = is_sync(dep) and cycle_of.get(dep.source, -1) == cycle_of.get(dep.target, -2)
-        result.dependencies.append(
+        request = dep.on_request_path
+        facts.append(
             DependencyGraph(
-                sync=is_sync(dep),
-                hard_effective=is_hard(dep),
+                sync=request and is_sync(dep),
+                hard_effective=blocks_caller(dep),
+                request=request,
+                route_share=round(ctx.routes[index].weight, 6),
+                route_share_assumed=ctx.routes[index].assumed,
                 source_kind=arch.components[dep.source].kind,
                 target_kind=arch.components[dep.target].kind,
                 target_redundant=target.redundant,
@@ -293,49 +488,72 @@ def analyse_graph(arch: Architecture) -> GraphAnalysis:
                 target_fan_in=target.fan_in,
                 target_sync_depth=target.sync_depth,
                 target_cached=target.cached,
-                on_cycle=on_cycle,
-                on_hard_path=dep.source in hard_path,
-                retry_amplification=amplification.get(dep.source, (1.0, 0))[0] * (1 + (dep.retries or 0)),
+                on_cycle=request and is_sync(dep) and ctx.cycle_of.get(dep.source, -1) == ctx.cycle_of.get(dep.target, -2),
+                on_hard_path=request and dep.source in hard_path,
+                retry_amplification=ctx.amplification.get(dep.source, (1.0, 0))[0] * (1 + (dep.retries or 0)),
                 caller_timeout_ms=inbound_timeout.get(dep.source),
-                target_budget_ms=budget,
-                sibling_sync_calls=len(sync_out.get(dep.source, [])),
+                target_budget_ms=_budget(ctx, dep.target),
+                sibling_sync_calls=len(ctx.sync_out.get(dep.source, [])),
             )
         )
-    for entry in entries:
-        reached = _reach(graph, [entry])
+    return facts
+
+
+def _budget(ctx: _Context, name: str) -> float | None:
+    """Worst time ``name`` may spend on its own sync calls, when every one has a timeout.
+
+    Fan-out: sequential calls add up, parallel ones count once (the longest). One-of: a request takes
+    one route, so the budget is the longest route's, not their sum.
+    """
+    own = [ctx.arch.dependencies[i] for i in ctx.sync_out.get(name, [])]
+    if not own or any(d.timeout_ms is None for d in own):
+        return None
+    each = [(d, (1 + (d.retries or 0)) * (d.timeout_ms or 0.0)) for d in own]
+    if ctx.arch.components[name].route_mode == "one-of":
+        return max(t for _, t in each)
+    return sum(t for d, t in each if not d.parallel) + max((t for d, t in each if d.parallel), default=0.0)
+
+
+def _flow_facts(ctx: _Context) -> list[FlowGraph]:
+    flows: list[FlowGraph] = []
+    for entry in ctx.entries:
+        reached = _reach(ctx.request, [entry])
         layers = 0
         worst = 1.0
         for node in reached:
-            factor, count = amplification.get(node, (1.0, 0))
+            factor, count = ctx.amplification.get(node, (1.0, 0))
             worst, layers = max(worst, factor), max(layers, count)
-        result.flows.append(
+        flows.append(
             FlowGraph(
                 entry=entry,
-                sync_depth=depth[entry],
-                longest_path=" → ".join(chains[entry]),
+                sync_depth=ctx.depth[entry],
+                longest_path=" → ".join(ctx.chains[entry]),
                 components=len(reached),
-                hard_components=len(flows_of[entry]),
+                hard_components=len(ctx.flows_of[entry]),
                 retry_amplification=worst,
                 retry_layers=layers,
-                traffic_share=round(shares.get(entry, 0.0), 6),
+                traffic_share=round(ctx.shares.get(entry, 0.0), 6),
             )
         )
-    for cycle in cycles:
-        result.cycles.append(CycleGraph(first=min(cycle), members=" → ".join([*cycle, cycle[0]]), size=len(cycle)))
-    sync_deps = [d for d in arch.dependencies if is_sync(d)]
+    return flows
+
+
+def _system_facts(ctx: _Context) -> SystemGraph:
+    arch = ctx.arch
+    sync_deps = [d for d in arch.dependencies if d.on_request_path and is_sync(d)]
     zones = set(arch.system.zones or []) | {z for c in arch.components.values() if isinstance(c.zones, list) for z in c.zones}
     regions = set(arch.system.regions or []) | {
         r for c in arch.components.values() if isinstance(c.regions, list) for r in c.regions
     }
     counted_regions = [c.region_count for c in arch.components.values() if c.region_count]
     counted_zones = [c.zone_count for c in arch.components.values() if c.zone_count]
-    result.system = SystemGraph(
+    return SystemGraph(
         components=len(arch.components),
         services=sum(1 for c in arch.components.values() if c.kind in COMPUTE_KINDS),
         sync_dependencies=len(sync_deps),
-        entry_points=len(entries),
-        max_sync_depth=max((depth[e] for e in entries), default=0),
-        cycles=len(cycles),
+        entry_points=len(ctx.entries),
+        max_sync_depth=max((ctx.depth[e] for e in ctx.entries), default=0),
+        cycles=len(ctx.cycles),
         sync_without_timeout_share=_share(sync_deps, lambda d: d.timeout_ms is None),
         sync_without_breaker_share=_share(sync_deps, lambda d: not d.circuit_breaker),
         zone_count=max([len(zones), *counted_zones]) or None,
@@ -343,7 +561,6 @@ def analyse_graph(arch: Architecture) -> GraphAnalysis:
         stateful_components=sum(1 for c in arch.components.values() if c.kind in STATEFUL_KINDS),
         peak_to_average=peak_to_average(arch),
     )
-    return result
 
 
 def _explain(result: GraphAnalysis, name: str, comp: Component, flows: list[str]) -> None:
@@ -373,7 +590,12 @@ def _explain(result: GraphAnalysis, name: str, comp: Component, flows: list[str]
     if flows:
         paths = ", ".join(flows)
         notes["graph.on_hard_path"] = f"entry points that fail without {name}: {paths}"
-        notes["graph.blast_radius"] = f"share of entry traffic through {paths} = {facts.blast_radius:.0%}"
+        share = "an equal split of unstated route shares (assumed)" if facts.blast_radius_assumed else "stated routes"
+        notes["graph.blast_radius"] = (
+            f"entry traffic through {paths} that reaches {name} over hard calls (no fallback), "
+            f"weighted by routes and call probabilities = {facts.blast_radius:.0%}, from {share}"
+        )
+        notes["graph.blast_traffic"] = notes["graph.blast_radius"]
         if facts.spof:
             notes["graph.spof"] = f"{notes['graph.on_hard_path']}; {notes['graph.redundant']}"
             sources["graph.spof"] = sources.get("graph.redundant", replicas_field)

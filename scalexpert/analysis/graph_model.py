@@ -14,16 +14,23 @@ class ComponentGraph(_Derived):
 
     is_entry: bool = Field(description="Requests enter the system here.")
     callers: int = Field(description="Distinct components that call or publish to it.")
-    fan_in: int = Field(description="Distinct components that call it synchronously.")
-    fan_out: int = Field(description="Synchronous dependencies it calls.")
-    fan_out_calls: float = Field(description="Synchronous calls it makes per request it serves (Σ calls_per_request).")
-    hard_dependents: int = Field(description="Distinct components that fail when it fails (hard dependencies on it).")
+    fan_in: int = Field(description="Distinct components that call it synchronously on the request path.")
+    fan_out: int = Field(description="Synchronous request-path dependencies it has (routes of a one-of caller included).")
+    fan_out_calls: float = Field(
+        description="Synchronous calls it makes per request it serves: Σ route share or call probability × calls "
+        "(a one-of router makes about one)."
+    )
+    hard_dependents: int = Field(
+        description="Distinct components whose requests fail when it fails (hard request calls without fallback)."
+    )
     writers: int = Field(description="Distinct components that write to it.")
     compute_clients: int = Field(description="Distinct services, workers and functions that use it.")
     sync_depth: int = Field(description="Longest chain of synchronous calls below it.")
     in_cycle: bool = Field(description="It is part of a cycle of synchronous dependencies.")
-    on_request_path: bool = Field(description="Reachable from an entry point.")
-    on_hard_path: bool = Field(description="An entry point fails when it fails (reached over hard sync dependencies).")
+    on_request_path: bool = Field(description="Reachable from an entry point over request edges.")
+    on_hard_path: bool = Field(
+        description="Some entry traffic fails when it fails (reached over hard request calls without fallback)."
+    )
     critical: bool = Field(description="On a hard path with no fallback anywhere between the entry point and it.")
     min_replicas: int | None = Field(None, description="Fewest replicas it runs with (replicas, or autoscaling min).")
     max_replicas: int | None = Field(None, description="Most replicas it runs with (autoscaling max, or replicas).")
@@ -34,12 +41,22 @@ class ComponentGraph(_Derived):
     spof: bool = Field(description="On a hard path of an entry point and not redundant.")
     articulation_point: bool = Field(description="Removing it splits the dependency graph.")
     entry_flows: int = Field(description="Entry points whose hard flow contains it.")
-    blast_radius: float = Field(description="Share of entry traffic that fails when it fails (0-1).")
+    blast_radius: float = Field(
+        description="Share of entry traffic that fails when it fails (0-1): entry shares along hard request calls, "
+        "times route shares and call probabilities; unstated route shares split equally."
+    )
+    blast_radius_stated: float = Field(description="The blast radius from stated route shares alone (0-1).")
+    blast_radius_assumed: bool = Field(description="The blast radius rests on an equal split of unstated route shares.")
+    blast_traffic: str = Field(
+        description="The traffic that fails with it, in words: '40 % of entry traffic', or 'the requests routed to "
+        "x' where route shares are not stated."
+    )
     retry_amplification: float = Field(description="Worst product of (1 + retries) over the paths that reach it.")
     consumers: int = Field(description="Components consuming its messages (queues and streams).")
     cached: bool = Field(description="A cache absorbs its reads (cache.fronts).")
     session_clients: int = Field(description="Components that keep their sessions in it.")
     depth_from_entry: int | None = Field(None, description="Fewest hops from an entry point.")
+    startup_dependencies: int = Field(description="Dependencies it needs to start (role startup).")
     heap_share: float | None = Field(None, description="heap_mb / resources.memory_limit_mb (both stated).")
     cold_response_ms: float | None = Field(
         None, description="function.cold_start_ms + function.duration_ms: a cold invocation, ms (both stated)."
@@ -52,8 +69,20 @@ class ComponentGraph(_Derived):
 class DependencyGraph(_Derived):
     """Graph facts about one dependency."""
 
-    sync: bool = Field(description="The caller waits (mode sync, the assumed default).")
-    hard_effective: bool = Field(description="The caller fails when it fails (stated, or assumed from the mode).")
+    sync: bool = Field(
+        description="A request-path call the caller waits for (mode sync, the assumed default; start-up, health, "
+        "admin and batch edges are not request-path calls)."
+    )
+    hard_effective: bool = Field(
+        description="The caller's request fails when it fails: a sync request call, hard (stated, or assumed from "
+        "the mode) and without fallback."
+    )
+    request: bool = Field(description="On the request path (role request, or not stated).")
+    route_share: float = Field(
+        description="Probability that one request of the caller uses it: the route's share under one-of routing, "
+        "calls_per_request below 1 under fan-out, else 1 (0 off the request path)."
+    )
+    route_share_assumed: bool = Field(description="route_share is an equal split of unstated route shares.")
     source_kind: str = Field(description="Kind of the caller.")
     target_kind: str = Field(description="Kind of the target.")
     target_redundant: bool | None = Field(None, description="The target survives losing one instance.")
@@ -63,11 +92,13 @@ class DependencyGraph(_Derived):
     target_sync_depth: int = Field(description="Longest synchronous chain below the target.")
     target_cached: bool = Field(description="A cache absorbs the target's reads.")
     on_cycle: bool = Field(description="Part of a cycle of synchronous dependencies.")
-    on_hard_path: bool = Field(description="The caller is on a hard path of an entry point.")
+    on_hard_path: bool = Field(description="A request-path call whose caller is on a hard path of an entry point.")
     retry_amplification: float = Field(description="Worst product of (1 + retries) on paths ending with this call.")
     caller_timeout_ms: float | None = Field(None, description="Longest timeout with which the caller itself is called.")
     target_budget_ms: float | None = Field(
-        None, description="Worst time the target may spend on its own sequential sync calls: Σ (1 + retries) × timeout."
+        None,
+        description="Worst time the target may spend on its own sync calls: Σ (1 + retries) × timeout over "
+        "sequential calls plus the longest parallel one; for a one-of target, its longest route.",
     )
     sibling_sync_calls: int = Field(description="Synchronous dependencies of the caller (incl. this one).")
 
