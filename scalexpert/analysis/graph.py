@@ -32,6 +32,9 @@ from .ratios import RATIO_SOURCES, component_ratios, peak_to_average, ratio_note
 
 _ENTRY_KINDS = ("client", "cdn", "dns", "load-balancer", "api-gateway")
 _ROUTES_SHOWN = 3
+_MACHINE_DOMAINS = ("host", "vm", "rack")
+"""Failure domain kinds that make replicas placed together fail together (a cluster or runtime is shared
+by design and factored into availability, but not reported as defeated redundancy)."""
 """Route names a blast radius message lists before "and others"."""
 
 
@@ -369,6 +372,55 @@ def analyse_graph(arch: Architecture) -> GraphAnalysis:
     return result
 
 
+@dataclass(frozen=True)
+class _Domains:
+    """Per component: the shared failure domains that rules report on."""
+
+    machine: dict[str, str]
+    """Component → 'host-1 (host)': the first host, VM or rack it sits in."""
+    routes: dict[str, str]
+    """One-of component → a host, VM or rack that every one of its two or more routes sits in."""
+    server: dict[str, tuple[str, tuple[str, ...], int]]
+    """Component in a database-server domain → (domain, its members, distinct compute clients of them)."""
+
+
+def _domains(ctx: _Context) -> _Domains:
+    arch = ctx.arch
+    declared = arch.system.failure_domains or {}
+
+    def words(name: str) -> str:
+        return f"{name} ({declared[name].kind})" if name in declared else name
+
+    machine: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    for name in sorted(arch.components):
+        for domain in arch.components[name].failure_domains or []:
+            kind = declared[domain].kind if domain in declared else None
+            if kind in _MACHINE_DOMAINS:
+                machine.setdefault(name, domain)
+            if kind == "database-server":
+                members.setdefault(domain, []).append(name)
+    routes: dict[str, str] = {}
+    for name in sorted(arch.components):
+        if arch.components[name].route_mode != "one-of":
+            continue
+        targets = {arch.dependencies[d["dep"]].target for _, _, d in ctx.graph.out_edges(name, data=True)
+                   if d["dep"] is not None and d["request"]}
+        if len(targets) < 2:
+            continue
+        common = set.intersection(*(set(arch.components[t].failure_domains or []) for t in targets))
+        shared = sorted(d for d in common if d in declared and declared[d].kind in _MACHINE_DOMAINS)
+        if shared:
+            routes[name] = words(shared[0])
+    server: dict[str, tuple[str, tuple[str, ...], int]] = {}
+    for domain, names in members.items():
+        clients = {d.source for d in arch.dependencies if d.target in names and d.on_request_path
+                   and arch.components[d.source].kind in COMPUTE_KINDS}
+        for name in names:
+            server.setdefault(name, (domain, tuple(names), len(clients)))
+    return _Domains({n: words(d) for n, d in machine.items()}, routes, server)
+
+
 def _component_facts(ctx: _Context, result: GraphAnalysis) -> None:
     arch, graph = ctx.arch, ctx.graph
     hard_path = ctx.hard_path
@@ -386,6 +438,7 @@ def _component_facts(ctx: _Context, result: GraphAnalysis) -> None:
     for entry, members in ctx.flows_of.items():
         for member in members:
             flows_through.setdefault(member, []).append(entry)
+    domains = _domains(ctx)
     for name in sorted(arch.components):
         comp = arch.components[name]
         incoming = [arch.dependencies[d["dep"]] for _, _, d in graph.in_edges(name, data=True) if d["dep"] is not None]
@@ -429,12 +482,23 @@ def _component_facts(ctx: _Context, result: GraphAnalysis) -> None:
             session_clients=sessions.get(name, 0),
             depth_from_entry=distance.get(name),
             startup_dependencies=len([d for d in arch.dependencies if d.source == name and d.role == "startup"]),
+            machine_domain=domains.machine.get(name),
+            routes_domain=domains.routes.get(name),
+            **_server_fields(name, domains),
             **ratios,
         )
         _explain(result, name, comp, flows)
         for key, note in ratio_notes(arch, comp, ratios).items():
             result.notes[name][key] = note
             result.sources[name][key] = RATIO_SOURCES[key]
+
+
+def _server_fields(name: str, domains: _Domains) -> dict[str, object]:
+    if name not in domains.server:
+        return {}
+    domain, members, clients = domains.server[name]
+    return {"server_domain": domain, "server_members": ", ".join(members), "server_member_count": len(members),
+            "server_lead": members[0] == name, "server_clients": clients}
 
 
 def _multiplier(dep: Dependency) -> float:

@@ -57,6 +57,21 @@ class ComponentGraph(_Derived):
     session_clients: int = Field(description="Components that keep their sessions in it.")
     depth_from_entry: int | None = Field(None, description="Fewest hops from an entry point.")
     startup_dependencies: int = Field(description="Dependencies it needs to start (role startup).")
+    machine_domain: str | None = Field(
+        None, description="The first host, VM or rack failure domain it sits in, as 'name (kind)' (all its replicas share it)."
+    )
+    routes_domain: str | None = Field(
+        None, description="A host, VM or rack failure domain that all of its two or more one-of routes sit in."
+    )
+    server_domain: str | None = Field(None, description="The database-server failure domain it sits in.")
+    server_members: str | None = Field(None, description="The components in that database-server domain, as 'a, b'.")
+    server_member_count: int | None = Field(None, description="How many components that database-server domain holds.")
+    server_lead: bool | None = Field(
+        None, description="It is the alphabetically first component of its database-server domain (findings name it)."
+    )
+    server_clients: int | None = Field(
+        None, description="Distinct services, workers and functions that call any component of that domain."
+    )
     heap_share: float | None = Field(None, description="heap_mb / resources.memory_limit_mb (both stated).")
     cold_response_ms: float | None = Field(
         None, description="function.cold_start_ms + function.duration_ms: a cold invocation, ms (both stated)."
