@@ -23,6 +23,7 @@ ARCH = """\
 version: 1
 system:
   name: "<script>document.title='pwned'</script> shop"
+  objectives: {availability: 0.999}
 components:
   web: {kind: client}
   gateway: {kind: api-gateway, replicas: 2}
