@@ -14,7 +14,7 @@ from .analysis.capacity.records import CapacityReport
 from .analysis.graph import analyse_graph
 from .config import Config
 from .engine import build_findings, run_rules, sort_key
-from .errors import ConfigError, UsageError
+from .errors import ConfigError, InputError, UsageError
 from .facts.build import build_facts
 from .findings import ArchitectureSummary, Assumption, Catalogue, Report, RuleInfo, RuleReference
 from .language.ruleset import CompiledRule, RuleSet, load_ruleset
@@ -58,16 +58,18 @@ def _is_yaml_text(source: str) -> bool:
 
 
 _DEPLOYMENT_KEYS = re.compile(rb"^(services|apiVersion|kind)\s*:", re.MULTILINE)
+_ARCHITECTURE_KEYS = re.compile(rb"^(components|extends)\s*:", re.MULTILINE)
 
 
 def _looks_like_deployment(path: str, limits: Limits) -> bool:
-    """A cheap first look: architecture files have neither a top-level ``services`` nor ``apiVersion``."""
+    """A cheap first look: architecture files have neither a top-level ``services`` nor ``apiVersion``,
+    and have ``components`` or ``extends``; anything else is looked at by content (Threagile, Terraform...)."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(limits.max_bytes)
     except OSError:
         return True  # let the full reader report the problem
-    return _DEPLOYMENT_KEYS.search(head) is not None
+    return _DEPLOYMENT_KEYS.search(head) is not None or _ARCHITECTURE_KEYS.search(head) is None
 
 
 def _load_path(path: str, limits: Limits = Limits()) -> LoadedArchitecture:
@@ -76,8 +78,14 @@ def _load_path(path: str, limits: Limits = Limits()) -> LoadedArchitecture:
         return load_file(path, limits)  # (for a missing file: the loader's "no such file" message)
     from .importers import detect, import_paths
 
-    if not os.path.isdir(path) and detect(path, limits) == "architecture":
-        return load_file(path, limits)
+    if not os.path.isdir(path):
+        try:
+            if detect(path, limits) == "architecture":
+                return load_file(path, limits)
+        except InputError:
+            if not _DEPLOYMENT_KEYS.search(Path(path).read_bytes()[: limits.max_bytes]):
+                return load_file(path, limits)  # not a source scalexpert knows: the loader's own message
+            raise
     result = import_paths([path], limits=limits)
     loaded = load_text(result.yaml_text, file=path, limits=limits)
     for name, origin in result.origins.items():

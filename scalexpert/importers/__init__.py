@@ -1,4 +1,5 @@
-"""Importing deployment descriptions (Docker Compose, Kubernetes manifests) as architecture files.
+"""Importing deployment descriptions (Docker Compose, Kubernetes manifests), threat models (Threagile),
+infrastructure code (Terraform), C4 workspaces (Structurizr) and observed telemetry as architecture files.
 
     from scalexpert.importers import detect, import_paths
 
@@ -14,7 +15,7 @@ best in a file of their own that ``extends:`` the imported one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,10 +24,23 @@ import re
 from ..errors import Diagnostic, InputError, UsageError
 from ..loader import Limits, load_text
 from .compose import import_compose
-from .detect import FORMAT_NAMES, Format, detect, gather, mixed_error
-from .draft import edges, guess_from_names, retag_brokers
+from .detect import FORMAT_NAMES, SOURCES, Classified, Format, detect, gather, mixed_error
+from .draft import Draft, Edge, edges, guess_from_names, retag_brokers
 from .emit import render
 from .kubernetes import import_kubernetes
+from .threagile import import_threagile
+
+
+def _threagile(files: list[Classified], limits: Limits) -> tuple[Draft, list[Edge]]:
+    if len(files) > 1:
+        raise UsageError(f"several Threagile models ({', '.join(f.label for f in files)}): import one at a time")
+    return import_threagile(files[0].documents)
+
+
+SOURCE_IMPORTERS: dict[str, Callable[[list[Classified], Limits], tuple[Draft, list[Edge]]]] = {
+    "threagile": _threagile,
+}
+"""Importers of the formats in the content-detection registry, by format name."""
 
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}")
@@ -58,6 +72,15 @@ def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Lim
         raise mixed_error(inputs)
     notes = [f"skipped {item}" for item in inputs.skipped]
     notes.extend(f"skipped {f.label}: already an architecture file" for f in inputs.of("architecture"))
+    others = sorted({str(f.format) for f in inputs.files if f.format in SOURCE_IMPORTERS})
+    if others:
+        if compose or kube or len(others) > 1:
+            kinds = ", ".join(FORMAT_NAMES[k] for k in sorted({str(f.format) for f in inputs.files} - {"architecture"}))
+            raise UsageError(f"the input mixes {kinds} files; import one kind at a time")
+        chosen_files = inputs.of(others[0])
+        draft, found = SOURCE_IMPORTERS[others[0]](chosen_files, limits)
+        draft.notes[:0] = notes
+        return _finish(draft, found, chosen_files, limits)
     # docker-compose.override.yml applies after docker-compose.yml, as `docker compose` does
     chosen = sorted(compose, key=lambda f: ".override." in f.label.rsplit("/", 1)[-1]) if compose else kube
     if not chosen:
@@ -69,10 +92,6 @@ def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Lim
     if not draft.components:
         what = "services" if compose else "workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet)"
         raise InputError(Diagnostic(chosen[0].path, 0, 0, "", f"no {what} to import"))
-    for name, component in sorted(draft.components.items()):
-        if not _NAME.fullmatch(name):
-            raise UsageError(f"{component.origin}: {name!r} cannot be a component name: use letters, digits, "
-                             "'-', '_' and '.', starting with a letter or digit, at most 128 characters")
     retag_brokers(draft)
     if guess_names:
         guess_from_names(draft)
@@ -82,6 +101,15 @@ def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Lim
     draft.notes.append(f"{inferred} values were inferred rather than read; their comments start with 'inferred'")
     if any(r.guessed for r in draft.references):
         draft.notes.append("dependencies whose comment says 'guessed from the names' are not stated in the files: check them")
+    return _finish(draft, found_edges, chosen, limits)
+
+
+def _finish(draft: Draft, found_edges: list[Edge], chosen: list[Classified], limits: Limits) -> ImportResult:
+    """Write the draft, check that the result is a valid architecture, and say where each component came from."""
+    for name, component in sorted(draft.components.items()):
+        if not _NAME.fullmatch(name):
+            raise UsageError(f"{component.origin}: {name!r} cannot be a component name: use letters, digits, "
+                             "'-', '_' and '.', starting with a letter or digit, at most 128 characters")
     sources = [(item.label, FORMAT_NAMES[str(item.format)]) for item in chosen]
     text, raw = render(draft, found_edges, sources)
     try:
@@ -93,4 +121,4 @@ def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Lim
     return ImportResult(text, raw, list(draft.notes), [item.path for item in chosen], origins)
 
 
-__all__ = ["Format", "ImportResult", "detect", "import_paths"]
+__all__ = ["SOURCES", "Format", "ImportResult", "detect", "import_paths"]

@@ -1,22 +1,108 @@
-"""Finding input files and telling what each one is: architecture, Docker Compose or Kubernetes."""
+"""Finding input files and telling what each one is, by content: architecture, Docker Compose, Kubernetes,
+or one of the other sources in :data:`SOURCES` (Threagile, Terraform, Structurizr, telemetry exports).
+
+:data:`SOURCES` is the content-detection registry: one entry per format with the file suffixes a
+directory walk considers and a ``sniff`` predicate that looks at the text (and the parsed YAML/JSON
+documents, where the text is YAML or JSON). A file is recognised by what it holds, never by its name.
+"""
 
 from __future__ import annotations
 
 import os
 import re
 from dataclasses import dataclass, field
+import json
+from collections.abc import Callable
 from typing import Any, Literal
 
 from ..errors import Diagnostic, InputError, UsageError
 from ..loader import Limits, read_text
 from .documents import Document, split_documents
 
-Format = Literal["architecture", "compose", "kubernetes"]
-FORMAT_NAMES: dict[str, str] = {"architecture": "architecture", "compose": "Docker Compose", "kubernetes": "Kubernetes"}
+Format = Literal["architecture", "compose", "kubernetes", "threagile", "terraform", "structurizr", "telemetry"]
+FORMAT_NAMES: dict[str, str] = {"architecture": "architecture", "compose": "Docker Compose", "kubernetes": "Kubernetes",
+                                "threagile": "Threagile model", "terraform": "Terraform", "structurizr": "Structurizr workspace",
+                                "telemetry": "observed topology and load"}
 
 _MAX_FILES = 5_000
 _ARCHITECTURE_KEYS = frozenset({"version", "system", "components", "dependencies", "suppressions", "extends"})
 _HELM = re.compile(r"\{\{-?\s*(?:[.$]|(?:include|template|if|range|with|define|toYaml|tpl|default)\b)")
+
+
+@dataclass(frozen=True)
+class SourceFormat:
+    """A format recognised by content: its name, the suffixes a directory walk considers, and the test."""
+
+    name: Format
+    suffixes: tuple[str, ...]
+    sniff: Callable[[str, list[Any] | None], bool]
+    """``sniff(text, values)``: values are the parsed YAML or JSON documents, None when the text is neither."""
+
+
+_TF_BLOCK = re.compile(r'^\s*(resource|module|variable|provider|terraform|data|locals|output)\b[^\n{=]*\{', re.MULTILINE)
+_TF_VARS = re.compile(r'^\s*[A-Za-z_][A-Za-z0-9_-]*\s*=\s*\S', re.MULTILINE)
+_DSL = re.compile(r'^\s*workspace\b[^\n{]*\{', re.MULTILINE)
+
+
+def _one(values: list[Any] | None) -> Any:
+    return values[0] if values and len(values) == 1 else None
+
+
+def _threagile(text: str, values: list[Any] | None) -> bool:
+    top = _one(values)
+    return isinstance(top, dict) and ("threagile_version" in top or (
+        isinstance(top.get("technical_assets"), dict) and bool({"data_assets", "trust_boundaries"} & set(top))))
+
+
+def _terraform(text: str, values: list[Any] | None) -> bool:
+    top = _one(values)
+    if isinstance(top, dict):  # `terraform show -json` plan or state, or a .tf.json file
+        return ("format_version" in top and bool({"planned_values", "values", "prior_state"} & set(top))) or (
+            isinstance(top.get("resource"), dict) and set(top) <= {"resource", "module", "variable", "provider",
+                                                                   "terraform", "data", "locals", "output"})
+    if values and any(isinstance(v, (dict, list)) for v in values):
+        return False
+    return bool(_TF_BLOCK.search(text)) or _tfvars(text)
+
+
+def _tfvars(text: str) -> bool:
+    """Only assignments, comments and the values they spread over: a .tfvars file."""
+    lines = [line.strip() for line in text.splitlines()]
+    starts = [line for line in lines if line and not line.startswith(("#", "//"))]
+    return bool(starts) and _TF_VARS.match(starts[0]) is not None
+
+
+def _structurizr(text: str, values: list[Any] | None) -> bool:
+    top = _one(values)
+    if isinstance(top, dict):
+        model = top.get("model")
+        return isinstance(model, dict) and bool({"softwareSystems", "people"} & set(model))
+    return values is None and bool(_DSL.search(text))
+
+
+def _telemetry(text: str, values: list[Any] | None) -> bool:
+    from .telemetry import recognise  # the shapes live beside their reader
+
+    top = _one(values)
+    return top is not None and recognise(top) is not None
+
+
+SOURCES: tuple[SourceFormat, ...] = (
+    SourceFormat("threagile", (".yaml", ".yml"), _threagile),
+    SourceFormat("terraform", (".tf", ".tfvars", ".tf.json", ".json", ".hcl"), _terraform),
+    SourceFormat("structurizr", (".dsl", ".json"), _structurizr),
+    SourceFormat("telemetry", (".json",), _telemetry),
+)
+"""The content-detection registry of the formats other than architecture, Compose and Kubernetes."""
+_SOURCE_SUFFIXES = tuple(sorted({suffix for source in SOURCES for suffix in source.suffixes}))
+
+
+def sniff_source(text: str, values: list[Any] | None) -> Format | None:
+    """The registered format whose content test accepts the file, or None."""
+    for source in SOURCES:
+        if source.sniff(text, values):
+            return source.name
+    return None
 
 
 @dataclass(frozen=True)
@@ -28,6 +114,8 @@ class Classified:
     documents: list[Document]
     format: Format | None
     reason: str = ""
+    text: str = ""
+    """The file's text, kept for the formats that are not read as YAML documents."""
 
 
 @dataclass
@@ -64,7 +152,8 @@ def gather(paths: list[str], limits: Limits = Limits()) -> Inputs:
         if item.format is None:
             if explicit:
                 raise InputError(Diagnostic(given, 0, 0, "", item.reason))
-            inputs.skipped.append(f"{label}: {item.reason}")
+            if given.lower().endswith((".yaml", ".yml")):  # other suffixes are only looked at, not reported
+                inputs.skipped.append(f"{label}: {item.reason}")
         else:
             inputs.files.append(item)
     return inputs
@@ -77,10 +166,18 @@ def classify_file(path: str, label: str, limits: Limits = Limits()) -> Classifie
     try:
         documents = split_documents(text, path, label, limits)
     except InputError:
+        values = _json(text)
+        source = sniff_source(text, values)
+        if source is not None:
+            return Classified(path, label, [], source, text=text)
         if "{{" in text:
             return Classified(path, label, [], None, helm)
         raise
     fmt = classify_documents([d.value for d in documents])
+    if fmt is None:
+        fmt = sniff_source(text, [d.value for d in documents])
+        if fmt is not None:
+            return Classified(path, label, documents, fmt, text=text)
     if fmt in ("compose", "kubernetes") and _HELM.search(text):
         return Classified(path, label, [], None, helm)
     if fmt is None:
@@ -91,6 +188,16 @@ def classify_file(path: str, label: str, limits: Limits = Limits()) -> Classifie
                   else "empty" if not documents else "not an architecture, Docker Compose or Kubernetes file")
         return Classified(path, label, documents, None, reason)
     return Classified(path, label, documents, fmt)
+
+
+def _json(text: str) -> list[Any] | None:
+    """The value of a JSON text that YAML did not accept (tabs, long lines), or None."""
+    if not text.lstrip().startswith(("{", "[")):
+        return None
+    try:
+        return [json.loads(text)]
+    except (ValueError, RecursionError):
+        return None
 
 
 def classify_documents(values: list[Any]) -> Format | None:
@@ -109,14 +216,14 @@ def classify_documents(values: list[Any]) -> Format | None:
 
 
 def _walk(paths: list[str]) -> list[tuple[str, str, bool]]:
-    """(path, label, given by name) of every YAML file; labels are relative to the directory given."""
+    """(path, label, given by name) of every file a format may be in; labels are relative to the directory given."""
     found: list[tuple[str, str, bool]] = []
     for given in paths:
         if os.path.isdir(given):
             for root, dirs, files in os.walk(given):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if name.lower().endswith((".yaml", ".yml")) and not name.startswith("."):
+                    if name.lower().endswith((".yaml", ".yml", *_SOURCE_SUFFIXES)) and not name.startswith("."):
                         full = os.path.join(root, name)
                         found.append((full, os.path.relpath(full, given).replace(os.sep, "/"), False))
                 if len(found) > _MAX_FILES:

@@ -72,6 +72,8 @@ class Draft:
     entry_points: dict[str, str] = field(default_factory=dict)
     system_name: Fact | None = None
     notes: list[str] = field(default_factory=list)
+    system: dict[str, Fact] = field(default_factory=dict)
+    """Other system fields at dotted paths (``failure_domains.host-1.kind``)."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ class Edge:
     evidence: tuple[str, ...]
     protocol: Fact | None
     mode: Fact | None
+    fields: dict[str, Fact] = field(default_factory=dict)
+    """Further dependency fields read or measured (``calls_per_request``, ``description``...)."""
 
 
 def classify(component: ComponentDraft, image: str | None, where: str) -> None:

@@ -49,6 +49,10 @@ def render(draft: Draft, edges: list[Edge], sources: list[tuple[str, str]]) -> t
         system["entry_points"] = sorted(draft.entry_points)
         lines.append("  entry_points:")
         lines.extend(_item(4, Fact(name, draft.entry_points[name])) for name in sorted(draft.entry_points))
+    if draft.system:
+        tree = _nest(draft.system)
+        lines.extend(_mapping(tree, 2, None))
+        system.update(_plain(tree))
     lines.append(_SYSTEM_TEMPLATE)
     raw["system"] = system
     raw["components"] = {}
@@ -66,6 +70,7 @@ def render(draft: Draft, edges: list[Edge], sources: list[tuple[str, str]]) -> t
             fields["protocol"] = edge.protocol
         if edge.mode is not None:
             fields["mode"] = edge.mode
+        fields.update(edge.fields)
         lines.extend(_comment(2, "; ".join(_evidence(edge.evidence))))
         body = _mapping(fields, 4, Dependency)
         lines.append("  - " + body[0].lstrip())
@@ -155,6 +160,8 @@ def _one_line(text: str) -> str:
 
 
 def _scalar(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_scalar(item) for item in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
