@@ -61,14 +61,23 @@ _DEPLOYMENT_KEYS = re.compile(rb"^(services|apiVersion|kind)\s*:", re.MULTILINE)
 _ARCHITECTURE_KEYS = re.compile(rb"^(components|extends)\s*:", re.MULTILINE)
 
 
+def _head(path: str, limits: Limits) -> bytes | None:
+    """The file's first bytes (at most the size limit), or None when it cannot be read as a plain file."""
+    if not os.path.isfile(path):
+        return None  # devices, pipes, directories: the loader refuses them with its own message
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(limits.max_bytes)
+    except OSError:
+        return None
+
+
 def _looks_like_deployment(path: str, limits: Limits) -> bool:
     """A cheap first look: architecture files have neither a top-level ``services`` nor ``apiVersion``,
     and have ``components`` or ``extends``; anything else is looked at by content (Threagile, Terraform...)."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(limits.max_bytes)
-    except OSError:
-        return True  # let the full reader report the problem
+    head = _head(path, limits)
+    if head is None:
+        return os.path.isdir(path)  # let the loader report what it cannot read
     return _DEPLOYMENT_KEYS.search(head) is not None or _ARCHITECTURE_KEYS.search(head) is None
 
 
@@ -83,7 +92,7 @@ def _load_path(path: str, limits: Limits = Limits()) -> LoadedArchitecture:
             if detect(path, limits) == "architecture":
                 return load_file(path, limits)
         except InputError:
-            if not _DEPLOYMENT_KEYS.search(Path(path).read_bytes()[: limits.max_bytes]):
+            if not _DEPLOYMENT_KEYS.search(_head(path, limits) or b""):
                 return load_file(path, limits)  # not a source scalexpert knows: the loader's own message
             raise
     result = import_paths([path], limits=limits)

@@ -28,6 +28,7 @@ from .detect import FORMAT_NAMES, SOURCES, Classified, Format, detect, gather, m
 from .draft import Draft, Edge, edges, guess_from_names, retag_brokers
 from .emit import render
 from .kubernetes import import_kubernetes
+from .terraform import import_terraform
 from .threagile import import_threagile
 
 
@@ -39,6 +40,7 @@ def _threagile(files: list[Classified], limits: Limits) -> tuple[Draft, list[Edg
 
 SOURCE_IMPORTERS: dict[str, Callable[[list[Classified], Limits], tuple[Draft, list[Edge]]]] = {
     "threagile": _threagile,
+    "terraform": lambda files, limits: import_terraform(files),
 }
 """Importers of the formats in the content-detection registry, by format name."""
 

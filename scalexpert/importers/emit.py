@@ -40,7 +40,7 @@ def render(draft: Draft, edges: list[Edge], sources: list[tuple[str, str]]) -> t
     lines = _header(draft, sources)
     raw: dict[str, Any] = {"version": 1}
     lines.append("version: 1")
-    lines.append("system:")
+    lines.append("system:" if draft.system_name or draft.entry_points or draft.system else "system: {}")
     system: dict[str, Any] = {}
     if draft.system_name is not None:
         system["name"] = draft.system_name.value
