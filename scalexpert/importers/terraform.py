@@ -337,10 +337,28 @@ def _read(instances: list[Instance], draft: Draft) -> None:
     _cluster_instances(instances, draft)
     _autoscaling_targets(instances, draft)
     _dead_letter_queues(instances, draft)
+    _recovery(draft)
     if not draft.components:
         raise InputError(Diagnostic(instances[0].module.path if instances else "<terraform>", 0, 0, "",
                                     "no resources of the kinds scalexpert reads (databases, caches, queues, load "
                                     "balancers, compute: see docs/importers.md) in these Terraform files"))
+
+
+def _recovery(draft: Draft) -> None:
+    """Where state lives and how an instance comes back, as far as the resource type says."""
+    for comp in draft.components.values():
+        technology = str(comp.facts["technology"].value) if "technology" in comp.facts else ""
+        if has_component_field("storage") and comp.kind in ("database", "search", "queue") and \
+                "managed" in comp.facts:
+            comp.set("storage", "persistent", "inferred: a managed AWS data service keeps data on managed storage")
+        if not has_component_field("recovery"):
+            continue
+        failover = comp.facts.get("data.replication.failover")
+        if failover is not None and failover.value == "automatic":
+            comp.set("recovery", "failover", f"inferred: a standby takes over ({failover.why})")
+        elif technology.startswith("ECS") or comp.facts["kind"].why.startswith(("aws_autoscaling_group",
+                                                                                  "aws_eks_node_group")):
+            comp.set("recovery", "reschedule", f"inferred: AWS replaces a failed instance ({comp.facts['kind'].why})")
 
 
 def _dead_letter_queues(instances: list[Instance], draft: Draft) -> None:
