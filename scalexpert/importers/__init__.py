@@ -28,6 +28,7 @@ from .detect import FORMAT_NAMES, SOURCES, Classified, Format, detect, gather, m
 from .draft import Draft, Edge, edges, guess_from_names, retag_brokers
 from .emit import render
 from .kubernetes import import_kubernetes
+from .telemetry import import_telemetry, overlay
 from .terraform import import_terraform
 from .threagile import import_threagile
 
@@ -41,6 +42,7 @@ def _threagile(files: list[Classified], limits: Limits) -> tuple[Draft, list[Edg
 SOURCE_IMPORTERS: dict[str, Callable[[list[Classified], Limits], tuple[Draft, list[Edge]]]] = {
     "threagile": _threagile,
     "terraform": lambda files, limits: import_terraform(files),
+    "telemetry": lambda files, limits: import_telemetry(files),
 }
 """Importers of the formats in the content-detection registry, by format name."""
 
@@ -74,15 +76,23 @@ def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Lim
         raise mixed_error(inputs)
     notes = [f"skipped {item}" for item in inputs.skipped]
     notes.extend(f"skipped {f.label}: already an architecture file" for f in inputs.of("architecture"))
-    others = sorted({str(f.format) for f in inputs.files if f.format in SOURCE_IMPORTERS})
+    observed = inputs.of("telemetry")
+    others = sorted({str(f.format) for f in inputs.files if f.format in SOURCE_IMPORTERS} - {"telemetry"})
+    if observed and not (others or compose or kube):
+        others = ["telemetry"]
+        observed = []
     if others:
         if compose or kube or len(others) > 1:
-            kinds = ", ".join(FORMAT_NAMES[k] for k in sorted({str(f.format) for f in inputs.files} - {"architecture"}))
-            raise UsageError(f"the input mixes {kinds} files; import one kind at a time")
+            kinds = ", ".join(FORMAT_NAMES[k] for k in sorted({str(f.format) for f in inputs.files}
+                                                              - {"architecture", "telemetry"}))
+            raise UsageError(f"the input mixes {kinds} files; import one kind at a time (telemetry exports may "
+                             "join any one of them)")
         chosen_files = inputs.of(others[0])
         draft, found = SOURCE_IMPORTERS[others[0]](chosen_files, limits)
         draft.notes[:0] = notes
-        return _finish(draft, found, chosen_files, limits)
+        if observed:
+            found = overlay(draft, found, observed)
+        return _finish(draft, found, chosen_files + observed, limits)
     # docker-compose.override.yml applies after docker-compose.yml, as `docker compose` does
     chosen = sorted(compose, key=lambda f: ".override." in f.label.rsplit("/", 1)[-1]) if compose else kube
     if not chosen:
@@ -103,7 +113,9 @@ def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Lim
     draft.notes.append(f"{inferred} values were inferred rather than read; their comments start with 'inferred'")
     if any(r.guessed for r in draft.references):
         draft.notes.append("dependencies whose comment says 'guessed from the names' are not stated in the files: check them")
-    return _finish(draft, found_edges, chosen, limits)
+    if observed:
+        found_edges = overlay(draft, found_edges, observed)
+    return _finish(draft, found_edges, chosen + observed, limits)
 
 
 def _finish(draft: Draft, found_edges: list[Edge], chosen: list[Classified], limits: Limits) -> ImportResult:

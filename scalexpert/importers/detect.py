@@ -81,17 +81,19 @@ def _structurizr(text: str, values: list[Any] | None) -> bool:
 
 
 def _telemetry(text: str, values: list[Any] | None) -> bool:
-    from .telemetry import recognise  # the shapes live beside their reader
+    from .telemetry import recognise, recognise_text  # the shapes live beside their reader
 
     top = _one(values)
-    return top is not None and recognise(top) is not None
+    if isinstance(top, (dict, list)):
+        return recognise(top) is not None
+    return recognise_text(text)
 
 
 SOURCES: tuple[SourceFormat, ...] = (
     SourceFormat("threagile", (".yaml", ".yml"), _threagile),
     SourceFormat("terraform", (".tf", ".tfvars", ".tf.json", ".json", ".hcl"), _terraform),
     SourceFormat("structurizr", (".dsl", ".json"), _structurizr),
-    SourceFormat("telemetry", (".json",), _telemetry),
+    SourceFormat("telemetry", (".json", ".prom", ".txt"), _telemetry),
 )
 """The content-detection registry of the formats other than architecture, Compose and Kubernetes."""
 _SOURCE_SUFFIXES = tuple(sorted({suffix for source in SOURCES for suffix in source.suffixes}))
