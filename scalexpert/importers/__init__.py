@@ -28,6 +28,7 @@ from .detect import FORMAT_NAMES, SOURCES, Classified, Format, detect, gather, m
 from .draft import Draft, Edge, edges, guess_from_names, retag_brokers
 from .emit import render
 from .kubernetes import import_kubernetes
+from .structurizr import import_structurizr
 from .telemetry import import_telemetry, overlay
 from .terraform import import_terraform
 from .threagile import import_threagile
@@ -43,6 +44,7 @@ SOURCE_IMPORTERS: dict[str, Callable[[list[Classified], Limits], tuple[Draft, li
     "threagile": _threagile,
     "terraform": lambda files, limits: import_terraform(files),
     "telemetry": lambda files, limits: import_telemetry(files),
+    "structurizr": lambda files, limits: import_structurizr(files),
 }
 """Importers of the formats in the content-detection registry, by format name."""
 

@@ -77,7 +77,9 @@ def _structurizr(text: str, values: list[Any] | None) -> bool:
     if isinstance(top, dict):
         model = top.get("model")
         return isinstance(model, dict) and bool({"softwareSystems", "people"} & set(model))
-    return values is None and bool(_DSL.search(text))
+    if values and any(isinstance(v, (dict, list)) for v in values):
+        return False
+    return bool(_DSL.search(text))
 
 
 def _telemetry(text: str, values: list[Any] | None) -> bool:
