@@ -120,6 +120,12 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy(compose, base / compose.name)
     shutil.copytree(fixtures / "kubernetes", base / "deploy" / "kubernetes")
     shutil.copytree(fixtures / "kubernetes", base / "k8s")
+    shutil.copy(fixtures / "threagile" / "shop.threagile.yaml", base / "threagile.yaml")
+    shutil.copytree(fixtures / "terraform" / "shop", base / "infra" / "terraform")
+    shutil.copy(fixtures / "terraform" / "plan" / "plan.json", base / "plan.json")
+    shutil.copy(fixtures / "telemetry" / "servicegraph.json", base / "servicegraph.json")
+    shutil.copy(fixtures / "telemetry" / "load.json", base / "prometheus.json")
+    shutil.copy(fixtures / "structurizr" / "bank.dsl", base / "workspace.dsl")
     return base
 
 
