@@ -60,7 +60,8 @@ def test_caches_groups_and_services_scale_as_stated(shop: Any) -> None:
 
 def test_queues_tables_functions_brokers_and_search(shop: Any) -> None:
     components = shop.raw["components"]
-    assert components["jobs"]["messaging"] == {"dead_letter_queue": False, "visibility_timeout_s": 60}
+    assert components["jobs"]["messaging"] == {"dead_letter_queue": False, "visibility_timeout_s": 60,
+                                              "delivery": "at-least-once", "durable": True}
     assert components["events"]["messaging"]["max_receive_count"] == 5
     assert components["events-dlq"]["description"] == "Dead-letter queue of events."
     assert "dead_letter_queue" not in components["events-dlq"].get("messaging", {})
@@ -76,6 +77,7 @@ def test_only_stated_links_become_dependencies(shop: Any) -> None:
     assert set(edges) == {("api", "jobs"), ("api", "main"), ("resize", "jobs"), ("site", "web"), ("web", "workers"),
                           ("www", "site")}
     assert edges[("api", "main")]["protocol"] == "sql" and edges[("api", "jobs")]["mode"] == "async"
+    assert shop.raw["system"]["entry_points"] == ["www"]  # the DNS record in front of the CDN in front of the balancer
     notes = " ".join(shop.notes)
     assert "nothing in these files says what batch, workers call; no dependency was invented" in notes
     assert "module mystery (main.tf:24) from acme/mystery/aws is not read" in notes
@@ -108,6 +110,22 @@ def test_refused_inputs(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         import_paths([PLAN, str(FIXTURES / "shop" / "main.tf")])
     assert "on its own" in caught.value.diagnostics[0].message
+
+
+def test_a_directory_walk_passes_over_files_that_are_no_source(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('resource "aws_sqs_queue" "jobs" {\n}\n')
+    (tmp_path / "SOURCE.txt").write_text("Copied from: somewhere\nLicence: MIT: see LICENSE\n")
+    (tmp_path / "package.json").write_text('{"name": "tool"}')
+    result = import_paths([str(tmp_path)])
+    assert set(result.raw["components"]) == {"jobs"}
+    assert result.raw["components"]["jobs"]["messaging"]["delivery"] == "at-least-once"
+    assert result.sources == [str(tmp_path / "main.tf")]
+
+
+def test_managed_means_redundant_across_zones(shop: Any) -> None:
+    components = shop.raw["components"]
+    assert components["jobs"]["managed"] is True and components["main"]["managed"] is True  # Multi-AZ
+    assert "managed" not in components["api"] and "managed" not in components["events-queue"]
 
 
 def test_mixing_terraform_with_compose_is_refused(tmp_path: Path) -> None:

@@ -152,11 +152,17 @@ def gather(paths: list[str], limits: Limits = Limits()) -> Inputs:
     """Read and classify every file under ``paths``; files given by name must be readable and known."""
     inputs = Inputs()
     for given, label, explicit in _walk(paths):
-        item = classify_file(given, label, limits)
+        yaml_file = given.lower().endswith((".yaml", ".yml"))
+        try:
+            item = classify_file(given, label, limits)
+        except InputError:
+            if explicit or yaml_file:
+                raise
+            continue  # a file found by a walk for its suffix (.json, .txt...) that is no known source
         if item.format is None:
             if explicit:
                 raise InputError(Diagnostic(given, 0, 0, "", item.reason))
-            if given.lower().endswith((".yaml", ".yml")):  # other suffixes are only looked at, not reported
+            if yaml_file:  # other suffixes are only looked at, not reported
                 inputs.skipped.append(f"{label}: {item.reason}")
         else:
             inputs.files.append(item)

@@ -57,6 +57,11 @@ _KINDS: dict[str, str] = {
     "aws_s3_bucket": "object-storage", "aws_instance": "service", "aws_route53_record": "dns",
 }
 _COMPUTE = frozenset({"service", "function", "worker"})
+# AWS services that are redundant across zones by design (the format's `managed`); the others are
+# single instances unless their arguments say otherwise
+_REGIONAL = frozenset({"aws_sqs_queue", "aws_sns_topic", "aws_dynamodb_table", "aws_s3_bucket",
+                       "aws_cloudfront_distribution", "aws_route53_record", "aws_lambda_function", "aws_lb", "aws_alb",
+                       "aws_elb", "aws_db_proxy"})
 _ROUTING_POLICIES = ("failover_routing_policy", "weighted_routing_policy", "latency_routing_policy",
                      "geolocation_routing_policy")
 
@@ -323,8 +328,8 @@ def _read(instances: list[Instance], draft: Draft) -> None:
             kind_why = f"{resource.type} ({resource.where})" if not resource.module_source else \
                 f"module {resource.label} from {resource.module_source}, which creates an {resource.type} ({resource.where})"
             comp.set("kind", kind, kind_why)
-            if resource.type not in ("aws_instance", "aws_autoscaling_group", "aws_eks_node_group"):
-                comp.set("managed", True, f"inferred: {resource.type} is a managed AWS service")
+            if resource.type in _REGIONAL:
+                comp.set("managed", True, f"inferred: {resource.type} is a regional AWS service, redundant across zones")
             resource.component = name
             draft.components[name] = comp
             reader = _READERS.get(resource.type)
@@ -348,14 +353,14 @@ def _recovery(draft: Draft) -> None:
     """Where state lives and how an instance comes back, as far as the resource type says."""
     for comp in draft.components.values():
         technology = str(comp.facts["technology"].value) if "technology" in comp.facts else ""
-        if has_component_field("storage") and comp.kind in ("database", "search", "queue") and \
-                "managed" in comp.facts:
+        if has_component_field("storage") and comp.kind in ("database", "search", "queue"):
             comp.set("storage", "persistent", "inferred: a managed AWS data service keeps data on managed storage")
         if not has_component_field("recovery"):
             continue
         failover = comp.facts.get("data.replication.failover")
         if failover is not None and failover.value == "automatic":
             comp.set("recovery", "failover", f"inferred: a standby takes over ({failover.why})")
+            comp.set("managed", True, f"inferred: AWS fails over to a standby in another zone ({failover.why})")
         elif technology.startswith("ECS") or comp.facts["kind"].why.startswith(("aws_autoscaling_group",
                                                                                   "aws_eks_node_group")):
             comp.set("recovery", "reschedule", f"inferred: AWS replaces a failed instance ({comp.facts['kind'].why})")
@@ -582,6 +587,9 @@ def _sqs(resource: Resource, comp: ComponentDraft, args: _Args, draft: Draft) ->
     comp.set("data.engine", "sqs", f"{resource.type} ({resource.where})")
     if args.get("fifo_queue") is True:
         comp.set("messaging.ordering", "per-key", args.why("fifo_queue", "true") + ": order per message group")
+    else:  # FIFO deduplicates sends, yet a failing message still comes back: its delivery is left unstated
+        comp.set("messaging.delivery", "at-least-once", "inferred: an SQS standard queue delivers at least once")
+    comp.set("messaging.durable", True, "inferred: SQS stores messages redundantly until they are deleted")
     visibility = _number(args.get("visibility_timeout_seconds"))
     if visibility is not None:
         comp.set("messaging.visibility_timeout_s", visibility, args.why("visibility_timeout_seconds", visibility))
@@ -894,7 +902,20 @@ def _edges(instances: list[Instance], draft: Draft) -> list[Edge]:
                         draft.components[database.component].set("data.pooler", True,
                                                                  f"module {resource.label} ({resource.where})")
     _not_seen(draft, edges)
+    _entry_points(draft, edges)
     return [edges[key] for key in sorted(edges)]
+
+
+def _entry_points(draft: Draft, edges: dict[tuple[str, str], Edge]) -> None:
+    """Internet-facing load balancers, CDNs and DNS records that nothing in the files calls."""
+    called = {target for _, target in edges}
+    for name, comp in sorted(draft.components.items()):
+        if name in called or comp.kind not in ("load-balancer", "cdn", "dns"):
+            continue
+        description = str(comp.facts["description"].value) if "description" in comp.facts else ""
+        if comp.kind == "load-balancer" and not description.startswith("Internet-facing"):
+            continue
+        draft.entry_points[name] = f"inferred: an internet-facing {comp.kind} that nothing in these files calls"
 
 
 def _call_site(instance: Instance) -> str:
