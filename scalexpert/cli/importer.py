@@ -20,7 +20,9 @@ from .common import fail
               help="Also add dependencies that only names suggest (catalogue → catalogue-db), marked as guesses.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the notes on stderr.")
 def import_(inputs: tuple[str, ...], output: str | None, force: bool, guess_from_names: bool, quiet: bool) -> None:
-    """Import Docker Compose files or Kubernetes manifests (or directories of them) as an architecture file.
+    """Import Docker Compose files, Kubernetes manifests, Threagile models, Terraform (HCL or `terraform show
+    -json`), Structurizr workspaces or telemetry exports (service graphs, Jaeger/Zipkin dependencies,
+    Prometheus query results), or directories of them, as an architecture file.
 
     Every value in the result carries a comment saying where it was read or what it was inferred
     from. Traffic and objectives are not in deployment files: add them in a file of your own that
