@@ -82,6 +82,7 @@ def test_only_stated_links_become_dependencies(shop: Any) -> None:
     assert "nothing in these files says what batch, workers call; no dependency was invented" in notes
     assert "module mystery (main.tf:24) from acme/mystery/aws is not read" in notes
     assert "keeps the defaults of terraform-aws-modules/elasticache/aws" in notes
+    assert "aws_nat_gateway egress (main.tf:162): 1 NAT gateway(s), one zone for all the subnets routed to it" in notes
 
 
 def test_comments_say_where_each_value_was_read(shop: Any) -> None:

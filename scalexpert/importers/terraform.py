@@ -343,10 +343,33 @@ def _read(instances: list[Instance], draft: Draft) -> None:
     _autoscaling_targets(instances, draft)
     _dead_letter_queues(instances, draft)
     _recovery(draft)
+    _egress(instances, draft)
     if not draft.components:
         raise InputError(Diagnostic(instances[0].module.path if instances else "<terraform>", 0, 0, "",
                                     "no resources of the kinds scalexpert reads (databases, caches, queues, load "
                                     "balancers, compute: see docs/importers.md) in these Terraform files"))
+
+
+def _egress(instances: list[Instance], draft: Draft) -> None:
+    """NAT gateways are no component kind of the format: say how many carry the private subnets' egress."""
+    for instance in instances:
+        for _, call, where in instance.module.calls:
+            source = str(_literal(call.get("source")) or "")
+            if "vpc" in source and _resolve(call.get("enable_nat_gateway"), instance) is True:
+                single = _resolve(call.get("single_nat_gateway"), instance) is True
+                draft.notes.append(
+                    f"module vpc call ({where}): " + ("single_nat_gateway = true: one NAT gateway, in one zone, carries "
+                                                      "the egress of every private subnet; when its zone fails, "
+                                                      "instances elsewhere cannot reach the internet or pull images"
+                                                      if single else "NAT gateways per the module's settings")
+                    + " (a NAT gateway is not a component kind: not imported)")
+        for resource in instance.resources.values():
+            if resource.type == "aws_nat_gateway":
+                count = _number(_resolve(resource.body.get("count"), instance))
+                count = 1 if count is None else int(count)
+                draft.notes.append(f"aws_nat_gateway {resource.label} ({resource.where}): {count} NAT gateway(s)"
+                                   + (", one zone for all the subnets routed to it" if count == 1 else "")
+                                   + " (a NAT gateway is not a component kind: not imported)")
 
 
 def _recovery(draft: Draft) -> None:
