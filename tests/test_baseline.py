@@ -45,6 +45,14 @@ def test_multiset_one_old_finding_never_hides_a_new_one(tmp_path: Path) -> None:
     assert outcome.matched == 1 and outcome.stale == ()
 
 
+def test_a_baseline_written_before_a_rename_still_matches(tmp_path: Path) -> None:
+    baseline = BaselineFile(scalexpert_baseline=1, findings=[BaselineEntry(file="a.yaml", fingerprint="OLD-001@x")])
+    renamed = {"OLD-001": "NEW-001", "NEW-001": "NEW-001"}
+    (result,), outcome = apply_baseline([report(str(tmp_path / "a.yaml"), "NEW-001@x")], baseline, str(tmp_path),
+                                        canonical=renamed.get)
+    assert [f.baseline for f in result.findings] == [True] and outcome.stale == ()
+
+
 def test_counts_and_stale_entries(tmp_path: Path) -> None:
     baseline = BaselineFile(scalexpert_baseline=1, findings=[
         BaselineEntry(file="a.yaml", fingerprint="R-001@x", count=2),

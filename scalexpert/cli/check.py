@@ -138,6 +138,7 @@ def check(files: tuple[str, ...], fmt: str | None, output: str | None, explain: 
           rule_dirs: tuple[str, ...], config_file: str | None, no_suppressions: bool, baseline: str | None,
           write_baseline: str | None, growth: tuple[str, ...], no_color: bool, max_bytes: int | None) -> None:
     """Check architecture FILES and report findings."""
+    from ..api import rules_for
     from ..review.baseline import apply_baseline, baseline_of, read_baseline, render_baseline
     from ..reporters import RenderOptions, render_bytes
     from ..reporters.common import fails
@@ -155,7 +156,9 @@ def check(files: tuple[str, ...], fmt: str | None, output: str | None, explain: 
         reports, _ = apply_baseline(reports, fresh, folder)
         emit_baseline(write_baseline, render_baseline(fresh))
     elif accepted is not None and config.baseline:
-        reports, outcome = apply_baseline(reports, accepted, os.path.dirname(config.baseline))
+        ruleset = rules_for(config)  # a baseline written before a rule was renamed names its old id
+        reports, outcome = apply_baseline(reports, accepted, os.path.dirname(config.baseline),
+                                          canonical=lambda key: getattr(ruleset.find(key), "id", None))
         stale = outcome.stale
     options = RenderOptions(explain=explain, color=fmt == "text" and use_color(no_color, output), fail_on=config.fail_on,
                             baseline_used=bool(write_baseline) or accepted is not None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,11 +102,15 @@ def read_baseline(path: str) -> BaselineFile:
     return baseline
 
 
-def apply_baseline(reports: Sequence[Report], baseline: BaselineFile, base_dir: str) -> tuple[list[Report], BaselineOutcome]:
-    """Mark findings the baseline accepts (each entry once per count); return the reports and the outcome."""
+def apply_baseline(reports: Sequence[Report], baseline: BaselineFile, base_dir: str,
+                   canonical: Callable[[str], str | None] | None = None) -> tuple[list[Report], BaselineOutcome]:
+    """Mark findings the baseline accepts (each entry once per count); return the reports and the outcome.
+
+    ``canonical`` maps a rule id or alias to the rule's current id, so that a baseline written before
+    a rule was renamed still matches its findings."""
     remaining: Counter[tuple[str, str]] = Counter()
     for entry in baseline.findings:
-        remaining[(entry.file, entry.fingerprint)] += entry.count
+        remaining[(entry.file, _current(entry.fingerprint, canonical))] += entry.count
     checked: set[str] = set()
     matched = 0
     result = []
@@ -124,6 +128,12 @@ def apply_baseline(reports: Sequence[Report], baseline: BaselineFile, base_dir: 
         result.append(report.model_copy(update={"findings": tuple(findings)}))
     stale = tuple(sorted(slot for slot, n in remaining.items() if n > 0 and slot[0] in checked for _ in range(n)))
     return result, BaselineOutcome(matched=matched, stale=stale)
+
+
+def _current(fingerprint: str, canonical: Callable[[str], str | None] | None) -> str:
+    """The fingerprint with its rule part under the rule's current id."""
+    rule, at, rest = fingerprint.partition("@")
+    return ((canonical(rule) if canonical else None) or rule) + at + rest
 
 
 __all__ = ["FORMAT_VERSION", "BaselineEntry", "BaselineFile", "BaselineOutcome", "apply_baseline", "baseline_of",
