@@ -126,7 +126,7 @@ def test_a_finished_run_frees_its_tokens_and_facts_at_once():
 
 def test_negations_are_not_folded_when_two_dependencies_share_their_ends():
     """Folding a `not` into the matched dependency relies on one dependency per pair; a model built in
-    code can break that, and then the engine joins as written (MS-900: a timeout on either call counts)."""
+    code can break that, and then the engine joins as written (RES-900: a timeout on either call counts)."""
     from scalexpert.engine import keys_are_unique
     from scalexpert.model import Architecture
 
@@ -144,4 +144,4 @@ def test_negations_are_not_folded_when_two_dependencies_share_their_ends():
     found = [[(f.rule_id, f.subjects) for f in build_findings(run_rules(records, ruleset, fold=fold), ruleset)]
              for fold in (True, False)]
     assert found[0] == found[1]
-    assert ("MS-005", ("a", "b")) not in found[0]
+    assert ("RES-001", ("a", "b")) not in found[0]

@@ -59,8 +59,8 @@ CATALOGUE = Catalogue(
             references=(RuleReference(title="A book on site reliability"),
                         RuleReference(title="An article on redundancy", url="https://example.org/redundancy")),
         ),
-        "CAP-001": RuleInfo(
-            id="CAP-001", name="capacity.near-saturation", title="Utilization near saturation at peak",
+        "CONSIST-001": RuleInfo(
+            id="CONSIST-001", name="capacity.near-saturation", title="Utilization near saturation at peak",
             category="capacity", summary="The component is busy most of the time at today's peak.",
             why="Queueing delay grows without bound as utilization approaches 1.",
             fix="Add replicas until utilization at peak is below the safe utilization.",
@@ -81,7 +81,7 @@ CATALOGUE = Catalogue(
 )
 """Three rules with knowledge entries and one without, in three categories (written out: not read from knowledge/)."""
 
-RULES_RUN = {"AV-001": "availability.single-instance", "CAP-001": "capacity.near-saturation",
+RULES_RUN = {"AV-001": "availability.single-instance", "CONSIST-001": "capacity.near-saturation",
              "RES-001": "resilience.no-timeout", "USER-001": "team.own-rule"}
 
 
@@ -111,7 +111,7 @@ def _shop_findings() -> tuple[Finding, ...]:
                                          absent=("no load balancer in front of api",),
                                          what_if=("replicas: 1 → 2",),
                                          severity_reason="on the path of every entry point")),
-        _finding("CAP-001", "high", ("db",), "db is at utilization 0.9 at today's peak (safe: 0.7)", 12,
+        _finding("CONSIST-001", "high", ("db",), "db is at utilization 0.9 at today's peak (safe: 0.7)", 12,
                  explanation=Explanation(proof=(Proof(fact="component db", conditions=(utilization,)),),
                                          what_if=("replicas: 1 → 2",))),
         _finding("RES-001", "medium", ("api", "db"), "api calls db without a timeout", 16,
