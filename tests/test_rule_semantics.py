@@ -84,3 +84,53 @@ def test_spof_002_is_high_without_an_objective_and_critical_with_a_high_one() ->
     assert findings(text, "SPOF-002")["SPOF-002:db"].severity == "high"  # before: critical (share ≥ 0.5)
     high = text.replace("version: 1\n", "version: 1\n        system: {objectives: {availability: 0.999}}\n")
     assert findings(high, "SPOF-002")["SPOF-002:db"].severity == "critical"
+
+
+SHARDED = """
+version: 1
+system: {traffic: {peak_rps: 3000}}
+components:
+  api: {kind: service, replicas: 3}
+  likes-db:
+    kind: database
+    capacity_rps: 800
+    data: {sharding: {strategy: hash, shards: 32, top_key_share: 0.35}}
+dependencies:
+  - {from: api, to: likes-db}
+"""
+
+
+def test_shard_003_needs_more_than_two_shards_worth_and_a_loaded_shard() -> None:
+    found = findings(SHARDED, "SHARD-003")["SHARD-003:likes-db"]
+    # ρ per shard 3000 / (32 × 800) = 0.117; the hot shard carries 32 × 0.35 + 0.65 = 11.85 times that
+    assert found.message.startswith("The hottest key of likes-db takes 35% of its traffic (11.2 shards' worth)")
+    assert "runs at utilization 1.39 at today's peak" in found.message and found.severity == "critical"
+    assert not findings(SHARDED.replace("peak_rps: 3000", "peak_rps: 300"), "SHARD-003")  # before: high at any load
+    assert not findings(SHARDED.replace("shards: 32", "shards: 4").replace("0.35", "0.3"), "SHARD-003")
+
+
+CACHED = """
+version: 1
+system: {traffic: {peak_rps: 2000, read_ratio: 0.9}}
+components:
+  lb: {kind: load-balancer, managed: true}
+  api: {kind: service, replicas: 3}
+  db: {kind: database, replicas: 2, capacity_rps: 600, service_time_ms: 50}
+  cache:
+    kind: cache
+    replicas: 1
+    cache: {fronts: [db], hit_ratio: 0.9, hot_key_share: 0.2, stampede_protection: none}
+dependencies:
+  - {from: lb, to: api}
+  - {from: api, to: cache, fallback: true}
+  - {from: api, to: db}
+"""
+
+
+def test_cache_rules_read_the_cold_load_and_the_misses_per_rebuild() -> None:
+    found = findings(CACHED, "CACHE-005", "CACHE-003")
+    # 1,800 reads a second reach the cache (90 % of 2,000); 20 % of them on one key × 50 ms = 18 per rebuild
+    assert "about 18 readers arrive while one rebuild runs" in found["CACHE-003:cache"].message
+    assert "which then runs at utilization" in found["CACHE-005:cache"].message
+    quiet = CACHED.replace("peak_rps: 2000", "peak_rps: 20")
+    assert not findings(quiet, "CACHE-005", "CACHE-003")  # before: both fired on the share and the topology alone

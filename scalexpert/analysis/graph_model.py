@@ -76,6 +76,9 @@ class ComponentGraph(_Derived):
     cold_response_ms: float | None = Field(
         None, description="function.cold_start_ms + function.duration_ms: a cold invocation, ms (both stated)."
     )
+    hot_key_shards: float | None = Field(
+        None, description="data.sharding.top_key_share × data.sharding.shards: shards' worth of traffic on the hottest key (both stated)."
+    )
     gc_pause_share: float | None = Field(
         None, description="gc_pause_p99_ms / the system's objectives.latency_p99_ms (both stated)."
     )

@@ -14,6 +14,7 @@ from .load import Load, LoadModel
 from .records import ComponentCapacity
 from .queueing import Capacity, capacity_of, queueing_factor, replicas_needed, shard_count, utilization
 from .resources import connection_figures, queue_figures
+from .skew import skew_figures
 from .notation import mult, num, ratio
 
 
@@ -145,6 +146,7 @@ def component_record(an: Analysis, name: str) -> ComponentCapacity:
     if cap.model == "database":
         values.update(shards=shard_count(ctx, name), write_capacity_rps=cap.write_capacity)
     _utilization(an, name, cap, load, values, notes)
+    skew_figures(an, name, values, notes)
     _growth(an, name, cap, values, notes)
     if name in ctx.drains:
         queue_figures(ctx, name, load, average, values, notes)

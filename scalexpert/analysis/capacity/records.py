@@ -74,6 +74,15 @@ class ComponentCapacity(_Record):
     utilization_after_loss: float | None = Field(
         None, description="ρ at today's peak after losing the fullest zone (one replica when zones are not stated), at the most replicas allowed."
     )
+    hot_shard_utilization: float | None = Field(
+        None, description="Databases: ρ of the shard holding the hottest key: ρ per shard × (shards × top_key_share + 1 − top_key_share)."
+    )
+    cold_store_utilization: float | None = Field(
+        None, description="Caches: ρ of the busiest store it fronts when it is empty or lost (the reads it absorbs come back)."
+    )
+    hot_key_concurrent_misses: float | None = Field(
+        None, description="Caches: reads of the hottest key arriving while one miss rebuilds it (key rate × the store's service time)."
+    )
     headroom: float | None = Field(None, description="1 − ρ.")
     queueing_factor: float | None = Field(
         None, description="Response time / service time (M/M/1 or Erlang C); None when ρ ≥ 1 (unbounded)."
