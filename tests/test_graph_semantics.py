@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scalexpert.analysis.capacity import analyse
 from scalexpert.analysis.graph import analyse_graph
 from scalexpert.loader import load_text
 from scalexpert.model import Architecture
@@ -228,3 +229,21 @@ def test_splitting_a_route_keeps_each_backend_within_its_share(weights: list[flo
     for name in components:
         assert result[name].blast_radius <= unsplit[name].blast_radius + 1e-9
 
+
+
+
+@PROPERTY
+@given(architectures(), st.data())
+def test_a_fallback_never_lowers_a_flows_availability(raw: dict[str, Any], data: st.DataObject) -> None:
+    if not raw["dependencies"]:
+        return
+    i = data.draw(st.integers(0, len(raw["dependencies"]) - 1))
+    softer = {**raw, "dependencies": [dict(d, fallback=True) if j == i else d for j, d in enumerate(raw["dependencies"])]}
+
+    def flows(arch: dict[str, Any]) -> dict[str, float | None]:
+        return {f.entry: f.availability for f in analyse(Architecture.model_validate(arch)).flows}
+
+    before, after = flows(raw), flows(softer)
+    for entry, value in before.items():
+        if value is not None and after[entry] is not None:
+            assert after[entry] >= value - 1e-12

@@ -73,17 +73,12 @@ DETECTED: dict[str, dict[str, tuple[Pair, ...]]] = {
         "SN-2": _each("SPOF-002", *_SN_MONGODB),
         "SN-3": (("SPOF-002", ("home-timeline-redis",)),),
         "SN-5": (("MS-003", ("social-graph-service",)),),
-        "SN-6": _each(
-            "CACHE-005", "social-graph-redis", "user-timeline-redis", "post-storage-memcached",
-            "url-shorten-memcached", "user-memcached",
-        ),
         "SN-7": _each("HC-001", "media-frontend", *_SN_SERVICES),
     },
     "deathstarbench-hotelreservation": {
         "HR-1": (("SPOF-002", ("consul",)),),
         "HR-2": _each("SPOF-001", *_HR_SERVICES),
         "HR-3": _each("SPOF-002", *_HR_MONGODB),
-        "HR-6": _each("CACHE-005", "memcached-rate", "memcached-profile", "memcached-reserve", "memcached-review"),
         "HR-7": (("SPOF-001", ("frontend",)),),
         "HR-8": _each("HC-001", *_HR_SERVICES),
     },
@@ -109,6 +104,9 @@ DETECTED: dict[str, dict[str, tuple[Pair, ...]]] = {
 }
 
 _NO_TRAFFIC = "CACHE-001 needs a read load (≥ 1 000 reads/s or utilization > 60 %); the facts state no traffic"
+_NO_COLD_LOAD = ("CACHE-005 reports a single cache whose callers fall back to the store only when the store cannot "
+                 "take the reads the cache absorbs (capacity.cold_store_utilization ≥ 1); the facts state no traffic "
+                 "or capacity, so the cold load cannot be computed")
 
 NOT_DETECTED: dict[str, str] = {
     "SS-5": "the order chain is 3 hops below front-end (MS-002 reports > 3) and its calls state 5 s timeouts",
@@ -120,6 +118,8 @@ NOT_DETECTED: dict[str, str] = {
     "HR-4": "the chain is 3 hops deep (MS-002 reports > 3); no rule adds up sequential calls (parallel: false) "
             "without stated latencies",
     "HR-5": _NO_TRAFFIC,
+    "HR-6": _NO_COLD_LOAD,
+    "SN-6": _NO_COLD_LOAD,
     "TS-6": "webui fans out to 4 services plus the registry (MS-008 reports ≥ 10) and the chain "
             "webui -> auth -> persistence -> db is 3 hops (MS-002 reports > 3)",
 }
