@@ -22,7 +22,7 @@ SEVERITY_ORDER: tuple[Severity, ...] = tuple(reversed(SEVERITIES))
 
 FAIL_ON: tuple[FailOn, ...] = (*SEVERITIES, "never")
 
-_RANK = {name: index for index, name in enumerate(SEVERITIES)}
+_RANK: dict[str, int] = {name: index for index, name in enumerate(SEVERITIES)}
 
 
 def severity_rank(severity: str) -> int:

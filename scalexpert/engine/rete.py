@@ -66,13 +66,13 @@ class _NoCopy:
     """Mixin: activate without experta's defensive token copy (no node of this network changes a token)."""
 
     def activate(self, token: Token) -> Any:
-        return self._activate(token)
+        return self._activate(token)  # type: ignore[attr-defined]  # experta node methods, see the subclasses
 
     def activate_left(self, token: Token) -> Any:
-        return self._activate_left(token)
+        return self._activate_left(token)  # type: ignore[attr-defined]
 
     def activate_right(self, token: Token) -> Any:
-        return self._activate_right(token)
+        return self._activate_right(token)  # type: ignore[attr-defined]
 
 
 def _data_key(data: Any) -> int | frozenset[int]:

@@ -9,7 +9,7 @@ positions) it rests on.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,7 +84,7 @@ def run_rules(
     *,
     thresholds: dict[str, float] | None = None,
     enabled: Callable[[CompiledRule], bool] | None = None,
-    severities: dict[str, str] | None = None,
+    severities: Mapping[str, str] | None = None,
     indexed: bool = True,
     fold: bool = True,
 ) -> EngineResult:
@@ -152,7 +152,7 @@ def _action(
     result: EngineResult,
     builder: ExpertaBuilder,
     threshold: Callable[[str], float],
-    severities: dict[str, str],
+    severities: Mapping[str, str],
 ) -> Callable[..., None]:
     patterns = positive_patterns(rule.elements)
 

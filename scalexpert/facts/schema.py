@@ -68,8 +68,8 @@ def _leaf_type(node: dict[str, Any]) -> tuple[FieldType, tuple[str, ...] | None]
         return "text", tuple(str(v) for v in first["enum"])
     if "const" in first:
         return ("integer" if isinstance(first["const"], int) else "text"), None
-    kind = first.get("type", "text")
-    return {"number": "number", "integer": "integer", "boolean": "boolean", "array": "list"}.get(kind, "text"), None
+    kinds: dict[str, FieldType] = {"number": "number", "integer": "integer", "boolean": "boolean", "array": "list"}
+    return kinds.get(first.get("type", "text"), "text"), None
 
 
 def _walk(model: type[BaseModel], origin: Origin, prefix: str = "") -> list[FieldSpec]:
@@ -124,7 +124,9 @@ def base_fact_types() -> dict[str, FactType]:
         component.add(spec)
     for spec in _walk(Dependency, "input"):
         dependency.add(spec)
-    for fact, model in ((component, ComponentGraph), (dependency, DependencyGraph), (system, SystemGraph)):
+    graph_records: tuple[tuple[FactType, type[BaseModel]], ...] = (
+        (component, ComponentGraph), (dependency, DependencyGraph), (system, SystemGraph))
+    for fact, model in graph_records:
         for spec in _walk(model, "graph", "graph."):
             fact.add(spec)
     for spec in _walk(FlowGraph, "graph"):

@@ -152,6 +152,11 @@ def _int(value: Any) -> int | None:
     return number if 0 < number <= 65535 else None
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    """The value if it is a mapping, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def _replicas(service: _Service, comp: ComponentDraft, draft: Draft) -> None:
     deploy = service.get("deploy") if isinstance(service.get("deploy"), dict) else {}
     if deploy.get("mode") == "global":
@@ -169,7 +174,7 @@ def _replicas(service: _Service, comp: ComponentDraft, draft: Draft) -> None:
         comp.set("scaling", "vertical-only",
                  f"inferred: fixed container_name {service.get('container_name')} ({service.at('container_name')}) "
                  "stops Compose from starting a second container")
-    placement = deploy.get("placement") if isinstance(deploy.get("placement"), dict) else {}
+    placement = _mapping(deploy.get("placement"))
     if placement.get("max_replicas_per_node") == 1:
         comp.set("anti_affinity", True, f"deploy.placement.max_replicas_per_node: 1 ({service.at('deploy', 'placement')})")
     if isinstance(deploy.get("update_config"), dict):
@@ -195,10 +200,10 @@ def _health(service: _Service, comp: ComponentDraft) -> None:
 
 
 def _resources(service: _Service, comp: ComponentDraft) -> None:
-    deploy = service.get("deploy") if isinstance(service.get("deploy"), dict) else {}
-    resources = deploy.get("resources") if isinstance(deploy.get("resources"), dict) else {}
+    deploy = _mapping(service.get("deploy"))
+    resources = _mapping(deploy.get("resources"))
     for block, suffix in (("limits", "limit"), ("reservations", "request")):
-        values = resources.get(block) if isinstance(resources.get(block), dict) else {}
+        values = _mapping(resources.get(block))
         where = service.at("deploy", "resources", block)
         if cpu_cores(values.get("cpus")) is not None:
             comp.set(f"resources.cpu_{suffix}", cpu_cores(values.get("cpus")), f"deploy.resources.{block}.cpus ({where})")
@@ -226,6 +231,7 @@ def _resolve(services: dict[str, _Service], draft: Draft) -> None:
     """Turn names written in each service into references to components."""
     aliases = _aliases(services, draft)
     unresolved: list[str] = []
+    target: str | None  # written names first, then resolved references (None: not a component)
     for name, service in sorted(services.items()):
         links: dict[str, str] = {}
         written = service.get("links")

@@ -81,12 +81,13 @@ def _spans(text: str, file: str) -> list[tuple[int, int, int]]:
                 break
             if isinstance(event, yaml.DocumentStartEvent):
                 mark = event.start_mark
+                assert mark is not None  # the loader marks every event it parses
                 start_index = mark.index - mark.column
                 start_line = mark.line
                 empty = True
             elif isinstance(event, yaml.DocumentEndEvent):
                 if not empty:
-                    spans.append((start_index, event.end_mark.index, start_line))
+                    spans.append((start_index, event.end_mark.index if event.end_mark else len(text), start_line))
             elif not isinstance(event, yaml.StreamStartEvent):
                 empty = empty and _is_empty_scalar(event)
     except yaml.MarkedYAMLError as exc:

@@ -8,7 +8,7 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from ..errors import Diagnostic, InputError, RuleError
-from ..facts.schema import FactType, FieldSpec, base_fact_types
+from ..facts.schema import FactType, FieldSpec, FieldType, base_fact_types
 from ..knowledge_base import KnowledgeBase, KnowledgeEntry, load_knowledge
 from ..loader.load import read_text
 from ..loader.typed import model_problems
@@ -19,7 +19,7 @@ from .operators import OPERATIONS
 from .conditions import ConditionParser, Element, Var, all_patterns
 from .spec import RuleSpec
 
-_TYPES: dict[type, str] = {bool: "boolean", int: "integer", float: "number", str: "text"}
+_TYPES: dict[type, FieldType] = {bool: "boolean", int: "integer", float: "number", str: "text"}
 
 
 @dataclass

@@ -95,7 +95,7 @@ def where(finding: Finding) -> str:
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:
     """Active findings by severity (every severity present, in order)."""
-    found = dict.fromkeys(SEVERITY_ORDER, 0)
+    found: dict[str, int] = dict.fromkeys(SEVERITY_ORDER, 0)
     for finding in findings:
         if status(finding) == "active" and finding.severity in found:
             found[finding.severity] += 1

@@ -185,6 +185,7 @@ def _settings(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], tupl
 
 def load_config(path: str | os.PathLike[str] | None = None, *, start: str | os.PathLike[str] | None = None) -> LoadedConfig:
     """Read the configuration named by ``path``, or the one found from ``start`` upwards, or the defaults."""
+    found: Path | None
     if path is not None:
         found = Path(path)
         if not found.is_file():

@@ -9,7 +9,7 @@ Suppressions are indexed by rule and exact component, so thousands of them stay 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
@@ -86,7 +86,7 @@ def apply_suppressions(
     canonical: Callable[[str], str | None] | None = None,
     evaluated: set[str] | None = None,
     meta_enabled: Callable[[MetaRule], bool] | None = None,
-    meta_severity: dict[str, str] | None = None,
+    meta_severity: Mapping[str, str] | None = None,
 ) -> tuple[list[Finding], list[Finding]]:
     """Mark suppressed findings; return them and the meta findings about expired and unused suppressions.
 
