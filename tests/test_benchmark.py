@@ -11,6 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # starts processes or runs long: left out of the fast loop (-m "not slow")
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "run.py"
 PHASES = {"load+validate", "graph analysis", "capacity model", "fact building", "rule loading", "engine",

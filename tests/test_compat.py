@@ -7,6 +7,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 
 def test_experta_imports_and_runs():
     from scalexpert.engine._compat import MATCH, Fact, KnowledgeEngine, Rule
@@ -35,6 +37,7 @@ def test_collections_aliases_are_removed_again():
         assert not hasattr(collections, "Mapping")
 
 
+@pytest.mark.slow
 def test_root_logger_of_the_importing_program_is_left_alone():
     code = textwrap.dedent(
         """

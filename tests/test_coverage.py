@@ -69,6 +69,7 @@ def test_every_builtin_entry_has_a_status_and_a_version(ruleset: RuleSet) -> Non
     assert not [e.id for e in ruleset.knowledge.entries.values() if not e.since]
 
 
+@pytest.mark.slow
 def test_rule_pages_list_every_threshold_the_rule_uses(ruleset: RuleSet) -> None:
     from scalexpert.docgen.rule_pages import render_rule, used_thresholds
 

@@ -19,6 +19,8 @@ import pytest
 from scalexpert.api import check
 from scalexpert.reporters import FORMATS, RenderOptions, render
 
+pytestmark = pytest.mark.slow  # starts processes or runs long: left out of the fast loop (-m "not slow")
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = [ROOT / "examples" / name for name in ("ecommerce-monolith.yaml", "social-feed.yaml",
                                                   "saas-multitenant-remediated.yaml")]

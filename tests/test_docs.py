@@ -55,7 +55,7 @@ from scalexpert.rule_testing import FixtureFile
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
 LANGUAGES = {"sh", "console", "python", "pyi", "yaml", "json", "toml", "text"}
-NOT_RUN = ("pip install", "python -m pytest", "pytest", "python -m scalexpert.docgen", "python tests/")
+NOT_RUN = ("pip install", "python -m pytest", "pytest", "python -m scalexpert.docgen", "python tests/", "python -m mypy")
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>```+|~~~+)(?P<lang>[^\s`]*)\s*$")
 MARKER = re.compile(r"^\s*<!--\s*(?P<key>exit|file|invalid):\s*(?P<value>.+?)\s*-->\s*$")
 
@@ -295,6 +295,7 @@ def check_block(block: Block, folder: Path) -> list[str]:
     return []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_snippet_of_the_page_runs(page: Path, workspace: Path) -> None:
     problems = [problem for block in blocks(page) for problem in check_block(block, workspace)]

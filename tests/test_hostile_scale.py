@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from scalexpert.api import check
 from scalexpert.findings import Report
 from scalexpert.loader import load_text
 from scalexpert.reporters import FORMATS, RenderOptions, render
 from helpers import time_limit
+
+pytestmark = pytest.mark.slow  # starts processes or runs long: left out of the fast loop (-m "not slow")
 
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # starts processes or runs long: left out of the fast loop (-m "not slow")
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

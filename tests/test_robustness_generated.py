@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,6 +25,8 @@ from scalexpert.loader import load_text
 from scalexpert.model import Architecture
 from scalexpert.reporters import FORMATS, RenderOptions, render
 from helpers import time_limit
+
+pytestmark = pytest.mark.slow  # starts processes or runs long: left out of the fast loop (-m "not slow")
 
 LONG = settings.default.max_examples > 100  # the long-fuzz profile of tests/conftest.py is loaded
 FUZZ = settings(

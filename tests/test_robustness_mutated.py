@@ -26,6 +26,8 @@ from scalexpert.loader import load_text
 from scalexpert.reporters import FORMATS, RenderOptions, render
 from helpers import time_limit
 
+pytestmark = pytest.mark.slow  # starts processes or runs long: left out of the fast loop (-m "not slow")
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 TEXTS = {path: path.read_text(encoding="utf-8") for path in EXAMPLES}
