@@ -99,8 +99,8 @@ def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Lim
     chosen = sorted(compose, key=lambda f: ".override." in f.label.rsplit("/", 1)[-1]) if compose else kube
     if not chosen:
         where = ", ".join(paths)
-        found = "; ".join(inputs.skipped) or "no YAML files"
-        raise InputError(Diagnostic(where, 0, 0, "", f"no Docker Compose or Kubernetes file to import ({found})"))
+        reason = "; ".join(inputs.skipped) or "no YAML files"
+        raise InputError(Diagnostic(where, 0, 0, "", f"no Docker Compose or Kubernetes file to import ({reason})"))
     documents = [doc for item in chosen for doc in item.documents]
     draft = import_compose(documents) if compose else import_kubernetes(documents)
     if not draft.components:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 
@@ -52,7 +52,8 @@ def has_dependency_field(dotted: str) -> bool:
 
 
 def has_system_field(dotted: str) -> bool:
-    return known(Architecture.model_fields["system"].annotation, dotted) if _system_model() else False
+    system = cast(type[BaseModel], Architecture.model_fields["system"].annotation)
+    return known(system, dotted) if _system_model() else False
 
 
 def _system_model() -> bool:

@@ -212,8 +212,8 @@ def _from_dsl(item: Classified) -> tuple[str, dict[str, Element], list[Relations
         relationship.target = _known(relationship.target, elements)
         for end in (relationship.source, relationship.target):
             if end not in elements:
-                line = int(relationship.where.rsplit(":", 1)[1])
-                raise InputError(Diagnostic(item.path, line, 1, "", f"relationship names {end!r}, which is no "
+                at = int(relationship.where.rsplit(":", 1)[1])
+                raise InputError(Diagnostic(item.path, at, 1, "", f"relationship names {end!r}, which is no "
                                             "element identifier of this workspace"))
     return workspace, elements, relationships
 
@@ -304,9 +304,9 @@ def _draft(item: Classified, workspace: str, elements: dict[str, Element],
         edges[key] = _edge(rel, key, draft.components[key[1]])
     for entry in [name for name in draft.entry_points if draft.components[name].kind == "client"]:
         why = draft.entry_points.pop(entry)  # people use a client; requests enter where the client calls
-        for (source, target) in edges:
-            if source == entry:
-                draft.entry_points.setdefault(target, f"called by {entry}, a client ({why})")
+        for (caller, callee) in edges:
+            if caller == entry:
+                draft.entry_points.setdefault(callee, f"called by {entry}, a client ({why})")
     if skipped:
         draft.notes.append("relationships between a software system and one of its own containers are not "
                            f"imported: {'; '.join(skipped[:10])}")
