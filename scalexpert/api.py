@@ -214,7 +214,7 @@ def _check(
     chosen = selector(config, ruleset)
     result = run_rules(records, ruleset, thresholds=config.thresholds, enabled=chosen,
                        severities=severities)
-    findings = build_findings(result, ruleset, config.thresholds)
+    findings = build_findings(result, ruleset, config.thresholds, config.docs_url)
     run = {r.id: r.name for r in ruleset.finding_rules if chosen(r)}
     findings, meta = apply_suppressions(
         findings, loaded, enabled=config.suppressions, canonical=lambda key: getattr(ruleset.find(key), "id", None),

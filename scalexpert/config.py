@@ -27,6 +27,10 @@ class Config(StrictModel):
     suppressions: bool = Field(True, description="Honour suppressions in architecture files.")
     extends: str | None = Field(None, description="A preset or another configuration file this one builds on.")
     baseline: str | None = Field(None, description="Baseline file whose findings are reported but never fail a run.")
+    docs_url: str | None = Field(
+        None, description="Base address of your copy of the documentation site; findings and SARIF rules link to it "
+        "only when it is set (e.g. https://docs.example.com/scalexpert/, or a template with {rule})."
+    )
 
     def with_options(self, **changes: object) -> Config:
         """A copy with the given settings replaced (values of None are left out), validated again."""

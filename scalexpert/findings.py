@@ -20,8 +20,21 @@ from .analysis.capacity.records import CapacityReport
 from .severity import Severity
 
 SCHEMA_VERSION = "1"
-DOCS_RULES_URI = "https://github.com/scalexpert/scalexpert/blob/main/docs/rules/"
-"""Base of the help URI of every rule: ``<base><RULE-ID>.md``."""
+
+
+def rule_help_uri(docs_url: str | None, rule_id: str) -> str:
+    """The documentation address of a rule under a configured base (``docs_url``), or "" when none is set.
+
+    The project publishes no documentation site of its own: a team that serves ``docs/`` (for
+    example with ``mkdocs build``) sets ``docs_url`` to where it lives. A base with ``{rule}`` in it
+    is a template (``https://wiki.example/scalexpert/{rule}.html``); any other base gets the page
+    that ``mkdocs build`` makes of docs/rules/RULE.md appended (``<base>/rules/RULE/``).
+    """
+    if not docs_url:
+        return ""
+    if "{rule}" in docs_url:
+        return docs_url.replace("{rule}", rule_id)
+    return f"{docs_url.rstrip('/')}/rules/{rule_id}/"
 
 
 def sorted_keys(value: Any) -> Any:

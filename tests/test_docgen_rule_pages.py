@@ -10,7 +10,7 @@ from scalexpert.docgen import PAGES
 from scalexpert.docgen import rule_pages
 from scalexpert.docgen.__main__ import main
 from scalexpert.docgen.rule_pages import INDEX, render_files
-from scalexpert.findings import DOCS_RULES_URI
+from scalexpert.findings import rule_help_uri
 from scalexpert.language.ruleset import RuleSet, load_ruleset
 from scalexpert.review.suppressions import META_RULES
 
@@ -34,7 +34,9 @@ def test_regenerate_command_is_named() -> None:
 
 
 def test_every_finding_rule_has_a_page_at_its_help_link(pages: dict[str, str], ruleset: RuleSet) -> None:
-    assert DOCS_RULES_URI.endswith("/docs/rules/")
+    assert rule_help_uri("https://docs.example.test/scalexpert/", "SPOF-001") == "https://docs.example.test/scalexpert/rules/SPOF-001/"
+    assert rule_help_uri("https://wiki.example.test/{rule}.html", "SPOF-001") == "https://wiki.example.test/SPOF-001.html"
+    assert rule_help_uri(None, "SPOF-001") == ""
     assert sorted(pages) == sorted([INDEX, *(f"{rule.id}.md" for rule in ruleset.finding_rules)])
 
 

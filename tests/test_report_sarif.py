@@ -85,8 +85,19 @@ def test_rule_descriptors_carry_knowledge_and_help(report: Report) -> None:
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
     spof = rules["SPOF-001"]
     assert spof["name"] == "availability.single-point-of-failure"
-    assert spof["helpUri"].endswith("/docs/rules/SPOF-001.md")
-    assert spof["fullDescription"]["text"] and "How to fix" in spof["help"]["text"]
+    assert "helpUri" not in spof  # the project has no public documentation site: no address unless configured
+    help_text, help_markdown = spof["help"]["text"], spof["help"]["markdown"]
+    for head in ("Summary", "Why it matters", "How to fix", "References"):
+        assert head in help_text and head in help_markdown
+    assert "scalexpert explain SPOF-001" in help_text
+    assert spof["fullDescription"]["text"]
+    assert "informationUri" not in run["tool"]["driver"]
+
+
+def test_help_uri_only_with_a_configured_docs_url(report: Report) -> None:
+    run = sarif([report], docs_url="https://docs.example.test/sx/")["runs"][0]
+    rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    assert rules["SPOF-001"]["helpUri"] == "https://docs.example.test/sx/rules/SPOF-001/"
     for result in run["results"]:
         assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
 

@@ -45,7 +45,7 @@ def parse_growth(values: Sequence[str]) -> list[float] | None:
 
 def resolve_config(config_file: str | None, *, fail_on: str | None = None, rule_dirs: Sequence[str] = (),
                    no_suppressions: bool = False, growth: list[float] | None = None,
-                   baseline: str | None = None) -> Config:
+                   baseline: str | None = None, docs_url: str | None = None) -> Config:
     """The configuration file's settings (or the defaults) with the command-line flags on top."""
     from ..review.config_files import load_config
 
@@ -57,6 +57,7 @@ def resolve_config(config_file: str | None, *, fail_on: str | None = None, rule_
         suppressions=False if no_suppressions else None,
         growth=growth,
         baseline=baseline,
+        docs_url=docs_url,
     )
 
 
@@ -132,11 +133,14 @@ def run_checks(files: Sequence[str], config: Config, limits: Limits | None = Non
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Write a baseline accepting every current finding.")
 @click.option("--growth", multiple=True, help="Traffic multiples for the capacity growth table, e.g. 2,5,10.")
 @click.option("--no-color", is_flag=True, help="No colours in text output (NO_COLOR=1 does the same).")
+@click.option("--docs-url", default=None, metavar="URL",
+              help="Base address of your copy of the documentation site: findings and SARIF rules link to it "
+                   "(config key docs_url; no links when unset).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help=f"Largest input file read, in bytes (default {Limits().max_bytes:,}).")
 def check(files: tuple[str, ...], fmt: str | None, output: str | None, explain: bool, fail_on: str | None,
           rule_dirs: tuple[str, ...], config_file: str | None, no_suppressions: bool, baseline: str | None,
-          write_baseline: str | None, growth: tuple[str, ...], no_color: bool, max_bytes: int | None) -> None:
+          write_baseline: str | None, growth: tuple[str, ...], no_color: bool, docs_url: str | None, max_bytes: int | None) -> None:
     """Check architecture FILES and report findings."""
     from ..api import rules_for
     from ..review.baseline import apply_baseline, baseline_of, read_baseline, render_baseline
@@ -144,7 +148,8 @@ def check(files: tuple[str, ...], fmt: str | None, output: str | None, explain: 
     from ..reporters.common import fails
 
     config = resolve_config(config_file, fail_on=fail_on, rule_dirs=rule_dirs, no_suppressions=no_suppressions,
-                            growth=parse_growth(growth), baseline=os.path.abspath(baseline) if baseline else None)
+                            growth=parse_growth(growth), baseline=os.path.abspath(baseline) if baseline else None,
+                            docs_url=docs_url)
     accepted = read_baseline(config.baseline) if config.baseline and not write_baseline else None
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and output is None else "text"
@@ -161,7 +166,7 @@ def check(files: tuple[str, ...], fmt: str | None, output: str | None, explain: 
                                           canonical=lambda key: getattr(ruleset.find(key), "id", None))
         stale = outcome.stale
     options = RenderOptions(explain=explain, color=fmt == "text" and use_color(no_color, output), fail_on=config.fail_on,
-                            baseline_used=bool(write_baseline) or accepted is not None)
+                            baseline_used=bool(write_baseline) or accepted is not None, docs_url=config.docs_url)
     emit(render_bytes(fmt, reports, options), output)
     if stale:
         click.echo(f"baseline: {len(stale)} accepted finding(s) no longer occur; refresh it with --write-baseline", err=True)

@@ -4,7 +4,7 @@ Regenerate every page with ``python -m scalexpert.docgen rules``. A page holds t
 entry (what, why, how to fix, trade-offs, thresholds, references), its severity and escalations,
 its example architecture together with what scalexpert really reports on it (the example is
 checked while the page is rendered), the near miss, and the rule file itself. The findings' help
-links (``scalexpert.findings.DOCS_RULES_URI``) point at these pages.
+links (``scalexpert.findings.rule_help_uri``, when ``docs_url`` is configured) point at these pages.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..facts.build import FactRecord
-from ..findings import DOCS_RULES_URI, Condition, Explanation, Finding, Location, Proof
+from ..findings import Condition, Explanation, Finding, Location, Proof, rule_help_uri
 from ..language import template
 from ..language.conditions import OP_WORDS, AnyOf, Constraint, Element, Not, Pattern, ThresholdRef, Var
 from ..language.operators import holds
@@ -135,7 +135,8 @@ def _what_if(activation: Activation, result: EngineResult, threshold: Any, depth
     return list(dict.fromkeys(changes))
 
 
-def build_findings(result: EngineResult, ruleset: RuleSet, thresholds: dict[str, float] | None = None) -> list[Finding]:
+def build_findings(result: EngineResult, ruleset: RuleSet, thresholds: dict[str, float] | None = None,
+                   docs_url: str | None = None) -> list[Finding]:
     """One finding per activation of a finding rule (identical findings merged), in a stable order."""
 
     def threshold(name: str) -> float:
@@ -170,7 +171,7 @@ def build_findings(result: EngineResult, ruleset: RuleSet, thresholds: dict[str,
             ),
             remedy=entry.fix.strip() if entry else "",
             references=tuple(f"{r.title} — {r.url}" if r.url else r.title for r in entry.references) if entry else (),
-            help_uri=f"{DOCS_RULES_URI}{rule.id}.md" if rule.builtin else "",
+            help_uri=rule_help_uri(docs_url, rule.id) if rule.builtin else "",
             fingerprint=fingerprint,
         )
         previous = findings.get(fingerprint)

@@ -17,12 +17,17 @@ from ..severity import SEVERITY_ORDER, FailOn, at_least, severity_rank
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """How to render: explanations, colour, the failure threshold and whether a baseline was applied."""
+    """How to render: explanations, colour, the failure threshold, whether a baseline was applied, the docs base."""
 
     explain: bool = False
     color: bool = False
     fail_on: FailOn = "high"
     baseline_used: bool = False
+    docs_url: str | None = None
+    """Base address of the documentation site (``docs_url``): SARIF rules get a ``helpUri`` only when set."""
+    base_dir: str | None = None
+    """Folder that file paths in SARIF, GitHub annotations and GitLab Code Quality are relative to
+    (the command line uses the repository root, or ``--base-dir``); None: paths as given."""
 
 
 DEFAULT_OPTIONS = RenderOptions()
@@ -85,6 +90,24 @@ def clean(text: Any) -> str:
 def one_line(text: Any) -> str:
     """:func:`clean` text on one line (newlines and tabs become spaces)."""
     return clean(" ".join(str(text).split()))
+
+
+def repo_path(file: str, options: object = None) -> str:
+    """A report's file name as code hosts expect it: relative to ``options.base_dir`` (the repository
+    root, or ``--base-dir``), with ``/`` separators; unchanged when no base is set, for names like
+    ``<text>``, and for files outside the base (then absolute)."""
+    base = getattr(options, "base_dir", None)
+    if not base or file.startswith("<"):
+        return file
+    import os
+
+    absolute = os.path.abspath(file)
+    root = os.path.abspath(base)
+    try:
+        inside = os.path.commonpath([absolute, root]) == root
+    except ValueError:  # another drive
+        inside = False
+    return os.path.relpath(absolute, root).replace(os.sep, "/") if inside else absolute
 
 
 def where(finding: Finding) -> str:

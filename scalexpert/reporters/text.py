@@ -55,6 +55,8 @@ def explanation_lines(finding: Finding, indent: str = "    ") -> list[str]:
         lines.append(clean(f"{indent}fix: {finding.remedy}"))
     if finding.help_uri:
         lines.append(clean(f"{indent}more: {finding.help_uri}"))
+    elif finding.references:  # the help ships with the tool: no address needed
+        lines.append(clean(f"{indent}more: scalexpert explain {finding.rule_id}"))
     return lines
 
 

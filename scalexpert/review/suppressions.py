@@ -17,7 +17,6 @@ from ..findings import Condition, Explanation, Finding, Location, Proof, Suppres
 from ..loader import LoadedArchitecture
 from ..model import Suppression
 
-DOCS_URI = "https://github.com/scalexpert/scalexpert/blob/main/docs/suppressions-and-baselines.md"
 CATEGORY = "suppressions"
 """Category of the meta findings (left out of the score: they are about the document, not the system)."""
 
@@ -177,7 +176,7 @@ def _meta(rule: MetaRule, item: Suppression, number: int, loaded: LoadedArchitec
         rule_id=rule.id, rule_name=rule.name, title=rule.title, category=CATEGORY, severity=rule.severity,
         subjects=subjects, message=message, location=_location(loaded, number),
         explanation=Explanation(proof=(Proof(fact=condition.fact, conditions=(condition,)),)),
-        remedy=rule.remedy, help_uri=DOCS_URI, fingerprint="@".join((rule.id, *subjects)),
+        remedy=rule.remedy, fingerprint="@".join((rule.id, *subjects)),
     )
 
 
