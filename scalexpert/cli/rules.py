@@ -4,7 +4,65 @@ from __future__ import annotations
 
 import click
 
+from typing import TYPE_CHECKING, Any
+
 from .common import EXIT_FINDINGS, EXIT_OK
+
+if TYPE_CHECKING:
+    from ..language.ruleset import CompiledRule, RuleSet
+
+LIST_FORMATS = ("text", "json")
+CATALOGUE_VERSION = "1"
+"""Version of the JSON shape of ``rules --format json`` and ``rules facts --format json``."""
+
+
+def rule_record(rule: CompiledRule) -> dict[str, Any]:
+    """One rule of the catalogue as JSON data (every key always present)."""
+    entry = rule.knowledge
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "kind": "finding" if rule.is_finding else "derivation",
+        "category": rule.category,
+        "severity": rule.spec.severity if rule.is_finding else None,
+        "title": rule.title,
+        "summary": " ".join(entry.summary.split()) if entry else (rule.spec.description or ""),
+        "aliases": list(rule.spec.aliases),
+        "tags": list(rule.spec.tags),
+        "builtin": rule.builtin,
+        "thresholds": {
+            name: {"value": t.value, "unit": t.unit, "description": t.description, "source": t.source}
+            for name, t in sorted(entry.thresholds.items())
+        } if entry else {},
+        "references": [{"title": r.title, "url": str(r.url) if r.url else None} for r in entry.references] if entry else [],
+    }
+
+
+def facts_record(ruleset: RuleSet) -> dict[str, Any]:
+    """Every fact type and field that rules can match, as JSON data."""
+    return {
+        "version": CATALOGUE_VERSION,
+        "facts": [
+            {
+                "name": name,
+                "derived": fact.derived,
+                "description": fact.description,
+                "key": list(fact.key),
+                "fields": [
+                    {"name": spec.name, "type": spec.type, "origin": spec.origin,
+                     "values": list(spec.values) if spec.values else None, "description": spec.description}
+                    for spec in fact.fields.values()
+                ],
+            }
+            for name, fact in ruleset.fact_types.items()
+        ],
+    }
+
+
+def _print_json(data: Any) -> None:
+    import json
+
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
 
 
 @click.group(invoke_without_command=True)
@@ -12,35 +70,39 @@ from .common import EXIT_FINDINGS, EXIT_OK
 @click.option("--severity", "-s", multiple=True, help="Only rules of these severities.")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Extra folder of rules (repeatable).")
 @click.option("--all", "show_all", is_flag=True, help="Include derivation rules (they conclude facts, not findings).")
+@click.option("--format", "fmt", type=click.Choice(LIST_FORMATS), default="text",
+              help="text (a table) or json (every rule with id, category, severity, title, thresholds, references).")
 @click.pass_context
 def rules(ctx: click.Context, category: tuple[str, ...], severity: tuple[str, ...], rule_dirs: tuple[str, ...],
-          show_all: bool) -> None:
+          show_all: bool, fmt: str) -> None:
     """List the rules: id, severity, category, name and title."""
     if ctx.invoked_subcommand is not None:
         return
     from ..language.ruleset import load_ruleset
 
     ruleset = load_ruleset(list(rule_dirs))
-    shown = 0
-    for rule in ruleset.rules:
-        if not show_all and not rule.is_finding:
-            continue
-        if category and rule.category not in category:
-            continue
-        if severity and rule.spec.severity not in severity:
-            continue
-        shown += 1
+    chosen = [rule for rule in ruleset.rules
+              if (show_all or rule.is_finding) and (not category or rule.category in category)
+              and (not severity or rule.spec.severity in severity)]
+    if fmt == "json":
+        _print_json({"version": CATALOGUE_VERSION, "rules": [rule_record(rule) for rule in chosen]})
+        return
+    for rule in chosen:
         click.echo(f"{rule.id:<12} {rule.spec.severity:<8} {rule.category:<18} {rule.name:<48} {rule.title}")
-    click.echo(f"{shown} rules")
+    click.echo(f"{len(chosen)} rules")
 
 
 @rules.command("facts")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Extra folder of rules (repeatable).")
-def facts(rule_dirs: tuple[str, ...]) -> None:
+@click.option("--format", "fmt", type=click.Choice(LIST_FORMATS), default="text", help="text or json.")
+def facts(rule_dirs: tuple[str, ...], fmt: str) -> None:
     """Print every fact type and field that rules can match."""
     from ..language.ruleset import load_ruleset
 
     ruleset = load_ruleset(list(rule_dirs))
+    if fmt == "json":
+        _print_json(facts_record(ruleset))
+        return
     for name, fact in ruleset.fact_types.items():
         click.echo(f"{name}{' (derived)' if fact.derived else ''}: {fact.description}")
         for spec in fact.fields.values():
