@@ -11,6 +11,7 @@ import gc
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,33 @@ if TYPE_CHECKING:
     from ..config import Config
     from ..findings import Report
 
-FORMAT_NAMES = ("text", "json", "markdown", "sarif", "junit", "github", "html")
+FORMAT_NAMES = ("text", "json", "markdown", "sarif", "junit", "github", "html", "codequality")
+
+
+def parse_outputs(values: Sequence[str], fmt: str) -> tuple[list[tuple[str, str]], bool]:
+    """``--output`` values → [(format, path)], and whether the ``--format`` report still goes to stdout.
+
+    ``FORMAT=PATH`` (repeatable) writes that format to PATH; a plain ``PATH`` (at most one) takes the
+    ``--format`` report instead of stdout, as before.
+    """
+    outputs: list[tuple[str, str]] = []
+    plain = [v for v in values if v.partition("=")[0] not in FORMAT_NAMES or "=" not in v]
+    if len(plain) > 1:
+        raise click.BadParameter(f"at most one plain PATH (got {', '.join(plain)}); name the format of the others: "
+                                 "FORMAT=PATH", param_hint="--output")
+    for value in values:
+        name, sep, path = value.partition("=")
+        if sep and name in FORMAT_NAMES:
+            if not path:
+                raise click.BadParameter(f"{value!r} names no file", param_hint="--output")
+            outputs.append((name, path))
+        else:
+            outputs.append((fmt, value))
+    paths = [path for _, path in outputs]
+    twice = sorted({p for p in paths if paths.count(p) > 1})
+    if twice:
+        raise click.BadParameter(f"{', '.join(twice)} named twice", param_hint="--output")
+    return outputs, not plain
 
 
 def parse_growth(values: Sequence[str]) -> list[float] | None:
@@ -62,7 +89,7 @@ def resolve_config(config_file: str | None, *, fail_on: str | None = None, rule_
 
 
 def use_color(no_color: bool, output: str | None) -> bool:
-    """Colour only for a terminal, never with ``--no-color``, ``--output`` or a non-empty ``NO_COLOR``."""
+    """Colour only for a terminal, never with ``--no-color``, into a file, or with a non-empty ``NO_COLOR``."""
     return not no_color and output is None and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
 
@@ -72,6 +99,9 @@ def emit(text: str | bytes, output: str | None) -> None:
         from ..output import write_atomic
 
         try:
+            folder = os.path.dirname(output)
+            if folder:  # CI writes reports into a folder of its own: make it
+                os.makedirs(folder, exist_ok=True)
             write_atomic(output, text)
         except OSError as exc:
             click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
@@ -120,8 +150,14 @@ def run_checks(files: Sequence[str], config: Config, limits: Limits | None = Non
 @click.command()
 @click.argument("files", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None,
-              help="Output format (default text; github when GITHUB_ACTIONS=true and no --output).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically).")
+              help="Format of the report on stdout (default text; github when GITHUB_ACTIONS=true).")
+@click.option("--output", "-o", "outputs", multiple=True, metavar="[FORMAT=]PATH",
+              help="Also write FORMAT to PATH, atomically (repeatable; all from the same analysis, e.g. "
+                   "-o sarif=scalexpert.sarif -o html=report.html). A plain PATH takes the --format report "
+                   "instead of stdout.")
+@click.option("--base-dir", type=click.Path(file_okay=False), default=None,
+              help="Folder that paths in SARIF, GitHub annotations and Code Quality are relative to "
+                   "(default: the git repository root around the current folder, else the current folder).")
 @click.option("--explain", is_flag=True, help="Show how each finding was reached (proof trees) and every assumed number.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
               help="Lowest severity that makes the exit code 1 (default high; 'never': always 0).")
@@ -138,7 +174,7 @@ def run_checks(files: Sequence[str], config: Config, limits: Limits | None = Non
                    "(config key docs_url; no links when unset).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help=f"Largest input file read, in bytes (default {Limits().max_bytes:,}).")
-def check(files: tuple[str, ...], fmt: str | None, output: str | None, explain: bool, fail_on: str | None,
+def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], base_dir: str | None, explain: bool, fail_on: str | None,
           rule_dirs: tuple[str, ...], config_file: str | None, no_suppressions: bool, baseline: str | None,
           write_baseline: str | None, growth: tuple[str, ...], no_color: bool, docs_url: str | None, max_bytes: int | None) -> None:
     """Check architecture FILES and report findings."""
@@ -151,8 +187,10 @@ def check(files: tuple[str, ...], fmt: str | None, output: str | None, explain: 
                             growth=parse_growth(growth), baseline=os.path.abspath(baseline) if baseline else None,
                             docs_url=docs_url)
     accepted = read_baseline(config.baseline) if config.baseline and not write_baseline else None
-    if fmt is None:
-        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and output is None else "text"
+    targets, to_stdout = parse_outputs(outputs, fmt or "")
+    if fmt is None:  # annotations when the step's log is what people read; a file named plainly gets text
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and to_stdout else "text"
+        targets = [(name or fmt, path) for name, path in targets]
     reports = run_checks(files, config, Limits(max_bytes=max_bytes) if max_bytes else None)
     stale: tuple[tuple[str, str], ...] = ()
     if write_baseline:  # the run reports as a later run with this baseline would
@@ -165,13 +203,31 @@ def check(files: tuple[str, ...], fmt: str | None, output: str | None, explain: 
         reports, outcome = apply_baseline(reports, accepted, os.path.dirname(config.baseline),
                                           canonical=lambda key: getattr(ruleset.find(key), "id", None))
         stale = outcome.stale
-    options = RenderOptions(explain=explain, color=fmt == "text" and use_color(no_color, output), fail_on=config.fail_on,
-                            baseline_used=bool(write_baseline) or accepted is not None, docs_url=config.docs_url)
-    emit(render_bytes(fmt, reports, options), output)
+    options = RenderOptions(explain=explain, color=False, fail_on=config.fail_on,
+                            baseline_used=bool(write_baseline) or accepted is not None, docs_url=config.docs_url,
+                            base_dir=os.path.abspath(base_dir) if base_dir else repository_root())
+    for name, path in targets:  # every file first: a report on stdout that ends in a pipe never blocks them
+        emit(render_bytes(name, reports, options), path)
+    if to_stdout:
+        terminal = replace(options, color=fmt == "text" and use_color(no_color, None))
+        emit(render_bytes(fmt, reports, terminal), None)
     if stale:
         click.echo(f"baseline: {len(stale)} accepted finding(s) no longer occur; refresh it with --write-baseline", err=True)
     failing = any(fails(f, config.fail_on) for r in reports for f in r.findings)
     raise SystemExit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def repository_root(start: str | None = None) -> str:
+    """The folder holding ``.git`` around ``start`` (default: the current folder), else ``start`` itself."""
+    here = os.path.abspath(start or os.getcwd())
+    folder = here
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return here
+        folder = parent
 
 
 def emit_baseline(path: str, text: str) -> None:

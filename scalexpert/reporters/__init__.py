@@ -24,6 +24,7 @@ FORMATS: dict[str, str] = {
     "junit": "scalexpert.reporters.junit",
     "github": "scalexpert.reporters.github",
     "html": "scalexpert.reporters.html",
+    "codequality": "scalexpert.reporters.codequality",
 }
 """Format name → module."""
 
