@@ -20,6 +20,7 @@ from .findings import ArchitectureSummary, Assumption, Catalogue, Report, RuleIn
 from .language.ruleset import CompiledRule, RuleSet, load_ruleset
 from .loader import Limits, LoadedArchitecture, Position, SourceMap, load_file, load_text
 from .model import Architecture
+from .progress import phase
 from .review.suppressions import CATEGORY as SUPPRESSION_CATEGORY
 from .review.suppressions import META_RULES, MetaRule, apply_suppressions
 from .version import __version__
@@ -82,7 +83,16 @@ def _looks_like_deployment(path: str, limits: Limits) -> bool:
 
 
 def _load_path(path: str, limits: Limits = Limits()) -> LoadedArchitecture:
-    """An architecture file, or Compose/Kubernetes files imported on the fly (located at their own lines)."""
+    """An architecture file, a Markdown file's one ```scalexpert block, or Compose/Kubernetes files imported
+    on the fly (located at their own lines)."""
+    from .loader.markdown import is_markdown, load_blocks
+
+    if is_markdown(path) and os.path.isfile(path):
+        found = load_blocks(path, limits)
+        if len(found) > 1:
+            raise UsageError(f"{path} holds {len(found)} ```scalexpert blocks; check each with "
+                             "scalexpert.loader.markdown.load_blocks(), or run `scalexpert check` on the file")
+        return found[0]
     if not os.path.exists(path) or (os.path.isfile(path) and not _looks_like_deployment(path, limits)):
         return load_file(path, limits)  # (for a missing file: the loader's "no such file" message)
     from .importers import detect, import_paths
@@ -201,10 +211,15 @@ def _check(
     limits: Limits,
 ) -> Report:
     config = config or Config()
+    phase("reading")
     loaded = load(source, limits)
+    phase("loading rules")
     ruleset = rules_for(config, rules)
+    phase("graph analysis")
     graph = analyse_graph(loaded.model)
+    phase("capacity model")
     capacity = _capacity(loaded.model, config)
+    phase("building facts")
     records = build_facts(loaded, graph, capacity)
     severities = {}
     for key, level in config.severity.items():
@@ -212,8 +227,10 @@ def _check(
         if rule is not None:
             severities[rule.id] = level
     chosen = selector(config, ruleset)
+    phase(f"rule engine ({len(records):,} facts)")
     result = run_rules(records, ruleset, thresholds=config.thresholds, enabled=chosen,
                        severities=severities)
+    phase("explanations")
     findings = build_findings(result, ruleset, config.thresholds, config.docs_url)
     run = {r.id: r.name for r in ruleset.finding_rules if chosen(r)}
     findings, meta = apply_suppressions(

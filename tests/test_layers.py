@@ -12,7 +12,7 @@ LAYERS: list[set[str]] = [
     {"errors", "version", "severity", "output", "shipped"},
     {"model"},
     {"loader", "schema"},
-    {"importers"},
+    {"importers", "discovery"},
     {"analysis"},
     {"facts"},
     {"knowledge_base", "config"},

@@ -38,13 +38,10 @@ def hook() -> dict:
 
 def test_hook_definition() -> None:
     definition = hook()
-    assert definition["id"] == "scalexpert" and definition["entry"] == "scalexpert check"
+    assert definition["id"] == "scalexpert" and definition["entry"] == "scalexpert check --by-content"
     assert definition["language"] == "python"
-    files = re.compile(definition["files"])
-    for name in ("architecture.yaml", "docs/architecture-prod.yml", "arch.yaml", "svc/shop.arch.yaml", "arch_v2.yaml"):
-        assert files.search(name), name
-    for name in ("archive.yaml", "myarchitecture.yaml", "values.yaml", "architecture.json", "architecture/x.txt"):
-        assert not files.search(name), name
+    assert "files" not in definition  # chosen by content, never by name
+    assert definition["types_or"] == ["yaml", "markdown"]
 
 
 def _requirements(name: str) -> list[str]:
@@ -119,13 +116,26 @@ def hook_repository(folder: Path) -> Path:
     return folder
 
 
+WORKFLOW = """name: architecture
+on: [push]
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "version: 1 components: none"
+"""
+BROKEN = "version: 1\ncomponents:\n  api: {kind: service, replicas: two}\n"
+
+
 def project(folder: Path) -> Path:
-    """A repository with one failing and one passing architecture, and a YAML file the hook must not touch."""
-    (folder / "docs").mkdir(parents=True)
-    (folder / "notes").mkdir()
-    (folder / "architecture.yaml").write_text(FAILING, encoding="utf-8")
-    (folder / "docs" / "shop.arch.yaml").write_text(PASSING, encoding="utf-8")
-    (folder / "notes" / "archive.yaml").write_text("not: [an architecture\n", encoding="utf-8")
+    """A repository whose files are named to mislead: a workflow called architecture.yaml, architectures elsewhere."""
+    (folder / "docs" / "notes").mkdir(parents=True)
+    (folder / ".github" / "workflows").mkdir(parents=True)
+    (folder / ".github" / "workflows" / "architecture.yaml").write_text(WORKFLOW, encoding="utf-8")
+    (folder / "docs" / "notes" / "shop.yml").write_text(BROKEN, encoding="utf-8")
+    (folder / "services.yaml").write_text(FAILING, encoding="utf-8")
+    (folder / "docs" / "passing.yaml").write_text(PASSING, encoding="utf-8")
+    (folder / "docs" / "adr.md").write_text("# ADR\n\n```scalexpert\n" + FAILING + "```\n", encoding="utf-8")
     (folder / ".scalexpert.yaml").write_text("enable: [SPOF-001]\n", encoding="utf-8")  # independent of other rules
     git(folder, "init", "-q")
     git(folder, "add", "-A")
@@ -151,10 +161,11 @@ def test_try_repo_runs_the_real_hook_offline(tmp_path: Path) -> None:
         return subprocess.run([str(pre_commit), "try-repo", str(hooks), "scalexpert", "--color", "never", *args],
                               cwd=repo, env=env, capture_output=True, text=True, timeout=600, check=False)
 
-    passing = try_repo("--files", "docs/shop.arch.yaml")  # each try-repo installs afresh: two runs only
+    # each try-repo installs the hook afresh: two runs only
+    passing = try_repo("--files", ".github/workflows/architecture.yaml", "docs/passing.yaml")
     assert passing.returncode == 0, passing.stdout + passing.stderr
-    assert "Passed" in passing.stdout
+    assert "Passed" in passing.stdout and "architecture.yaml" not in passing.stdout
     everything = try_repo("--all-files")
-    assert everything.returncode == 1, everything.stdout + everything.stderr
-    assert "SPOF-001 api runs 1 instance(s)" in everything.stdout and "architecture.yaml:5:3" in everything.stdout
-    assert "archive.yaml" not in everything.stdout  # not an architecture file by the hook's pattern
+    assert everything.returncode != 0, everything.stdout + everything.stderr
+    assert "docs/notes/shop.yml:3:" in everything.stdout and "replicas" in everything.stdout  # broken, under docs/
+    assert "workflows" not in everything.stdout

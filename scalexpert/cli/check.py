@@ -120,23 +120,51 @@ def emit(text: str | bytes, output: str | None) -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
-def run_checks(files: Sequence[str], config: Config, limits: Limits | None = None) -> list[Report]:
+def targets_of(paths: Sequence[str], by_content: bool, limits: Limits) -> list[tuple[str, str]]:
+    """(path, kind) of everything to check: folders (default: the current one) searched by content."""
+    from ..discovery import discover, select
+
+    if by_content:  # the pre-commit hook: of the staged files, those whose content is ours
+        paths = select(paths, limits)
+        if not paths:
+            return []
+    found = discover(list(paths) or ["."], limits)
+    if not found:
+        where = ", ".join(paths) or "the current folder"
+        click.echo(f"error: no architecture file (a YAML mapping with 'version' and 'components'), Markdown "
+                   f"```scalexpert block or deployment description found in {where}", err=True)
+        raise SystemExit(EXIT_USAGE)
+    return [(t.path, t.kind) for t in found]
+
+
+def run_checks(files: Sequence[str] | Sequence[tuple[str, str]], config: Config,
+               limits: Limits | None = None) -> list[Report]:
     """Check every file; input errors of all files are printed together, then exit 2."""
     from ..api import check as run_check
-    from ..progress import Progress
+    from ..loader.markdown import load_blocks
+    from ..progress import LARGE_BYTES, Progress
 
     reports = []
     failed = False
-    with Progress(len(files)) as progress:
-        for index, name in enumerate(files):
-            progress.step(index, name)
+    items = [(item, "") if isinstance(item, str) else item for item in files]
+    with Progress(len(items)) as progress:
+        for index, (name, kind) in enumerate(items):
+            try:
+                large = os.path.getsize(name) >= LARGE_BYTES
+            except OSError:  # a folder, or missing (the check says so)
+                large = False
+            progress.step(index, name, large=large)
             if index and not gc.isenabled():
                 # the program runs without the cyclic collector (see cli/__init__.py); between files,
                 # collect what the previous check left (experta's wiring builds cycles), scanning
                 # only the objects made since the last collection
                 gc.collect(0)
             try:
-                reports.append(run_check(Path(name), config=config, limits=limits or Limits()))
+                if kind == "markdown":
+                    for block in load_blocks(name, limits or Limits()):
+                        reports.append(run_check(block, config=config, limits=limits or Limits()))
+                else:
+                    reports.append(run_check(Path(name), config=config, limits=limits or Limits()))
             except InputError as exc:
                 failed = True
                 progress.close()
@@ -148,7 +176,7 @@ def run_checks(files: Sequence[str], config: Config, limits: Limits | None = Non
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True)
+@click.argument("files", nargs=-1, required=False)
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None,
               help="Format of the report on stdout (default text; github when GITHUB_ACTIONS=true).")
 @click.option("--output", "-o", "outputs", multiple=True, metavar="[FORMAT=]PATH",
@@ -169,6 +197,9 @@ def run_checks(files: Sequence[str], config: Config, limits: Limits | None = Non
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Write a baseline accepting every current finding.")
 @click.option("--growth", multiple=True, help="Traffic multiples for the capacity growth table, e.g. 2,5,10.")
 @click.option("--no-color", is_flag=True, help="No colours in text output (NO_COLOR=1 does the same).")
+@click.option("--by-content", is_flag=True,
+              help="Of the FILES given, check only those whose content is an architecture or a Markdown file "
+                   "with a ```scalexpert block; skip the rest (what the pre-commit hook uses).")
 @click.option("--docs-url", default=None, metavar="URL",
               help="Base address of your copy of the documentation site: findings and SARIF rules link to it "
                    "(config key docs_url; no links when unset).")
@@ -176,8 +207,13 @@ def run_checks(files: Sequence[str], config: Config, limits: Limits | None = Non
               help=f"Largest input file read, in bytes (default {Limits().max_bytes:,}).")
 def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], base_dir: str | None, explain: bool, fail_on: str | None,
           rule_dirs: tuple[str, ...], config_file: str | None, no_suppressions: bool, baseline: str | None,
-          write_baseline: str | None, growth: tuple[str, ...], no_color: bool, docs_url: str | None, max_bytes: int | None) -> None:
-    """Check architecture FILES and report findings."""
+          write_baseline: str | None, growth: tuple[str, ...], no_color: bool, by_content: bool, docs_url: str | None,
+          max_bytes: int | None) -> None:
+    """Check architecture FILES and report findings.
+
+    Without FILES, or for a folder, the architecture files, Markdown design documents with
+    ```scalexpert blocks and deployment descriptions in it are found by their content.
+    """
     from ..api import rules_for
     from ..review.baseline import apply_baseline, baseline_of, read_baseline, render_baseline
     from ..reporters import RenderOptions, render_bytes
@@ -191,7 +227,11 @@ def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], bas
     if fmt is None:  # annotations when the step's log is what people read; a file named plainly gets text
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and to_stdout else "text"
         targets = [(name or fmt, path) for name, path in targets]
-    reports = run_checks(files, config, Limits(max_bytes=max_bytes) if max_bytes else None)
+    limits = Limits(max_bytes=max_bytes) if max_bytes else Limits()
+    chosen = targets_of(files, by_content, limits)
+    if not chosen:
+        raise SystemExit(EXIT_OK)  # --by-content and nothing of ours among the files: nothing to check
+    reports = run_checks(chosen, config, limits)
     stale: tuple[tuple[str, str], ...] = ()
     if write_baseline:  # the run reports as a later run with this baseline would
         folder = os.path.dirname(os.path.abspath(write_baseline))

@@ -1,0 +1,119 @@
+"""Finding what to check by content, not by file name.
+
+An architecture file is a YAML mapping with a format ``version`` and ``components`` at the top
+level; a Markdown file counts when it holds a ```` ```scalexpert ```` block; a deployment
+description (Docker Compose, Kubernetes, and whatever else the importers recognise) is told by
+:func:`scalexpert.importers.detect.classify_file`. File names never decide: a GitHub workflow
+called ``architecture.yaml`` is not an architecture, and ``docs/notes/shop.yml`` is one when its
+content says so.
+
+A file that cannot be parsed still counts as an architecture when its top-level lines name both
+``version`` and ``components``: a broken architecture file must be reported, not skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from .errors import ScalexpertError, UsageError
+from .loader import Limits, read_text
+from .loader.markdown import has_blocks, is_markdown
+
+Kind = Literal["architecture", "markdown", "deployment"]
+
+YAML_SUFFIXES = (".yaml", ".yml")
+SKIPPED_FOLDERS = frozenset({"node_modules", "venv", "__pycache__", "site-packages", "dist", "build", "target"})
+"""Folders never searched (besides hidden ones such as .git and .venv): installed or generated files."""
+MAX_FILES = 20_000
+
+_VERSION = re.compile(r"^version\s*:", re.MULTILINE)
+_COMPONENTS = re.compile(r"^components\s*:", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One thing to check: a file (or, for deployment descriptions, a folder of them) and what it is."""
+
+    path: str
+    kind: Kind
+
+
+def looks_like_architecture(text: str) -> bool:
+    """Top-level ``version`` and ``components`` keys: the architecture format, parsed or not."""
+    return bool(_VERSION.search(text) and _COMPONENTS.search(text))
+
+
+def classify(path: str, limits: Limits = Limits(), *, deployments: bool = True) -> Kind | None:
+    """What a file holds, by its content; None when scalexpert has nothing to check in it."""
+    try:
+        text = read_text(path, limits)
+    except ScalexpertError:
+        return None  # unreadable, too large, not UTF-8: not ours to judge here
+    if is_markdown(path):
+        return "markdown" if has_blocks(text) else None
+    if not path.lower().endswith(YAML_SUFFIXES):
+        return None
+    if looks_like_architecture(text):
+        return "architecture"
+    if not deployments:
+        return None
+    from .importers.detect import classify_file
+
+    try:
+        item = classify_file(path, os.path.basename(path), limits)
+    except ScalexpertError:
+        return None
+    if item.format == "architecture":
+        return "architecture"
+    return "deployment" if item.format is not None else None
+
+
+def select(files: Iterable[str], limits: Limits = Limits(), *, deployments: bool = False) -> list[str]:
+    """Of the files given, those whose content scalexpert checks (what the pre-commit hook runs on)."""
+    return [f for f in files if classify(f, limits, deployments=deployments) is not None]
+
+
+def discover(roots: Sequence[str], limits: Limits = Limits()) -> list[Target]:
+    """Everything to check under ``roots``: files given by name as they are, folders searched by content.
+
+    Architecture files and Markdown files with blocks are targets of their own; deployment
+    descriptions are grouped by folder (a Compose file and its override, or a folder of Kubernetes
+    manifests, describe one system), each folder one target.
+    """
+    targets: list[Target] = []
+    for root in roots:
+        if not os.path.isdir(root):
+            targets.append(Target(root, "markdown" if is_markdown(root) else "architecture"))
+            continue
+        deployment_folders: dict[str, None] = {}
+        for path in _walk(root):
+            kind = classify(path, limits)
+            if kind == "deployment":
+                deployment_folders.setdefault(os.path.dirname(path) or ".", None)
+            elif kind is not None:
+                targets.append(Target(path, kind))
+        # a folder's import reads its subfolders too: a subfolder of a chosen folder is not checked twice
+        for folder in deployment_folders:
+            if not any(folder != other and folder.startswith(other.rstrip(os.sep) + os.sep)
+                       for other in deployment_folders if other != "."):
+                targets.append(Target(folder, "deployment"))
+    return targets
+
+
+def _walk(root: str) -> list[str]:
+    found: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_FOLDERS)
+        for name in sorted(files):
+            if not name.startswith(".") and name.lower().endswith((*YAML_SUFFIXES, ".md", ".markdown", ".mdown", ".mkd")):
+                found.append(os.path.normpath(os.path.join(folder, name)) if folder != "." else name)
+        if len(found) > MAX_FILES:
+            raise UsageError(f"{root}: more than {MAX_FILES:,} candidate files; name the files or a smaller folder")
+    return found
+
+
+__all__ = ["MAX_FILES", "SKIPPED_FOLDERS", "Target", "classify", "discover", "looks_like_architecture", "select"]
