@@ -95,7 +95,7 @@ def _load_path(path: str, limits: Limits = Limits()) -> LoadedArchitecture:
         return found[0]
     if not os.path.exists(path) or (os.path.isfile(path) and not _looks_like_deployment(path, limits)):
         return load_file(path, limits)  # (for a missing file: the loader's "no such file" message)
-    from .importers import detect, import_paths
+    from .importers import detect
 
     if not os.path.isdir(path):
         try:
@@ -105,11 +105,23 @@ def _load_path(path: str, limits: Limits = Limits()) -> LoadedArchitecture:
             if not _DEPLOYMENT_KEYS.search(_head(path, limits) or b""):
                 return load_file(path, limits)  # not a source scalexpert knows: the loader's own message
             raise
-    result = import_paths([path], limits=limits)
-    loaded = load_text(result.yaml_text, file=path, limits=limits)
+    return load_deployment([path], label=path, limits=limits)
+
+
+def load_deployment(paths: Sequence[str], label: str, limits: Limits = Limits()) -> LoadedArchitecture:
+    """Deployment descriptions (files or folders of one format) imported on the fly as one architecture,
+    reported under ``label``, each component located at its own file and line."""
+    from .importers import import_paths
+
+    result = import_paths(list(paths), limits=limits)
+    loaded = load_text(result.yaml_text, file=label, limits=limits)
+    # the importer names files by their label (a name given, or a path inside a folder given)
+    files = {os.path.basename(p): p for p in paths if not os.path.isdir(p)}
+    folder = paths[0] if len(paths) == 1 and os.path.isdir(paths[0]) else None
     for name, origin in result.origins.items():
         file, _, line = origin.rpartition(":")
         if file and line.isdigit():
+            file = os.path.join(folder, file) if folder and not os.path.isabs(file) else files.get(file, file)
             loaded.source.keys[("components", name)] = Position(file, int(line), 1)
     return loaded
 

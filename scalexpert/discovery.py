@@ -36,10 +36,12 @@ _COMPONENTS = re.compile(r"^components\s*:", re.MULTILINE)
 
 @dataclass(frozen=True)
 class Target:
-    """One thing to check: a file (or, for deployment descriptions, a folder of them) and what it is."""
+    """One thing to check: a file, or for deployment descriptions a folder's files of one format."""
 
     path: str
     kind: Kind
+    files: tuple[str, ...] = ()
+    """The deployment files that make up the system (for ``kind == "deployment"``)."""
 
 
 def looks_like_architecture(text: str) -> bool:
@@ -49,27 +51,33 @@ def looks_like_architecture(text: str) -> bool:
 
 def classify(path: str, limits: Limits = Limits(), *, deployments: bool = True) -> Kind | None:
     """What a file holds, by its content; None when scalexpert has nothing to check in it."""
+    kind, _ = _classify(path, limits, deployments)
+    return kind
+
+
+def _classify(path: str, limits: Limits, deployments: bool) -> tuple[Kind | None, str]:
+    """The kind, and for deployment descriptions their format (``compose``, ``kubernetes`` ...)."""
     try:
         text = read_text(path, limits)
     except ScalexpertError:
-        return None  # unreadable, too large, not UTF-8: not ours to judge here
+        return None, ""  # unreadable, too large, not UTF-8: not ours to judge here
     if is_markdown(path):
-        return "markdown" if has_blocks(text) else None
+        return ("markdown" if has_blocks(text) else None), ""
     if not path.lower().endswith(YAML_SUFFIXES):
-        return None
+        return None, ""
     if looks_like_architecture(text):
-        return "architecture"
+        return "architecture", ""
     if not deployments:
-        return None
+        return None, ""
     from .importers.detect import classify_file
 
     try:
         item = classify_file(path, os.path.basename(path), limits)
     except ScalexpertError:
-        return None
+        return None, ""
     if item.format == "architecture":
-        return "architecture"
-    return "deployment" if item.format is not None else None
+        return "architecture", ""
+    return ("deployment", str(item.format)) if item.format is not None else (None, "")
 
 
 def select(files: Iterable[str], limits: Limits = Limits(), *, deployments: bool = False) -> list[str]:
@@ -81,26 +89,25 @@ def discover(roots: Sequence[str], limits: Limits = Limits()) -> list[Target]:
     """Everything to check under ``roots``: files given by name as they are, folders searched by content.
 
     Architecture files and Markdown files with blocks are targets of their own; deployment
-    descriptions are grouped by folder (a Compose file and its override, or a folder of Kubernetes
-    manifests, describe one system), each folder one target.
+    descriptions are grouped by folder and format (a Compose file and its override, or a folder of
+    Kubernetes manifests, describe one system), each group one target.
     """
     targets: list[Target] = []
     for root in roots:
         if not os.path.isdir(root):
             targets.append(Target(root, "markdown" if is_markdown(root) else "architecture"))
             continue
-        deployment_folders: dict[str, None] = {}
+        groups: dict[tuple[str, str], list[str]] = {}
         for path in _walk(root):
-            kind = classify(path, limits)
+            kind, fmt = _classify(path, limits, True)
             if kind == "deployment":
-                deployment_folders.setdefault(os.path.dirname(path) or ".", None)
+                groups.setdefault((os.path.dirname(path) or ".", fmt), []).append(path)
             elif kind is not None:
                 targets.append(Target(path, kind))
-        # a folder's import reads its subfolders too: a subfolder of a chosen folder is not checked twice
-        for folder in deployment_folders:
-            if not any(folder != other and folder.startswith(other.rstrip(os.sep) + os.sep)
-                       for other in deployment_folders if other != "."):
-                targets.append(Target(folder, "deployment"))
+        folders = [folder for folder, _ in groups]
+        for (folder, fmt), files in groups.items():
+            label = folder if folders.count(folder) == 1 else f"{folder} ({fmt})"
+            targets.append(Target(label, "deployment", tuple(files)))
     return targets
 
 

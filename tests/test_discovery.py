@@ -124,3 +124,18 @@ def test_two_blocks_are_two_systems(tree: Path, capsys: pytest.CaptureFixture[st
     assert len(load_blocks("two.md")) == 2
     assert run(["check", "two.md", "--format", "json", "--fail-on", "never"]) == 0
     assert len(json.loads(capsys.readouterr().out)["reports"]) == 2
+
+
+def test_deployments_are_grouped_by_folder_and_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    fixtures = ROOT / "tests" / "fixtures" / "import"
+    shutil.copy(fixtures / "compose" / "edges.yml", tmp_path / "docker-compose.yml")
+    (tmp_path / "k8s").mkdir()
+    shutil.copy(fixtures / "kubernetes" / "shop.yaml", tmp_path / "k8s" / "shop.yaml")
+    found = {(t.path, t.kind, t.files) for t in discover(["."])}
+    assert found == {(".", "deployment", ("docker-compose.yml",)), ("k8s", "deployment", ("k8s/shop.yaml",))}
+    assert run(["check", "--fail-on", "never", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    located = {f["location"]["file"] for r in report["reports"] for f in r["findings"] if f.get("location")}
+    assert {"docker-compose.yml", "k8s/shop.yaml"} <= located  # each finding at its own file

@@ -120,7 +120,7 @@ def emit(text: str | bytes, output: str | None) -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
-def targets_of(paths: Sequence[str], by_content: bool, limits: Limits) -> list[tuple[str, str]]:
+def targets_of(paths: Sequence[str], by_content: bool, limits: Limits) -> list[tuple[str, str, tuple[str, ...]]]:
     """(path, kind) of everything to check: folders (default: the current one) searched by content."""
     from ..discovery import discover, select
 
@@ -134,21 +134,22 @@ def targets_of(paths: Sequence[str], by_content: bool, limits: Limits) -> list[t
         click.echo(f"error: no architecture file (a YAML mapping with 'version' and 'components'), Markdown "
                    f"```scalexpert block or deployment description found in {where}", err=True)
         raise SystemExit(EXIT_USAGE)
-    return [(t.path, t.kind) for t in found]
+    return [(t.path, t.kind, t.files) for t in found]
 
 
-def run_checks(files: Sequence[str] | Sequence[tuple[str, str]], config: Config,
+def run_checks(files: Sequence[str] | Sequence[tuple[str, str, tuple[str, ...]]], config: Config,
                limits: Limits | None = None) -> list[Report]:
     """Check every file; input errors of all files are printed together, then exit 2."""
     from ..api import check as run_check
+    from ..api import load_deployment
     from ..loader.markdown import load_blocks
     from ..progress import LARGE_BYTES, Progress
 
     reports = []
     failed = False
-    items = [(item, "") if isinstance(item, str) else item for item in files]
+    items = [(item, "", ()) if isinstance(item, str) else item for item in files]
     with Progress(len(items)) as progress:
-        for index, (name, kind) in enumerate(items):
+        for index, (name, kind, parts) in enumerate(items):
             try:
                 large = os.path.getsize(name) >= LARGE_BYTES
             except OSError:  # a folder, or missing (the check says so)
@@ -163,6 +164,9 @@ def run_checks(files: Sequence[str] | Sequence[tuple[str, str]], config: Config,
                 if kind == "markdown":
                     for block in load_blocks(name, limits or Limits()):
                         reports.append(run_check(block, config=config, limits=limits or Limits()))
+                elif kind == "deployment" and parts:
+                    loaded = load_deployment(parts, label=name, limits=limits or Limits())
+                    reports.append(run_check(loaded, config=config, limits=limits or Limits()))
                 else:
                     reports.append(run_check(Path(name), config=config, limits=limits or Limits()))
             except InputError as exc:
