@@ -8,6 +8,7 @@ paths with the old and new value.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -154,10 +155,63 @@ def _capacity(old: Report, new: Report) -> tuple[CapacityChange, ...]:
     return tuple(found)
 
 
+WORSE_FIGURES: dict[str, tuple[str, int]] = {
+    "capacity": ("breaking point multiple", +1),
+    "availability": ("availability estimate", +1),
+    "latency": ("p99 latency estimate ms", -1),
+    "utilization": ("max utilization", -1),
+    "cost": ("monthly cost", -1),
+}
+"""Name used in ``--fail-on-worse`` → (capacity figure, +1 when higher is better, -1 when lower is)."""
+
+
+def parse_margin(text: str) -> tuple[str, float, bool]:
+    """``capacity=10%`` → ("capacity", 0.10, relative); ``availability=0.0005`` → absolute."""
+    name, sep, value = text.partition("=")
+    if not sep or name not in WORSE_FIGURES:
+        raise ValueError(f"{text!r}: expected FIGURE=MARGIN with FIGURE one of {', '.join(WORSE_FIGURES)}")
+    relative = value.endswith("%")
+    try:
+        number = float(value[:-1] if relative else value)
+    except ValueError:
+        raise ValueError(f"{text!r}: the margin {value!r} is not a number (e.g. 10% or 0.0005)") from None
+    if not number >= 0:
+        raise ValueError(f"{text!r}: the margin must be zero or more")
+    return name, number / 100 if relative else number, relative
+
+
+def worse_figures(diff: ArchitectureDiff, margins: Sequence[tuple[str, float, bool]]) -> list[str]:
+    """The capacity figures that got worse by more than their margin, each as one sentence.
+
+    A figure that became unknown (None) counts as worse only for latency and availability, where
+    None means the flow saturates; a figure that appears where there was none is not compared.
+    """
+    figures = {change.figure: change for change in diff.capacity}
+    found: list[str] = []
+    for name, margin, relative in margins:
+        label, better = WORSE_FIGURES[name]
+        change = figures.get(label)
+        if change is None or not isinstance(change.old, (int, float)):
+            continue
+        old = float(change.old)
+        if not isinstance(change.new, (int, float)):
+            if name == "latency" and change.new is None:
+                found.append(f"{label}: {old:g} → unbounded (a component on the flow saturates)")
+            continue
+        new = float(change.new)
+        loss = (old - new) * better  # positive: worse
+        allowed = margin * abs(old) if relative else margin
+        if loss > allowed:
+            shown = f"{margin:.0%}" if relative else f"{margin:g}"
+            found.append(f"{label}: {old:g} → {new:g}, worse by {abs(old - new):g} (margin {shown})")
+    return found
+
+
 def compare(old_arch: Architecture, new_arch: Architecture, old: Report, new: Report) -> ArchitectureDiff:
     """Compare two versions: their models and their reports."""
     return ArchitectureDiff(old_file=old.file, new_file=new.file, **_structure(old_arch, new_arch),
                             **_findings(old, new), capacity=_capacity(old, new))
 
 
-__all__ = ["ArchitectureDiff", "CapacityChange", "FieldChange", "ItemChange", "SeverityChange", "compare"]
+__all__ = ["WORSE_FIGURES", "ArchitectureDiff", "CapacityChange", "FieldChange", "ItemChange", "SeverityChange", "compare",
+           "parse_margin", "worse_figures"]
