@@ -20,7 +20,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .version import __version__
+from .version import __version__ as __version__
 
 _EXPORTS: dict[str, str] = {
     "check": "scalexpert.api",
@@ -52,19 +52,70 @@ _EXPORTS: dict[str, str] = {
     "Diagnostic": "scalexpert.errors",
 }
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+# A literal list, so that type checkers read it (tests/test_typing.py keeps it equal to _EXPORTS)
+__all__ = [
+    "__version__",
+    "Architecture",
+    "Assumption",
+    "CapacityReport",
+    "Catalogue",
+    "Condition",
+    "Config",
+    "ConfigError",
+    "Diagnostic",
+    "Explanation",
+    "Finding",
+    "InputError",
+    "Location",
+    "Proof",
+    "RenderOptions",
+    "Report",
+    "RuleError",
+    "RuleInfo",
+    "RuleSet",
+    "SEVERITY_ORDER",
+    "ScalexpertError",
+    "Severity",
+    "UsageError",
+    "check",
+    "load",
+    "load_ruleset",
+    "render",
+    "severity_rank",
+]
 
-if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
-    from .analysis.capacity.records import CapacityReport
-    from .api import check, load
-    from .config import Config
-    from .errors import ConfigError, Diagnostic, InputError, RuleError, ScalexpertError, UsageError
-    from .findings import Assumption, Catalogue, Condition, Explanation, Finding, Location, Proof, Report, RuleInfo
-    from .language.ruleset import RuleSet, load_ruleset
-    from .model import Architecture
-    from .rendering import render
-    from .reporters import RenderOptions
-    from .severity import SEVERITY_ORDER, Severity, severity_rank
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs; "X as X" marks an explicit re-export
+    from .analysis.capacity.records import CapacityReport as CapacityReport
+    from .api import check as check, load as load
+    from .config import Config as Config
+    from .errors import (
+        ConfigError as ConfigError,
+        Diagnostic as Diagnostic,
+        InputError as InputError,
+        RuleError as RuleError,
+        ScalexpertError as ScalexpertError,
+        UsageError as UsageError,
+    )
+    from .findings import (
+        Assumption as Assumption,
+        Catalogue as Catalogue,
+        Condition as Condition,
+        Explanation as Explanation,
+        Finding as Finding,
+        Location as Location,
+        Proof as Proof,
+        Report as Report,
+        RuleInfo as RuleInfo,
+    )
+    from .language.ruleset import RuleSet as RuleSet, load_ruleset as load_ruleset
+    from .model import Architecture as Architecture
+    from .rendering import render as render
+    from .reporters import RenderOptions as RenderOptions
+    from .severity import (
+        SEVERITY_ORDER as SEVERITY_ORDER,
+        Severity as Severity,
+        severity_rank as severity_rank,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -29,18 +29,24 @@ Source = "str | os.PathLike[str] | Architecture | LoadedArchitecture"
 
 
 def load(
-    source: str | os.PathLike[str] | Architecture | LoadedArchitecture, limits: Limits = Limits()
+    source: str | os.PathLike[str] | Architecture | LoadedArchitecture, limits: Limits = Limits(),
+    *, filename: str | None = None,
 ) -> LoadedArchitecture:
-    """Load a path, YAML text or model into a LoadedArchitecture (reading bounded by ``limits``)."""
+    """Load a path, YAML text or model into a LoadedArchitecture (reading bounded by ``limits``).
+
+    ``filename`` names YAML text or a model in reports and error messages (default ``<text>`` or
+    ``<model>``); a path names itself.
+    """
     if isinstance(source, LoadedArchitecture):
         return source
     if isinstance(source, Architecture):
-        return LoadedArchitecture(model=source, source=SourceMap("<model>"), file="<model>")
+        name = filename or "<model>"
+        return LoadedArchitecture(model=source, source=SourceMap(name), file=name)
     if isinstance(source, os.PathLike):
         return _load_path(os.fspath(source), limits)
     if isinstance(source, str):
         if _is_yaml_text(source):
-            return load_text(source, limits=limits)
+            return load_text(source, file=filename or "<text>", limits=limits)
         return _load_path(source, limits)
     raise UsageError(f"cannot check a {type(source).__name__}: give a path, YAML text or an Architecture")
 
@@ -205,13 +211,18 @@ def check(
     rules: RuleSet | Sequence[str | os.PathLike[str]] | None = None,
     config: Config | None = None,
     limits: Limits = Limits(),
+    filename: str | None = None,
 ) -> Report:
     """Check one architecture (a path, YAML text or a model) and return the report.
 
+    ``filename`` names YAML text or a model in the report and in error messages
+    (``check(text, filename="docs/arch.yaml")``: findings are located at that file's lines).
     ``limits`` bounds what reading the input may cost (bytes, nesting, alias expansion); see
     :class:`scalexpert.loader.Limits` and docs/security.md.
     """
     with _gc_paused():
+        if filename is not None and not isinstance(source, LoadedArchitecture):
+            source = load(source, limits, filename=filename)
         return _check(source, rules=rules, config=config, limits=limits)
 
 

@@ -15,7 +15,7 @@ from .severity import FailOn, Severity
 class Config(StrictModel):
     """Options shared by the command line, configuration files and the library API."""
 
-    fail_on: FailOn = Field("high", description="Lowest severity that makes `check` exit 1.")
+    fail_on: FailOn = Field(default="high", description="Lowest severity that makes `check` exit 1.")
     enable: list[str] = Field(default_factory=list, description="Only these rules (ids, names or categories) run.")
     disable: list[str] = Field(default_factory=list, description="These rules (ids, names or categories) do not run.")
     severity: dict[str, Severity] = Field(
@@ -24,11 +24,11 @@ class Config(StrictModel):
     thresholds: dict[str, float] = Field(default_factory=dict, description="Threshold overrides by name.")
     rules: list[str] = Field(default_factory=list, description="Extra folders of rules.")
     growth: list[float] = Field(default_factory=list, description="Traffic multiples for the capacity growth table.")
-    suppressions: bool = Field(True, description="Honour suppressions in architecture files.")
-    extends: str | None = Field(None, description="A preset or another configuration file this one builds on.")
-    baseline: str | None = Field(None, description="Baseline file whose findings are reported but never fail a run.")
+    suppressions: bool = Field(default=True, description="Honour suppressions in architecture files.")
+    extends: str | None = Field(default=None, description="A preset or another configuration file this one builds on.")
+    baseline: str | None = Field(default=None, description="Baseline file whose findings are reported but never fail a run.")
     docs_url: str | None = Field(
-        None, description="Base address of your copy of the documentation site; findings and SARIF rules link to it "
+        default=None, description="Base address of your copy of the documentation site; findings and SARIF rules link to it "
         "only when it is set (e.g. https://docs.example.com/scalexpert/, or a template with {rule})."
     )
 

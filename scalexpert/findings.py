@@ -69,13 +69,13 @@ class Location(_Frozen):
 class Condition(_Frozen):
     """One condition of a rule that a fact met, with the value that mattered."""
 
-    derivation: str | None = Field(None, description="How a computed value was computed, with the user's numbers.")
+    derivation: str | None = Field(default=None, description="How a computed value was computed, with the user's numbers.")
     fact: str = Field(description="The fact, e.g. 'component orders-db'.")
     field: str = Field(description="The field compared.")
-    location: Location | None = Field(None, description="Where the value was written (stated values).")
+    location: Location | None = Field(default=None, description="Where the value was written (stated values).")
     requirement: str = Field(description="What the rule requires, e.g. '< 2'.")
     text: str = Field(description="'replicas = 1, rule requires < 2'.")
-    value: Any = Field(None, description="Its value.")
+    value: Any = Field(default=None, description="Its value.")
 
 
 class Proof(_Frozen):
@@ -85,7 +85,7 @@ class Proof(_Frozen):
     conditions: tuple[Condition, ...] = Field(default=(), description="Conditions the fact met in the rule.")
     fact: str = Field(description="The fact.")
     premises: tuple[Proof, ...] = Field(default=(), description="Proofs of the facts it was derived from.")
-    rule: str | None = Field(None, description="Rule that derived it (None: from the input and its analysis).")
+    rule: str | None = Field(default=None, description="Rule that derived it (None: from the input and its analysis).")
 
 
 class Explanation(_Frozen):
@@ -93,7 +93,7 @@ class Explanation(_Frozen):
 
     absent: tuple[str, ...] = Field(default=(), description="Facts whose absence the rule required.")
     proof: tuple[Proof, ...] = Field(description="One proof per fact the rule matched.")
-    severity_reason: str | None = Field(None, description="Why the severity differs from the rule's default.")
+    severity_reason: str | None = Field(default=None, description="Why the severity differs from the rule's default.")
     what_if: tuple[str, ...] = Field(default=(), description="Input changes that would clear it, e.g. 'replicas: 1 → 2'.")
 
 
@@ -110,7 +110,7 @@ class SuppressionRecord(_Frozen):
 class Finding(_Frozen):
     """One conclusion of a rule about one or more subjects."""
 
-    baseline: bool = Field(False, description="Also in the baseline given to the run: reported, never failing.")
+    baseline: bool = Field(default=False, description="Also in the baseline given to the run: reported, never failing.")
     category: str
     explanation: Explanation
     fingerprint: str = Field(description="rule@subject[@subject]: stable across edits, used by baselines.")
@@ -162,11 +162,11 @@ class RuleInfo(_Frozen):
     """What reports say about a rule: its names, category and, from its knowledge entry, the help text."""
 
     category: str = Field(description="Area of the knowledge base.")
-    fix: str | None = Field(None, description="How to fix it (None: the rule has no knowledge entry).")
+    fix: str | None = Field(default=None, description="How to fix it (None: the rule has no knowledge entry).")
     id: str
     name: str
     references: tuple[RuleReference, ...] = ()
-    summary: str | None = Field(None, description="What it is (None: the rule has no knowledge entry).")
+    summary: str | None = Field(default=None, description="What it is (None: the rule has no knowledge entry).")
     title: str
     trade_offs: str | None = None
     why: str | None = None
@@ -182,7 +182,7 @@ class Catalogue(_Frozen):
 class Report(_Frozen):
     """The result of checking one architecture."""
 
-    architecture: ArchitectureSummary | None = Field(None, description="Components and dependencies, for diagrams.")
+    architecture: ArchitectureSummary | None = Field(default=None, description="Components and dependencies, for diagrams.")
     assumptions: tuple[Assumption, ...] = ()
     capacity: Annotated[CapacityReport, _SORTED_KEYS] = Field(description="The capacity model: load, utilization, availability, latency, growth, cost.")
     catalogue: SkipJsonSchema[Catalogue] = Field(default_factory=Catalogue, exclude=True,

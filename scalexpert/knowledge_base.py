@@ -28,18 +28,18 @@ class Reference(StrictModel):
     """A public source."""
 
     title: str = Field(min_length=1, description="Title of the source.")
-    url: HttpUrl | None = Field(None, description="Where to read it.")
+    url: HttpUrl | None = Field(default=None, description="Where to read it.")
 
 
 class Threshold(StrictModel):
     """A named number a rule compares against."""
 
     value: float = Field(description="The default value.")
-    unit: str | None = Field(None, description="Unit of the value.")
+    unit: str | None = Field(default=None, description="Unit of the value.")
     description: str = Field(min_length=1, description="What the number means.")
     source: str = Field(min_length=1, description="Where the number comes from.")
     heuristic: bool = Field(
-        False,
+        default=False,
         description="The number rests on the team's own judgement rather than a published figure; the source says why.",
     )
 
@@ -47,7 +47,7 @@ class Threshold(StrictModel):
 class Example(StrictModel):
     """A small architecture that shows the anti-pattern or the good practice."""
 
-    description: str | None = Field(None, description="What the example shows.")
+    description: str | None = Field(default=None, description="What the example shows.")
     architecture: str = Field(min_length=1, description="A complete architecture file (YAML text).")
     expect: list[list[str]] = Field(
         default_factory=list, description="Subjects of the findings the rule must report on it, one list per finding."
@@ -73,15 +73,15 @@ class KnowledgeEntry(StrictModel):
     trade_offs: str = Field(min_length=1, description="What the fix costs.")
     references: list[Reference] = Field(min_length=1, description="Public sources.")
     thresholds: dict[str, Threshold] = Field(default_factory=dict, description="Named thresholds, by name.")
-    examples: Examples | None = Field(None, description="An example that fires and a near miss.")
+    examples: Examples | None = Field(default=None, description="An example that fires and a near miss.")
     seed: list[str] = Field(
         default_factory=list,
         description="Headings of the seed document (knowledge/coverage.yaml) this entry covers; docs/coverage.md maps them.",
     )
     status: Literal["stable", "experimental"] = Field(
-        "stable", description="stable: its findings and thresholds are settled; experimental: they may still change."
+        default="stable", description="stable: its findings and thresholds are settled; experimental: they may still change."
     )
-    since: str | None = Field(None, pattern=r"^[0-9]+\.[0-9]+(\.[0-9]+)?$", description="Version that first shipped the rule.")
+    since: str | None = Field(default=None, pattern=r"^[0-9]+\.[0-9]+(\.[0-9]+)?$", description="Version that first shipped the rule.")
 
 
 class Category(StrictModel):
@@ -111,7 +111,7 @@ class SeedHeading(StrictModel):
     """One heading of the seed document and, where a file cannot show all of it, why."""
 
     heading: str = Field(min_length=1, description="The heading, as the seed document writes it.")
-    reason: str | None = Field(None, description="What of the heading no architecture file can show, and why.")
+    reason: str | None = Field(default=None, description="What of the heading no architecture file can show, and why.")
 
 
 class SeedSection(StrictModel):

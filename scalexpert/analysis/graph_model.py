@@ -32,12 +32,12 @@ class ComponentGraph(_Derived):
         description="Some entry traffic fails when it fails (reached over hard request calls without fallback)."
     )
     critical: bool = Field(description="On a hard path with no fallback anywhere between the entry point and it.")
-    min_replicas: int | None = Field(None, description="Fewest replicas it runs with (replicas, or autoscaling min).")
-    max_replicas: int | None = Field(None, description="Most replicas it runs with (autoscaling max, or replicas).")
-    zone_count: int | None = Field(None, description="Zones it runs in.")
-    region_count: int | None = Field(None, description="Regions it runs in.")
-    redundant: bool | None = Field(None, description="Survives losing one instance (None: not stated).")
-    zone_redundant: bool | None = Field(None, description="Survives losing one zone (None: not stated).")
+    min_replicas: int | None = Field(default=None, description="Fewest replicas it runs with (replicas, or autoscaling min).")
+    max_replicas: int | None = Field(default=None, description="Most replicas it runs with (autoscaling max, or replicas).")
+    zone_count: int | None = Field(default=None, description="Zones it runs in.")
+    region_count: int | None = Field(default=None, description="Regions it runs in.")
+    redundant: bool | None = Field(default=None, description="Survives losing one instance (None: not stated).")
+    zone_redundant: bool | None = Field(default=None, description="Survives losing one zone (None: not stated).")
     spof: bool = Field(description="On a hard path of an entry point and not redundant.")
     articulation_point: bool = Field(description="Removing it splits the dependency graph.")
     entry_flows: int = Field(description="Entry points whose hard flow contains it.")
@@ -55,32 +55,32 @@ class ComponentGraph(_Derived):
     consumers: int = Field(description="Components consuming its messages (queues and streams).")
     cached: bool = Field(description="A cache absorbs its reads (cache.fronts).")
     session_clients: int = Field(description="Components that keep their sessions in it.")
-    depth_from_entry: int | None = Field(None, description="Fewest hops from an entry point.")
+    depth_from_entry: int | None = Field(default=None, description="Fewest hops from an entry point.")
     startup_dependencies: int = Field(description="Dependencies it needs to start (role startup).")
     machine_domain: str | None = Field(
-        None, description="The first host, VM or rack failure domain it sits in, as 'name (kind)' (all its replicas share it)."
+        default=None, description="The first host, VM or rack failure domain it sits in, as 'name (kind)' (all its replicas share it)."
     )
     routes_domain: str | None = Field(
-        None, description="A host, VM or rack failure domain that all of its two or more one-of routes sit in."
+        default=None, description="A host, VM or rack failure domain that all of its two or more one-of routes sit in."
     )
-    server_domain: str | None = Field(None, description="The database-server failure domain it sits in.")
-    server_members: str | None = Field(None, description="The components in that database-server domain, as 'a, b'.")
-    server_member_count: int | None = Field(None, description="How many components that database-server domain holds.")
+    server_domain: str | None = Field(default=None, description="The database-server failure domain it sits in.")
+    server_members: str | None = Field(default=None, description="The components in that database-server domain, as 'a, b'.")
+    server_member_count: int | None = Field(default=None, description="How many components that database-server domain holds.")
     server_lead: bool | None = Field(
-        None, description="It is the alphabetically first component of its database-server domain (findings name it)."
+        default=None, description="It is the alphabetically first component of its database-server domain (findings name it)."
     )
     server_clients: int | None = Field(
-        None, description="Distinct services, workers and functions that call any component of that domain."
+        default=None, description="Distinct services, workers and functions that call any component of that domain."
     )
-    heap_share: float | None = Field(None, description="heap_mb / resources.memory_limit_mb (both stated).")
+    heap_share: float | None = Field(default=None, description="heap_mb / resources.memory_limit_mb (both stated).")
     cold_response_ms: float | None = Field(
-        None, description="function.cold_start_ms + function.duration_ms: a cold invocation, ms (both stated)."
+        default=None, description="function.cold_start_ms + function.duration_ms: a cold invocation, ms (both stated)."
     )
     hot_key_shards: float | None = Field(
         None, description="data.sharding.top_key_share × data.sharding.shards: shards' worth of traffic on the hottest key (both stated)."
     )
     gc_pause_share: float | None = Field(
-        None, description="gc_pause_p99_ms / the system's objectives.latency_p99_ms (both stated)."
+        default=None, description="gc_pause_p99_ms / the system's objectives.latency_p99_ms (both stated)."
     )
 
 
@@ -103,18 +103,18 @@ class DependencyGraph(_Derived):
     route_share_assumed: bool = Field(description="route_share is an equal split of unstated route shares.")
     source_kind: str = Field(description="Kind of the caller.")
     target_kind: str = Field(description="Kind of the target.")
-    target_redundant: bool | None = Field(None, description="The target survives losing one instance.")
-    target_min_replicas: int | None = Field(None, description="Fewest replicas of the target.")
-    target_availability: float | None = Field(None, description="Stated availability of the target.")
+    target_redundant: bool | None = Field(default=None, description="The target survives losing one instance.")
+    target_min_replicas: int | None = Field(default=None, description="Fewest replicas of the target.")
+    target_availability: float | None = Field(default=None, description="Stated availability of the target.")
     target_fan_in: int = Field(description="Distinct synchronous callers of the target.")
     target_sync_depth: int = Field(description="Longest synchronous chain below the target.")
     target_cached: bool = Field(description="A cache absorbs the target's reads.")
     on_cycle: bool = Field(description="Part of a cycle of synchronous dependencies.")
     on_hard_path: bool = Field(description="A request-path call whose caller is on a hard path of an entry point.")
     retry_amplification: float = Field(description="Worst product of (1 + retries) on paths ending with this call.")
-    caller_timeout_ms: float | None = Field(None, description="Longest timeout with which the caller itself is called.")
+    caller_timeout_ms: float | None = Field(default=None, description="Longest timeout with which the caller itself is called.")
     target_budget_ms: float | None = Field(
-        None,
+        default=None,
         description="Worst time the target may spend on its own sync calls: Σ (1 + retries) × timeout over "
         "sequential calls plus the longest parallel one; for a one-of target, its longest route.",
     )
@@ -153,9 +153,9 @@ class SystemGraph(_Derived):
     cycles: int = Field(description="Cycles of synchronous dependencies.")
     sync_without_timeout_share: float = Field(description="Share of synchronous dependencies without a timeout.")
     sync_without_breaker_share: float = Field(description="Share of synchronous dependencies without a circuit breaker.")
-    zone_count: int | None = Field(None, description="Zones named in the system or its components.")
-    region_count: int | None = Field(None, description="Regions named in the system or its components.")
+    zone_count: int | None = Field(default=None, description="Zones named in the system or its components.")
+    region_count: int | None = Field(default=None, description="Regions named in the system or its components.")
     stateful_components: int = Field(description="Data stores, caches, queues and streams.")
     peak_to_average: float | None = Field(
-        None, description="traffic.peak_rps / traffic.average_rps of the system (both stated)."
+        default=None, description="traffic.peak_rps / traffic.average_rps of the system (both stated)."
     )

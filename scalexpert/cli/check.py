@@ -128,11 +128,19 @@ def targets_of(paths: Sequence[str], by_content: bool, limits: Limits) -> list[t
         paths = select(paths, limits)
         if not paths:
             return []
-    found = discover(list(paths) or ["."], limits)
-    if not found:
-        where = ", ".join(paths) or "the current folder"
-        click.echo(f"error: no architecture file (a YAML mapping with 'version' and 'components'), Markdown "
-                   f"```scalexpert block or deployment description found in {where}", err=True)
+    found, empty = [], []
+    for root in list(paths) or ["."]:
+        here = discover([root], limits)
+        found.extend(here)
+        if paths and not here and os.path.isdir(root):
+            empty.append(root)
+    if not found or empty:
+        what = ("no architecture file (a YAML mapping with 'version' and 'components'), Markdown ```scalexpert "
+                "block or deployment description")
+        for root in empty:
+            click.echo(f"{root}: {what} in this folder", err=True)
+        if not paths:
+            click.echo(f"error: {what} in the current folder or below", err=True)
         raise SystemExit(EXIT_USAGE)
     return [(t.path, t.kind, t.files) for t in found]
 

@@ -57,11 +57,11 @@ class RuleSpec(StrictModel):
     id: str = Field(pattern=RULE_ID, description="Stable id, e.g. SPOF-001; never changes once released.")
     name: str = Field(pattern=RULE_NAME, description="Dotted human name, e.g. availability.single-instance-store.")
     knowledge: str | dict[str, Any] | None = Field(
-        None, description="Knowledge entry id (defaults to the rule id), or an inline entry for users' own rules."
+        default=None, description="Knowledge entry id (defaults to the rule id), or an inline entry for users' own rules."
     )
-    severity: Severity = Field("medium", description="Severity of the findings.")
-    salience: int = Field(0, ge=-1000, le=1000, description="Higher fires first; derivation rules use it to run early.")
-    description: str | None = Field(None, description="What a derivation rule concludes.")
+    severity: Severity = Field(default="medium", description="Severity of the findings.")
+    salience: int = Field(default=0, ge=-1000, le=1000, description="Higher fires first; derivation rules use it to run early.")
+    description: str | None = Field(default=None, description="What a derivation rule concludes.")
     aliases: list[str] = Field(default_factory=list, description="Former ids and names of this rule.")
     tags: list[str] = Field(default_factory=list, description="Free tags.")
     when: list[Any] = Field(min_length=1, description="Conditions, all of which must hold.")

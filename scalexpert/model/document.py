@@ -18,12 +18,12 @@ class Suppression(StrictModel):
 
     rule: str = Field(min_length=1, max_length=100, description="Rule id (SPOF-001) or name (spof.single-instance).")
     component: str | None = Field(
-        None, max_length=200, description="Component name the suppression applies to; '*' and '?' wildcards allowed."
+        default=None, max_length=200, description="Component name the suppression applies to; '*' and '?' wildcards allowed."
     )
     reason: str = Field(min_length=1, max_length=2_000, description="Why the finding is accepted (mandatory).")
-    owner: str | None = Field(None, max_length=200, description="Who accepted it.")
-    ticket: str | None = Field(None, max_length=200, description="Ticket tracking the remedy.")
-    expires: dt.date | None = Field(None, description="Date (YYYY-MM-DD) after which the suppression no longer applies.")
+    owner: str | None = Field(default=None, max_length=200, description="Who accepted it.")
+    ticket: str | None = Field(default=None, max_length=200, description="Ticket tracking the remedy.")
+    expires: dt.date | None = Field(default=None, description="Date (YYYY-MM-DD) after which the suppression no longer applies.")
 
     @field_validator("expires", mode="before")
     @classmethod
@@ -54,5 +54,5 @@ class Architecture(StrictModel):
     dependencies: list[Dependency] = Field(default_factory=list, description="Calls and messages between components.")
     suppressions: list[Suppression] = Field(default_factory=list, description="Accepted findings.")
     extends: str | None = Field(
-        None, description="Path (relative to this file) of an architecture file this one extends and overrides."
+        default=None, description="Path (relative to this file) of an architecture file this one extends and overrides."
     )

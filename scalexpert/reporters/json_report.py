@@ -65,7 +65,7 @@ class JsonDocument(BaseModel):
 
     files: list[str] = Field(description="The architecture files checked, in the order given.")
     reports: list[ScoredReport] = Field(description="One report per file.")  # type: ignore[valid-type]
-    schema_version: str = Field(SCHEMA_VERSION, description="Version of this document's shape.")
+    schema_version: str = Field(default=SCHEMA_VERSION, description="Version of this document's shape.")
     summary: Summary
     tool: Tool
 

@@ -30,7 +30,7 @@ class BaselineEntry(BaseModel):
 
     file: str = Field(description="Architecture file, relative to the baseline file's folder ('/' separators).")
     fingerprint: str = Field(min_length=1, description="rule@subject[@subject].")
-    count: int = Field(1, ge=1, description="How many such findings are accepted.")
+    count: int = Field(default=1, ge=1, description="How many such findings are accepted.")
 
 
 class BaselineFile(BaseModel):

@@ -59,7 +59,7 @@ class Score(BaseModel):
     categories: dict[str, CategoryScore] = Field(description="Categories with counted findings (all others are 100).")
     category_count: int = Field(description="Categories the geometric mean runs over.")
     formula: str = Field(description="The arithmetic of the overall score.")
-    not_counted: int = Field(0, description="Suppressed findings, left out of the score.")
+    not_counted: int = Field(default=0, description="Suppressed findings, left out of the score.")
     overall: int = Field(description="0–100: geometric mean of every category's score, capped by the worst finding.")
     weights: dict[str, float] = Field(default_factory=lambda: dict(WEIGHTS), description="Share removed per severity.")
 

@@ -39,8 +39,8 @@ class CapacityDefaults(BaseModel):
     consumer_outage_s: float = Field(gt=0.0)
     cycle_rounds: int = Field(ge=0, le=10)
     hours_per_month: float = Field(gt=0.0)
-    pooler_server_connections: int = Field(20, ge=1)
-    effective_spindle_count: int = Field(1, ge=0)
+    pooler_server_connections: int = Field(default=20, ge=1)
+    effective_spindle_count: int = Field(default=1, ge=0)
     sources: dict[str, str] = Field(default_factory=dict, description="Public source of each default, by name.")
 
     def source(self, name: str) -> str:
