@@ -244,7 +244,7 @@ def _check(
     capacity = _capacity(loaded.model, config)
     phase("building facts")
     records = build_facts(loaded, graph, capacity)
-    severities = {}
+    severities: dict[str, str] = {}
     for key, level in config.severity.items():
         rule = ruleset.find(key)
         if rule is not None:
@@ -258,7 +258,7 @@ def _check(
     run = {r.id: r.name for r in ruleset.finding_rules if chosen(r)}
     findings, meta = apply_suppressions(
         findings, loaded, enabled=config.suppressions, canonical=lambda key: getattr(ruleset.find(key), "id", None),
-        evaluated=set(run), meta_enabled=lambda m: _meta_chosen(config, m), meta_severity=config.severity,
+        evaluated=set(run), meta_enabled=lambda m: _meta_chosen(config, m), meta_severity=dict(config.severity),
     )
     return Report(
         tool_version=__version__,

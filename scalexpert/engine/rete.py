@@ -65,6 +65,11 @@ def _token(tag: Any, data: Any, context: dict[str, Any]) -> Token:
 class _NoCopy:
     """Mixin: activate without experta's defensive token copy (no node of this network changes a token)."""
 
+    # provided by experta's node classes this is mixed into
+    _activate: Callable[..., Any]
+    _activate_left: Callable[..., Any]
+    _activate_right: Callable[..., Any]
+
     def activate(self, token: Token) -> Any:
         return self._activate(token)  # type: ignore[attr-defined]  # experta node methods, see the subclasses
 

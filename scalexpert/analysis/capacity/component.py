@@ -44,7 +44,7 @@ class Analysis:
         known = any(e.peak is not None for e in ctx.entries)
         analysis = cls(ctx, LoadModel(ctx), horizon, known)
         analysis.caps = {name: capacity_of(ctx, name) for name in ctx.names}
-        graph = nx.DiGraph()
+        graph: nx.DiGraph[str] = nx.DiGraph()
         graph.add_nodes_from(ctx.names)
         graph.add_edges_from((e.source, e.target) for e in ctx.edges)
         levelled: set[str] = set()

@@ -184,7 +184,7 @@ class LoadModel:
 
 def _visit_order(ctx: Context) -> tuple[list[str], list[list[str]]]:
     """Components in topological order of their strongly connected components; cycles found."""
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(ctx.names)
     graph.add_edges_from((e.source, e.target) for e in ctx.edges)
     condensed = nx.condensation(graph)
