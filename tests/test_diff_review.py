@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scalexpert.cli import main
-from scalexpert.diff import parse_margin
+from scalexpert.review.diff import parse_margin
 from test_diff import NEW, OLD
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
