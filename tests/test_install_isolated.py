@@ -46,6 +46,6 @@ def test_pipx_install_as_the_readme_says(tmp_path: Path) -> None:
     assert checked.returncode == 1 and '"findings"' in checked.stdout
     frozen = subprocess.run([str(tmp_path / "pipx" / "venvs" / "scalexpert" / "bin" / "python"), "-c",
                              "import scalexpert; print(scalexpert.__file__)"], capture_output=True, text=True,
-                            check=False, timeout=120)
+                            cwd=tmp_path, check=False, timeout=120)
     assert frozen.returncode == 0 and str(tmp_path / "pipx") in frozen.stdout  # its own environment
     shutil.rmtree(tmp_path / "pipx", ignore_errors=True)

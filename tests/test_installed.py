@@ -131,6 +131,26 @@ def test_every_subcommand_has_help(installed: Installed) -> None:
         assert "Traceback" not in done.stderr
 
 
+def test_check_a_markdown_design_document(installed: Installed) -> None:
+    adr = installed.work / "adr.md"
+    adr.write_text("# ADR 1\n\n```scalexpert\n" + EXAMPLE.read_text("utf-8") + "```\n", "utf-8")
+    done = installed.run("check", "adr.md", "--format", "json", "--fail-on", "never")
+    assert done.returncode == 0, done.stderr
+    locations = [f["location"] for r in json.loads(done.stdout)["reports"] for f in r["findings"] if f.get("location")]
+    assert locations and all(loc["file"] == "adr.md" and loc["line"] >= 4 for loc in locations)
+
+
+def test_check_with_no_argument_finds_files_by_content(installed: Installed) -> None:
+    folder = installed.work / "repo"
+    (folder / "docs").mkdir(parents=True)
+    (folder / "docs" / "system.yml").write_text(GOOD.read_text("utf-8"), "utf-8")
+    (folder / "workflow.yaml").write_text("on: [push]\njobs: {}\n", "utf-8")
+    done = subprocess.run([str(installed.script), "check", "--format", "json"], cwd=folder, capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["files"] == ["docs/system.yml"]
+
+
 @pytest.mark.parametrize("path", [EXAMPLE, COMPOSE, KUBERNETES], ids=["architecture", "compose", "kubernetes"])
 def test_check_each_input_format(installed: Installed, path: Path) -> None:
     done = installed.run("check", str(path), "--format", "json", "--fail-on", "never")
