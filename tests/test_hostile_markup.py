@@ -90,10 +90,11 @@ def test_the_hostile_text_reaches_the_report(report: Report) -> None:
 
 @pytest.mark.parametrize("explain", [False, True])
 def test_no_format_has_raw_control_or_bidi_characters(rendered: dict[tuple[str, bool], str], explain: bool) -> None:
-    """JSON and SARIF are data: they keep bidi characters and DEL as written (JSON escapes the rest)."""
+    """JSON, SARIF and Code Quality are data: they keep bidi characters and DEL as written (JSON escapes
+    the rest); a file path must stay the path, or the code host cannot match it to the file."""
     for name in FORMATS:
         text = rendered[(name, explain)]
-        if name in ("json", "sarif"):
+        if name in ("json", "sarif", "codequality"):
             text = re.sub("[\u202a-\u202e\u2066-\u2069\x7f]", "", text)
         found = RAW_CONTROL.search(text)
         assert found is None, f"{name}: raw {found.group()!r} from the input" if found else ""
