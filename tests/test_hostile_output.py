@@ -106,8 +106,15 @@ def test_successful_run_writes_the_whole_report_and_no_temporary(tmp_path: Path)
     assert leftovers(tmp_path) == []
 
 
-def test_output_into_a_missing_folder_is_a_clean_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["check", "-o", str(tmp_path / "no" / "such" / "report.txt"), "--fail-on", "never", str(EXAMPLE)]) == 2
+def test_output_into_a_missing_folder_creates_it(tmp_path: Path) -> None:
+    """CI jobs write reports into folders of their own (reports/scalexpert.sarif): they are made."""
+    assert run(["check", "-o", str(tmp_path / "no" / "such" / "report.txt"), "--fail-on", "never", str(EXAMPLE)]) == 0
+    assert (tmp_path / "no" / "such" / "report.txt").read_text("utf-8").strip()
+
+
+def test_output_under_a_file_is_a_clean_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "file").write_text("x", "utf-8")
+    assert run(["check", "-o", str(tmp_path / "file" / "report.txt"), "--fail-on", "never", str(EXAMPLE)]) == 2
     assert "cannot write" in capsys.readouterr().err
 
 
