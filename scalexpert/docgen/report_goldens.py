@@ -40,7 +40,7 @@ from ..findings import (
 from ..reporters import FORMATS, RenderOptions, render
 
 EXTENSIONS = {"text": "txt", "json": "json", "markdown": "md", "sarif": "sarif", "junit": "junit.xml",
-              "github": "github.txt", "html": "html"}
+              "github": "github.txt", "html": "html", "codequality": "codequality.json"}
 """Format → file extension of its golden files."""
 
 FILE = "shop.yaml"

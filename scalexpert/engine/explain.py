@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from ..facts.build import FactRecord
 from ..findings import Condition, Explanation, Finding, Location, Proof, rule_help_uri
@@ -11,7 +11,7 @@ from ..language.conditions import OP_WORDS, AnyOf, Constraint, Element, Not, Pat
 from ..language.operators import holds
 from ..language.ruleset import RuleSet
 from ..loader import Position
-from ..severity import severity_rank
+from ..severity import Severity, severity_rank
 from .run import Activation, EngineResult
 
 
@@ -159,7 +159,7 @@ def build_findings(result: EngineResult, ruleset: RuleSet, thresholds: dict[str,
             rule_name=rule.name,
             title=rule.title,
             category=rule.category,
-            severity=activation.severity,
+            severity=cast("Severity", activation.severity),
             subjects=subjects,
             message=template.render(spec.message, values),
             location=_location(_subject_record(activation, subjects).position) if activation.matched else None,

@@ -12,10 +12,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from typing import cast
 
 from ..findings import Condition, Explanation, Finding, Location, Proof, SuppressionRecord
 from ..loader import LoadedArchitecture
 from ..model import Suppression
+from ..severity import Severity
 
 CATEGORY = "suppressions"
 """Category of the meta findings (left out of the score: they are about the document, not the system)."""
@@ -173,7 +175,7 @@ def _meta(rule: MetaRule, item: Suppression, number: int, loaded: LoadedArchitec
           condition: Condition) -> Finding:
     subjects = (item.rule, item.component or "*")
     return Finding(
-        rule_id=rule.id, rule_name=rule.name, title=rule.title, category=CATEGORY, severity=rule.severity,
+        rule_id=rule.id, rule_name=rule.name, title=rule.title, category=CATEGORY, severity=cast("Severity", rule.severity),
         subjects=subjects, message=message, location=_location(loaded, number),
         explanation=Explanation(proof=(Proof(fact=condition.fact, conditions=(condition,)),)),
         remedy=rule.remedy, fingerprint="@".join((rule.id, *subjects)),
