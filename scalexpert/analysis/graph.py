@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import networkx as nx
 
@@ -184,7 +185,7 @@ def build_graph(arch: Architecture, routes: list[Route] | None = None) -> nx.DiG
     edge), ``request`` (on the request path), ``sync`` (a request-path call the caller waits for),
     ``hard`` (its failure fails the caller's request) and ``weight`` (see ``route_weights``)."""
     routes = routes if routes is not None else route_weights(arch)
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(sorted(arch.components))
     for index, dep in enumerate(arch.dependencies):
         request = dep.on_request_path
@@ -199,7 +200,7 @@ def build_graph(arch: Architecture, routes: list[Route] | None = None) -> nx.DiG
 
 
 def _subgraph(graph: nx.DiGraph, attribute: str) -> nx.DiGraph:
-    sub = nx.DiGraph()
+    sub: nx.DiGraph[str] = nx.DiGraph()
     sub.add_nodes_from(graph.nodes)
     sub.add_edges_from((u, v, data) for u, v, data in graph.edges(data=True) if data[attribute])
     return sub
@@ -224,7 +225,7 @@ def _retry_amplification(arch: Architecture, sync: nx.DiGraph, entries: Iterable
     """Worst (product of 1 + retries, retrying layers) over sync paths from the entries, cycles cut."""
     retries = {(d.source, d.target): d.retries or 0 for d in arch.dependencies}
     best: dict[str, tuple[float, int]] = {}
-    dag = nx.DiGraph(sync)
+    dag: nx.DiGraph[str] = nx.DiGraph(sync)
     dag.remove_edges_from([(u, v) for cycle in _sync_cycles(sync) for u, v in zip(cycle, cycle[1:] + cycle[:1])])
     if not nx.is_directed_acyclic_graph(dag):  # pragma: no cover - cut above; guard against surprises
         dag = nx.DiGraph(nx.dfs_tree(dag))
@@ -485,7 +486,7 @@ def _component_facts(ctx: _Context, result: GraphAnalysis) -> None:
             machine_domain=domains.machine.get(name),
             routes_domain=domains.routes.get(name),
             **_server_fields(name, domains),
-            **ratios,
+            **cast("dict[str, Any]", ratios),
         )
         _explain(result, name, comp, flows)
         for key, note in ratio_notes(arch, comp, ratios).items():
@@ -493,7 +494,7 @@ def _component_facts(ctx: _Context, result: GraphAnalysis) -> None:
             result.sources[name][key] = RATIO_SOURCES[key]
 
 
-def _server_fields(name: str, domains: _Domains) -> dict[str, object]:
+def _server_fields(name: str, domains: _Domains) -> dict[str, Any]:
     if name not in domains.server:
         return {}
     domain, members, clients = domains.server[name]
