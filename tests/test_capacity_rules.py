@@ -138,7 +138,7 @@ def test_queue_fed_functions_are_left_to_the_queue_and_shared_accounts_count_tog
         version: 1
         system: {traffic: {peak_rps: 1000}}
         components:
-          gw: {kind: api-gateway, managed: true}
+          gw: {kind: api-gateway, managed: true, routing: fan-out}
           resize: {kind: function, function: {duration_ms: 450}}
           thumbs: {kind: function, function: {duration_ms: 450}}
           jobs: {kind: queue, managed: true, messaging: {consumed_by: [worker]}}

@@ -210,7 +210,7 @@ def test_function_capacity_from_the_published_concurrency_limit():
         version: 1
         system: {entry_points: [api], traffic: {peak_rps: 2000}}
         components:
-          api: {kind: api-gateway}
+          api: {kind: api-gateway, routing: fan-out}
           thumbnail: {kind: function, function: {duration_ms: 250}}
           resize: {kind: function, function: {duration_ms: 100, reserved_concurrency: 100}}
         dependencies:

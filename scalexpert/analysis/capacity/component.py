@@ -34,7 +34,8 @@ class Analysis:
     traffic_known: bool
     caps: dict[str, Capacity] = field(default_factory=dict)
     levelled: frozenset[str] = frozenset()
-    """Components behind a queue that caps what it delivers (their load is not linear in traffic)."""
+    """Components behind a queue or an admission limit that caps what it passes on (their load is not
+    linear in traffic)."""
     availability: dict[str, ComponentAvailability] = field(default_factory=dict)
     multiples: dict[tuple[str, float], float | None] = field(default_factory=dict)
 
@@ -49,7 +50,7 @@ class Analysis:
         graph.add_edges_from((e.source, e.target) for e in ctx.edges)
         levelled: set[str] = set()
         for edge in ctx.edges:
-            if edge.delivery and ctx.drains[edge.source].drain_rps is not None:
+            if (edge.delivery and ctx.drains[edge.source].drain_rps is not None) or edge.source in ctx.admission:
                 levelled |= {edge.target} | nx.descendants(graph, edge.target)
         analysis.levelled = frozenset(levelled)
         return analysis

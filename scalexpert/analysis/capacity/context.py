@@ -101,6 +101,11 @@ class Context:
     """Dependencies by source (every component has a list; filled by :func:`build_context`)."""
     incoming: dict[str, list[Dependency]] = field(default_factory=dict)
     """Dependencies by target."""
+    admission: dict[str, float] = field(default_factory=dict)
+    """Components that admit at most this many requests per second and reject the rest (a rate limit,
+    a function's concurrency ÷ duration): what they pass on is capped there."""
+    shares: dict[int, float] = field(default_factory=dict)
+    """Route share of each dependency (by id), filled per caller on first use."""
 
     def comp(self, name: str) -> Component:
         """The component called ``name``."""
@@ -124,6 +129,34 @@ class Context:
         if scaling and scaling.enabled and scaling.max is not None:
             return max(scaling.max, self.replicas_now(name))
         return self.replicas_now(name)
+
+    def route_share(self, dep: Dependency) -> float:
+        """Share of the caller's requests that take ``dep``: 1 when the caller calls all its dependencies
+        (fan-out); under ``routing: one-of`` the stated ``share``, the remainder split equally between the
+        request edges that state none (recorded as an assumption). Edges off the request path: 1."""
+        key = id(dep)
+        if key not in self.shares:
+            self._route(dep.source)
+        return self.shares.get(key, 1.0)
+
+    def _route(self, name: str) -> None:
+        deps = self.outgoing.get(name, [])
+        for dep in deps:
+            self.shares[id(dep)] = 1.0
+        comp = self.arch.components.get(name)
+        routes = [d for d in deps if d.on_request_path and not self.is_skipped(d) and d.target != name]
+        if comp is None or comp.route_mode != "one-of" or not routes:
+            return
+        known = sum(d.share for d in routes if d.share is not None)
+        unknown = [d for d in routes if d.share is None]
+        rest = max(0.0, 1.0 - known) / len(unknown) if unknown else 0.0
+        for dep in routes:
+            self.shares[id(dep)] = dep.share if dep.share is not None else rest
+        if unknown and len(routes) > 1:
+            why = "routing stated" if comp.routing else f"a {comp.kind} routes each request to one of its routes (assumed)"
+            self.log.add(name, "share", rest, reason=(
+                f"{why}; {len(unknown)} route(s) without a share split the remaining {1.0 - min(known, 1.0):.3g} "
+                f"equally: {', '.join(d.target for d in unknown)}"))
 
     def is_skipped(self, dep: Dependency) -> bool:
         """A consumer's poll of its queue, or a queue's declared call to a consumer (a delivery)."""
@@ -153,8 +186,11 @@ def build_context(arch: Architecture, defaults: CapacityDefaults) -> Context:
             ctx.drains[name] = _drain(ctx, name)
     deps = sorted(arch.dependencies, key=lambda d: (d.source, d.target))
     for dep in deps:
+        if dep.role in NO_LOAD_ROLES:
+            continue  # start-up order, health polls and administration carry no request load
         if dep.source in known and dep.target in known and dep.source != dep.target and not ctx.is_skipped(dep):
             ctx.edges.append(_load_edge(ctx, dep))
+    ctx.admission = _admission_limits(ctx)
     for queue, consumers in sorted(ctx.consumers.items()):
         ctx.edges.extend(_delivery_edges(ctx, queue, consumers))
     return ctx
@@ -182,6 +218,26 @@ def _entries(ctx: Context, names: list[str]) -> list[EntryTraffic]:
     return result
 
 
+NO_LOAD_ROLES = frozenset({"startup", "health", "admin"})
+"""Edge roles that carry no request load (batch paths do: the batch job's own load)."""
+
+
+def _admission_limits(ctx: Context) -> dict[str, float]:
+    """Rate limits (``balancer.rate_limit_rps``) and function concurrency ÷ duration: admitted at most."""
+    limits: dict[str, float] = {}
+    for name in ctx.names:
+        comp = ctx.comp(name)
+        if comp.balancer is not None and comp.balancer.rate_limit_rps is not None:
+            limits[name] = comp.balancer.rate_limit_rps
+        elif comp.kind == "function" and comp.capacity_rps is None:
+            fn = comp.function
+            duration = (fn.duration_ms if fn else None) or comp.service_time_ms
+            limit = fn.reserved_concurrency if fn and fn.reserved_concurrency else (fn.account_concurrency if fn else None)
+            if duration and limit:
+                limits[name] = limit / (duration / 1000.0)
+    return limits
+
+
 def _load_edge(ctx: Context, dep: Dependency) -> LoadEdge:
     label = f"{dep.source} → {dep.target}"
     notes: list[str] = []
@@ -189,6 +245,10 @@ def _load_edge(ctx: Context, dep: Dependency) -> LoadEdge:
     if calls is None:
         calls = ctx.defaults.calls_per_request
         ctx.log.add(label, "calls_per_request", calls, "calls_per_request", "not stated")
+    share = ctx.route_share(dep)
+    if share != 1.0:
+        calls *= share
+        notes.append(f"× {share:.3g} of {dep.source}'s requests routed here")
     read_share = dep.read_share
     if read_share is None and dep.writes is not None:
         read_share = 0.0 if dep.writes else 1.0

@@ -9,6 +9,10 @@
 * a cache the caller also calls, whose ``cache.fronts`` lists the target, lets only ``1 − hit_ratio``
   of the reads through; a CDN lets ``1 − cdn.hit_ratio`` of all requests through to its origins;
 * retries inflate the expected load by ``1 + p_fail · retries``;
+* an admission limit (a rate limit, a function's concurrency ÷ duration) passes on at most what it
+  admits and rejects the rest;
+* under ``routing: one-of`` each route carries its ``share`` of the caller's requests;
+* start-up, health and administration edges carry no load;
 * a queue or stream delivers ``min(arrival, drain)`` to its consumers (split between competing
   consumers of a queue by their instances; every consumer group of a stream gets all of it) and
   backlogs the rest.
@@ -88,10 +92,10 @@ class LoadModel:
         self._carried: dict[tuple[str, float], dict[tuple[str, str], Load]] = {}
         self._within: dict[tuple[str, float], dict[str, Load]] = {}
         self._within_plan: dict[frozenset[str], tuple[list[Any], list[str]]] = {}
-        # per component in visit order: (edge, source comes first, calls factor, queue drain rps)
+        # per component in visit order: (edge, source comes first, calls factor, queue drain or admission limit rps)
         self._plan = [(name, [(edge, self.position[edge.source] < self.position[name],
                                edge.calls * edge.all_pass * edge.retry_factor,
-                               ctx.drains[edge.source].drain_rps if edge.delivery else None)
+                               ctx.drains[edge.source].drain_rps if edge.delivery else ctx.admission.get(edge.source))
                               for edge in self.incoming[name]]) for name in self.order]
 
     def loads(self, series: str = "peak", multiple: float = 1.0) -> dict[str, Load]:
@@ -163,6 +167,11 @@ class LoadModel:
                         factor = (drain / total if drain is not None and total > drain else 1.0) * edge.share
                         cr, cw, cm = sr * factor, sw * factor, sm * factor
                     else:
+                        if drain is not None:  # an admission limit passes on at most what it admits
+                            total = sr + sw + sm
+                            if total > drain:
+                                cut = drain / total
+                                sr, sw, sm = sr * cut, sw * cut, sm * cut
                         cr, cw, cm = sr * factor, sw * factor, sm * factor
                         if edge.read_share is not None:
                             total = cr + cw + cm
