@@ -36,24 +36,29 @@ def test_unknown_capacity_means_any_replica_serves_and_is_recorded():
           api: {kind: service, replicas: 2, zones: 2}
     """)
     api = report.components["api"]
-    # k = 1: 1 − (1 − 0.995)² = 0.999975, capped at the region's 0.9999 (two zones) — not 0.995² = 0.990025
-    assert api.availability == pytest.approx(0.9999)
+    # k = 1: 1 − (1 − 0.995)² = 0.999975 — not 0.995² = 0.990025 — × the region it shares (two zones)
+    assert api.availability_own == pytest.approx(0.999975)
+    assert api.availability == pytest.approx(0.9999)  # on its own: capped at its region
     assert api.availability_replicas_needed == 1
     assert any(a.component == "api" and a.field == "availability_replicas_needed" for a in report.assumptions)
 
 
-def test_stated_capacity_gives_k_of_n_with_k_from_the_peak():
-    # peak 250 / 100 rps per replica: k = 3. n = 4, a = 0.9: 4 × 0.9³ × 0.1 + 0.9⁴ = 0.2916 + 0.6561 = 0.9477
-    assert fleet(4, 0.9, None, 100) == pytest.approx(0.9477)
-    # n = 2 cannot carry the peak: counted as if the 3 it needs ran, 0.9³ = 0.729 (not 0.9² = 0.81)
-    assert fleet(2, 0.9, None, 100) == pytest.approx(0.729)
-    assert fleet(3, 0.9, None, 100) == pytest.approx(0.729)
-    # one replica: 0.9³ too, never more than a larger fleet
-    assert fleet(1, 0.9, None, 100) == pytest.approx(0.729)
+def test_stated_capacity_loses_the_share_of_capacity_a_failed_replica_carried():
+    zone = 1.0  # well below the zone's 0.9995: on its own, not capped
+    # peak 250 / 100 rps per replica = 2.5 replicas' worth. n = 4, a = 0.9: 3 or 4 up serve everything
+    # (0.9477); 2 up serve 2 / 2.5 (6 × 0.81 × 0.01 = 0.0486 of the time); 1 up 1 / 2.5 (0.0036)
+    expected = 0.9477 + 0.0486 * 0.8 + 0.0036 * 0.4
+    assert fleet(4, 0.9, None, 100) == pytest.approx(expected * zone)
+    # n = 3: 3 up 0.729; 2 up 0.243 × 0.8; 1 up 0.027 × 0.4
+    assert fleet(3, 0.9, None, 100) == pytest.approx((0.729 + 0.243 * 0.8 + 0.027 * 0.4) * zone)
+    # a fleet that cannot carry the peak (2 replicas for 2.5's worth) loses 1/n per failed replica:
+    # on average a = 0.9 of what it serves (the overload itself is the utilization rules' finding)
+    assert fleet(2, 0.9, None, 100) == pytest.approx(0.9 * zone)
+    assert fleet(1, 0.9, None, 100) == pytest.approx(0.9 * zone)
 
 
-def test_a_single_instance_is_capped_at_its_zone_like_a_fleet():
-    # a stated 0.99999 per instance is still one zone: 0.9995
+def test_a_single_instance_fails_with_its_zone_too():
+    # a stated 0.99999 per instance still runs in one zone: capped at 0.9995 (in a flow: × the zone once)
     assert fleet(1, 0.99999, None, None) == pytest.approx(0.9995)
 
 

@@ -21,7 +21,7 @@ def test_utilization_headroom_and_derivation_with_the_users_numbers():
         version: 1
         system: {entry_points: [orders-db-client], traffic: {peak_rps: 1800}}
         components:
-          orders-db-client: {kind: service, replicas: 1, capacity_rps: 2000, service_time_ms: 10}
+          orders-db-client: {kind: service, replicas: 1, capacity_rps: 2000, service_time_ms: 10, concurrency: 1}
     """)
     c = report.components["orders-db-client"]
     # ρ = 1,800 / (1 × 2,000) = 0.90; headroom 0.10; M/M/1 factor 1 / (1 − 0.9) = 10; R = 10 ms × 10 = 100 ms

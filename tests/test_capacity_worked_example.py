@@ -36,8 +36,11 @@ def test_utilization_queueing_and_latency(report: CapacityReport):
     assert c["pg"].queueing_factor == pytest.approx(1 / (1 - 1840 / 2500))
     assert c["api"].response_time_ms == pytest.approx(67.9, abs=0.05)
     assert c["orders"].response_time_ms == pytest.approx(47.6, abs=0.05)
-    # 67.9 + 47.6 + 18.9 + 1.09 + 3 hops
-    assert report.flows[0].latency_p99_ms == pytest.approx(138.5, abs=0.05)
+    assert c["api"].response_time_p99_ms == pytest.approx(287, abs=0.5)
+    assert c["pg"].response_time_p99_ms == pytest.approx(math.log(100) * 5 / (1 - 1840 / 2500), abs=0.05)
+    # mean 67.9 + 47.6 + 18.9 + 1.0 + 3 hops; p99 from the log-normal with the flow's spread
+    assert report.flows[0].latency_mean_ms == pytest.approx(138.4, abs=0.05)
+    assert report.flows[0].latency_p99_ms == pytest.approx(403, abs=0.5)
 
 
 def test_sizing_breaking_point_connections(report: CapacityReport):
@@ -50,8 +53,13 @@ def test_sizing_breaking_point_connections(report: CapacityReport):
 
 def test_availability_runway_cost(report: CapacityReport):
     flow = report.flows[0]
-    assert flow.availability == pytest.approx(0.995**3 * 0.995 * 0.9995 * 0.9995)
-    assert flow.availability_gap_nines == pytest.approx(1.32, abs=0.005)
+    api = 0.995**3 + 3 * 0.995**2 * 0.005 * 0.75 + 3 * 0.995 * 0.005**2 * 0.375
+    assert report.components["api"].availability_own == pytest.approx(api)
+    assert report.components["orders"].recovery == "reschedule"
+    assert flow.availability == pytest.approx(api * 0.99999997 * 0.995 * 0.9995 * 0.9995, abs=1e-7)
+    assert flow.availability_gap_nines == pytest.approx(0.99, abs=0.005)
+    assert (flow.availability_assumed_factors, flow.availability_factors) == (5, 6)
+    assert flow.availability_display == "99.0 %"
     assert report.components["orders"].runway_months == pytest.approx(math.log(1.4) / math.log(2 ** (1 / 12)))
     assert report.system.monthly_cost == pytest.approx(1606)
     assert report.system.cost_per_million_requests == pytest.approx(2.2 / (3600 * 1600) * 1e6)

@@ -174,6 +174,9 @@ def capacity_figures(report: Report) -> list[tuple[str, str]]:
     estimate, objective = system.availability_estimate, system.availability_objective
     if estimate is not None:
         text = f"{percent(estimate)} estimated"
+        assumed, factors = system.availability_assumed_factors, system.availability_factors
+        if assumed and factors and system.availability_display:
+            text = f"≈ {one_line(system.availability_display)} estimated ({assumed} of {factors} factors assumed)"
         if objective is not None:
             gap = system.availability_gap_nines
             verdict = ("meets" if gap <= 0 else "below") if gap is not None else "vs"

@@ -8,7 +8,8 @@ Parts, in the order ``run.analyse`` uses them:
 * ``queueing``: capacity, utilization, queueing factor and replica sizing of one component;
 * ``resources``: queues and database connection pools;
 * ``availability``: availability of components and of entry flows;
-* ``latency``: latency along the slowest synchronous path of a flow;
+* ``latency``: mean and p99 latency of a flow along its request path;
+* ``tails``: percentiles (M/M/c tail, log-normal sums), fan-out tail amplification, the USL curve;
 * ``growth``: horizon, runway, saturation multiples and cost;
 * ``component``: one component's record from all of the above;
 * ``pressure``: figures that need every component (zone loss, NIC bandwidth, pool waits, rate limits);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +13,8 @@ from .context import Context, ceil_count
 from .growth import Horizon, cost, runway_months, solve_multiple, storage_runway
 from .load import Load, LoadModel
 from .records import ComponentCapacity
-from .queueing import Capacity, capacity_of, queueing_factor, replicas_needed, shard_count, utilization
+from .queueing import MAX_SERVERS, Capacity, capacity_of, erlang_c, queueing_factor, replicas_needed, shard_count, utilization
+from .tails import mmc_moments, mmc_percentile
 from .resources import connection_figures, queue_figures
 from .skew import skew_figures
 from .notation import mult, num, ratio
@@ -159,7 +161,8 @@ def component_record(an: Analysis, name: str) -> ComponentCapacity:
             notes["concurrency_demand"] = f"{num(load.total)} rps × {num(cap.duration_s)} s = {num(load.total * cap.duration_s)}"
     a = component_availability(ctx, name, cap, load)
     an.availability[name] = a
-    values.update(availability=a.value, availability_source=a.source, availability_replicas_needed=a.needed)
+    values.update(availability=a.value, availability_source=a.source, availability_replicas_needed=a.needed,
+                  availability_own=a.own, failure_domains=[d.label for d in a.domains], recovery=a.recovery)
     if a.text:
         notes["availability"] = a.text
     months, text = storage_runway(ctx, name)
@@ -216,16 +219,66 @@ def _utilization(an: Analysis, name: str, cap: Capacity, load: Load | None, valu
         if text:
             notes["replicas_needed"] = text
     if rho is not None:
-        factor, text = (1.0, "admission limit: no queue") if cap.model == "limit" and rho < 1 else queueing_factor(rho, cap.servers)
-        values["queueing_factor"] = factor
-        if text:
-            notes["queueing_factor"] = text
-        if service is not None and factor is not None:
-            values["response_time_ms"] = service * factor
-            notes["response_time_ms"] = f"{num(service)} ms × {num(factor)} = {num(service * factor)} ms"
+        _queueing(an, name, cap, rho, service, values, notes)
     elif service is not None:
         ctx.log.add(name, "queueing_factor", 1.0, reason="utilization unknown: no queueing delay added to its service time")
-        values["response_time_ms"] = service
+        values.update(response_time_ms=service, response_time_variance=service * service)
+
+
+def _queueing(an: Analysis, name: str, cap: Capacity, rho: float, service: float | None,
+              values: dict[str, Any], notes: dict[str, str]) -> None:
+    """Queueing factor, mean and p99 response time; an admission limit rejects instead of queueing."""
+    ctx = an.ctx
+    limit = ctx.admission.get(name)
+    if limit is not None or cap.model in ("limit", "function"):
+        values["queueing_factor"] = 1.0
+        notes["queueing_factor"] = "admission limit: requests beyond it are rejected, not queued"
+        if limit is not None:
+            values["admission_limit_rps"] = limit
+        if rho >= 1.0:
+            rejected = 1.0 - 1.0 / rho
+            values["rejection_rate"] = rejected
+            notes["rejection_rate"] = f"1 − 1 / ρ {ratio(rho)} = {rejected:.1%} of today's peak rejected"
+        if service is not None:
+            values.update(response_time_ms=service, response_time_variance=service * service,
+                          response_time_p99_ms=service * math.log(1.0 / (1.0 - ctx.defaults.latency_percentile)))
+            notes["response_time_ms"] = f"{num(service)} ms (no queue behind an admission limit)"
+        return
+    servers, per_replica, how = _servers(an, name, cap, service)
+    values["servers_per_replica"] = per_replica
+    factor, text = queueing_factor(rho, servers)
+    values["queueing_factor"] = factor
+    if text:
+        notes["queueing_factor"] = f"{text}; {how}"
+    if service is None or factor is None:
+        return
+    values["response_time_ms"] = service * factor
+    notes["response_time_ms"] = f"{num(service)} ms × {num(factor)} = {num(service * factor)} ms (mean)"
+    wait = erlang_c(servers, rho * servers) if servers > 1 else rho
+    if servers > MAX_SERVERS:
+        servers = MAX_SERVERS
+    _, variance = mmc_moments(service, servers, rho, wait)
+    q = ctx.defaults.latency_percentile
+    p99 = mmc_percentile(q, service, servers, rho, wait)
+    values.update(response_time_variance=variance, response_time_p99_ms=p99)
+    notes["response_time_p99_ms"] = (f"P(R > t) = {1 - q:.2g} for M/M/c, c = {servers}, ρ = {ratio(rho)}, P_wait = {wait:.3g}, "
+                                     f"exponential service of mean {num(service)} ms: t = {num(p99)} ms")
+
+
+def _servers(an: Analysis, name: str, cap: Capacity, service: float | None) -> tuple[int, int, str]:
+    """(servers in all, servers per replica, why): concurrency stated, else capacity × service time, else 1."""
+    comp = an.ctx.comp(name)
+    replicas = max(1, cap.servers)
+    if comp.concurrency is not None:
+        return replicas * comp.concurrency, comp.concurrency, f"{replicas} replicas × concurrency {comp.concurrency}"
+    if cap.per_replica is not None and service is not None and cap.model == "replicas":
+        per = max(1, round(cap.per_replica * service / 1000.0))
+        if per > 1:
+            an.ctx.log.add(name, "concurrency", per, reason=(
+                f"not stated: capacity_rps × service time = {num(cap.per_replica)} × {num(service / 1000.0)} s "
+                f"≈ {per} requests served at once per replica (Little's law)"))
+        return replicas * per, per, f"{replicas} replicas × {per} at once (capacity × service time)"
+    return replicas, 1, f"{replicas} replica(s), one request at a time each (concurrency not stated)"
 
 
 def _growth(an: Analysis, name: str, cap: Capacity, values: dict[str, Any], notes: dict[str, str]) -> None:

@@ -41,6 +41,16 @@ class CapacityDefaults(BaseModel):
     hours_per_month: float = Field(gt=0.0)
     pooler_server_connections: int = Field(default=20, ge=1)
     effective_spindle_count: int = Field(default=1, ge=0)
+    recovery_hours: dict[str, float] = Field(
+        default_factory=lambda: {"reschedule": 5 / 60, "failover": 2 / 60, "rebuild": 4.0},
+        description="Hours an instance is down after a failure, by how it recovers.",
+    )
+    failure_domain_availability: dict[str, float] = Field(
+        default_factory=lambda: {"host": 0.995, "vm": 0.995, "database-server": 0.995, "runtime": 0.995,
+                                 "cluster": 0.9995, "rack": 0.9995, "other": 0.995},
+        description="Availability of a shared failure domain by kind, when system.failure_domains does not state it.",
+    )
+    latency_percentile: float = Field(default=0.99, gt=0.0, lt=1.0)
     sources: dict[str, str] = Field(default_factory=dict, description="Public source of each default, by name.")
 
     def source(self, name: str) -> str:

@@ -1,11 +1,17 @@
-"""Latency along the slowest synchronous path of an entry flow (D08).
+"""Latency of an entry flow: its mean and its 99th percentile (D08).
 
-``L(v) = R(v) + Σ_sequential ⌈calls⌉ · (hop + L(w)) + max_parallel (hop + L(w))`` over v's synchronous
-dependencies; ``R(v) = service_time_ms × queueing factor`` (no queueing delay is added where ρ is
-unknown, and the result is unbounded where ρ ≥ 1); ``hop`` is the dependency's ``latency_ms`` or
-the default per-hop round trip. Calls marked ``parallel: true`` run side by side, so only the
-slowest counts. A component without a service time adds nothing and makes the estimate a lower
-bound. A dependency back into the current path (a cycle) is not followed again.
+Each component's own response time is an M/M/c response (service times exponential with the
+stated mean ``service_time_ms``; see ``tails``): mean ``S + C/θ`` and variance ``S² + C(2 − C)/θ²``.
+Walking the request path from the entry point, a synchronous call made with probability ``p``
+(``calls_per_request`` below 1) adds ``p`` of the callee's time (a mixture); ``n`` calls made one
+after another add n times; calls marked ``parallel: true`` run side by side, and the request waits
+for the slowest (``P(max > t) = 1 − Π(1 − P_i(> t))``: the tail amplification of fan-out). Network
+hops (``latency_ms``, else the default) are constant. The flow's mean is the sum of the means; its
+p99 is read off a log-normal with the flow's mean and variance. Where a component's utilization is
+unknown no queueing is added; where a queue's ρ ≥ 1 the flow's latency is unbounded (an admission
+limit rejects instead and stays bounded). A component without a service time adds nothing and the
+estimate is a lower bound. Only request-path calls count (not start-up, health, admin or batch
+edges). A dependency back into the current path (a cycle) is not followed again.
 """
 
 from __future__ import annotations
@@ -16,15 +22,17 @@ from dataclasses import dataclass, field
 from ...model import Dependency
 from .context import Context
 from .notation import num
+from .tails import lognormal_quantile, parallel_moments
 from ..graph import is_sync
 
 
 @dataclass(frozen=True)
 class NodeLatency:
-    """Latency of one component's own work."""
+    """Latency of one component's own work: mean and variance (None: service time unknown)."""
 
-    ms: float | None  # None: service time unknown
+    ms: float | None
     saturated: bool = False
+    variance: float = 0.0
 
 
 @dataclass
@@ -35,6 +43,8 @@ class _Result:
     network_ms: float = 0.0
     lower_bound: bool = False
     saturated: str | None = None
+    variance: float = 0.0
+    fan_out: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -43,7 +53,7 @@ class _Frame:
     deps: list[Dependency]
     result: _Result
     index: int = 0
-    parallel: tuple[float, _Result, float] | None = None
+    parallel: list[tuple[Dependency, float, _Result]] = field(default_factory=list)
     slowest: tuple[float, list[str]] = (-1.0, [])
 
 
@@ -56,6 +66,8 @@ class FlowLatency:
     lower_bound: bool
     saturated: str | None
     text: str
+    mean_ms: float | None = None
+    mean_text: str = ""
 
 
 class LatencyModel:
@@ -67,23 +79,31 @@ class LatencyModel:
         self.calls: dict[str, list[Dependency]] = {}
         for dep in sorted(ctx.arch.dependencies, key=lambda d: (d.source, d.target)):
             known = dep.source in ctx.arch.components and dep.target in ctx.arch.components
-            if known and is_sync(dep) and not ctx.is_skipped(dep) and dep.source != dep.target and dep.calls_per_request != 0:
+            if (known and is_sync(dep) and dep.on_request_path and not ctx.is_skipped(dep) and dep.source != dep.target
+                    and dep.calls_per_request != 0 and ctx.route_share(dep) > 0):
                 self.calls.setdefault(dep.source, []).append(dep)
         self._memo: dict[str, _Result] = {}
 
     def flow(self, entry: str) -> FlowLatency:
-        """Latency estimate from ``entry``."""
+        """Latency estimate from ``entry``: p99 and mean."""
         result = self._visit(entry)
         if result.saturated is not None:
             return FlowLatency(None, result.path, result.lower_bound, result.saturated,
-                               f"L(flow {entry}) unbounded: ρ({result.saturated}) ≥ 1")
+                               f"L(flow {entry}) unbounded: ρ({result.saturated}) ≥ 1 and requests queue")
         if not result.terms:
             return FlowLatency(None, result.path, True, None, "")
         parts = " + ".join(f"{name} {num(ms)}" for name, ms in result.terms.items() if ms > 0)
-        text = f"L(flow {entry}) = {parts or '0'} + network {num(result.network_ms)} = {num(result.ms)} ms"
+        mean = result.ms
+        p99 = lognormal_quantile(0.99, mean, result.variance)
+        mean_text = f"mean L(flow {entry}) = {parts or '0'} + network {num(result.network_ms)} = {num(mean)} ms"
+        text = (f"p99 L(flow {entry}) ≈ {num(p99)} ms: log-normal with mean {num(mean)} ms and standard deviation "
+                f"{num(math.sqrt(result.variance))} ms (M/M/c response times, exponential service)")
+        if result.fan_out:
+            text += f"; parallel calls wait for the slowest ({', '.join(result.fan_out[:3])})"
         if result.lower_bound:
             text += " (lower bound: some service times unknown)"
-        return FlowLatency(result.ms, result.path, result.lower_bound, None, text)
+            mean_text += " (lower bound: some service times unknown)"
+        return FlowLatency(p99, result.path, result.lower_bound, None, text, mean, mean_text)
 
     def _hop(self, dep: Dependency) -> float:
         if dep.latency_ms is not None:
@@ -104,7 +124,8 @@ class LatencyModel:
         def enter(name: str) -> None:
             node = self.nodes.get(name, NodeLatency(None))
             result = _Result(node.ms or 0.0, [name], {name: node.ms} if node.ms is not None else {}, 0.0,
-                             node.ms is None and self.ctx.comp(name).kind != "client", name if node.saturated else None)
+                             node.ms is None and self.ctx.comp(name).kind != "client", name if node.saturated else None,
+                             node.variance if node.ms is not None else 0.0)
             frames.append(_Frame(name, self.calls.get(name, []), result))
             on_path.add(name)
 
@@ -128,31 +149,62 @@ class LatencyModel:
             on_path.discard(frame.name)
         return self._memo[root]
 
+    def _probability(self, dep: Dependency) -> tuple[int, float]:
+        """(calls certainly made, probability of one more): 2.5 calls → (2, 0.5); 0.3 → (0, 0.3)."""
+        calls = (dep.calls_per_request if dep.calls_per_request is not None else 1.0) * self.ctx.route_share(dep)
+        whole = math.floor(calls + 1e-9)
+        return whole, max(0.0, calls - whole) if calls - whole > 1e-9 else 0.0
+
     def _consume(self, frame: _Frame, dep: Dependency, child: _Result) -> None:
         result, hop = frame.result, self._hop(dep)
         result.lower_bound |= child.lower_bound
         result.saturated = result.saturated or child.saturated
         if dep.parallel:
-            if frame.parallel is None or hop + child.ms > frame.parallel[0]:
-                frame.parallel = (hop + child.ms, child, hop)
+            frame.parallel.append((dep, hop, child))
             return
-        times = max(1, math.ceil((dep.calls_per_request or 1.0) - 1e-9))
-        self._add(result, child, hop, times)
-        if times * (hop + child.ms) > frame.slowest[0]:
-            frame.slowest = (times * (hop + child.ms), child.path)
+        whole, extra = self._probability(dep)
+        one = hop + child.ms
+        for times, p in ((whole, 1.0), (1, extra)):
+            if times <= 0 or p <= 0:
+                continue
+            self._add(result, child, hop, times * p, times * (p * (child.variance + one * one) - (p * one) * (p * one)))
+        weight = (whole + extra) * one
+        if weight > frame.slowest[0]:
+            frame.slowest = (weight, child.path)
 
     def _finish(self, frame: _Frame) -> None:
-        if frame.parallel is not None:
-            total, child, hop = frame.parallel
-            self._add(frame.result, child, hop, 1)
-            if total > frame.slowest[0]:
-                frame.slowest = (total, child.path)
+        if frame.parallel:
+            branches: list[tuple[float, float]] = []
+            slowest: tuple[float, _Result, float] | None = None
+            for dep, hop, child in frame.parallel:
+                whole, extra = self._probability(dep)
+                one = hop + child.ms
+                for _ in range(min(whole, 1000)):
+                    branches.append((one, child.variance))
+                if extra > 0:
+                    branches.append((extra * one, extra * (child.variance + one * one) - (extra * one) * (extra * one)))
+                if slowest is None or one > slowest[0]:
+                    slowest = (one, child, hop)
+            branches = [b for b in branches if b[0] > 0]
+            if branches and slowest is not None:
+                mean, variance, _ = parallel_moments(branches)
+                one, child, hop = slowest
+                ratio = mean / one if one > 0 else 1.0
+                self._add(frame.result, child, hop, ratio, variance)
+                if len(branches) > 1:
+                    frame.result.fan_out.append(f"{frame.name}: {len(branches)} calls")
+                if mean > frame.slowest[0]:
+                    frame.slowest = (mean, child.path)
         frame.result.path = [frame.name, *frame.slowest[1]]
         self._memo[frame.name] = frame.result
 
     @staticmethod
-    def _add(result: _Result, child: _Result, hop: float, times: int) -> None:
+    def _add(result: _Result, child: _Result, hop: float, times: float, variance: float) -> None:
         result.ms += times * (hop + child.ms)
         result.network_ms += times * (hop + child.network_ms)
+        result.variance += max(0.0, variance)
         for name, ms in child.terms.items():
             result.terms[name] = result.terms.get(name, 0.0) + times * ms
+        for note in child.fan_out:
+            if note not in result.fan_out:
+                result.fan_out.append(note)

@@ -88,7 +88,12 @@ class ComponentCapacity(_Record):
         None, description="Response time / service time (M/M/1 or Erlang C); None when ρ ≥ 1 (unbounded)."
     )
     service_time_ms: float | None = Field(None, description="Time one request takes without queueing, ms.")
-    response_time_ms: float | None = Field(None, description="Service time × queueing factor, ms.")
+    response_time_ms: float | None = Field(None, description="Mean response time: service time × queueing factor, ms.")
+    response_time_p99_ms: float | None = Field(None, description="99th-percentile response time from the M/M/c tail, ms.")
+    response_time_variance: float | None = Field(None, description="Variance of the response time, ms².")
+    servers_per_replica: int | None = Field(None, description="Requests one replica serves at once (concurrency; servers in M/M/c).")
+    admission_limit_rps: float | None = Field(None, description="Requests per second it admits (rate limit, function concurrency ÷ duration); the rest is rejected.")
+    rejection_rate: float | None = Field(None, description="Share of today's peak an admission limit rejects: 1 − 1/ρ at ρ ≥ 1.")
     replicas_needed: int | None = Field(
         None, description="Replicas to stay ≤ the safe utilization at today's peak, N+1 and zone-loss aware."
     )
@@ -134,7 +139,10 @@ class ComponentCapacity(_Record):
         None, description="Rate limiters: traffic through it at which the first component it feeds saturates (ρ = 1)."
     )
     downstream_bottleneck: str | None = Field(None, description="Rate limiters: that component.")
-    availability: float | None = Field(None, description="Effective availability incl. replicas and zones.")
+    availability: float | None = Field(None, description="Effective availability incl. replicas and its failure domains (zone, region, named domains).")
+    availability_own: float | None = Field(None, description="Availability with its failure domains up (replicas and capacity shortfall only).")
+    failure_domains: list[str] = Field(default_factory=list, description="Shared failure domains it fails with (region, zone, named domains).")
+    recovery: str | None = Field(None, description="How a failed instance comes back: reschedule, failover or rebuild (stated or inferred).")
     availability_source: Literal["stated", "assumed"] | None = Field(None, description="Where the instance availability comes from.")
     availability_replicas_needed: int | None = Field(
         None, description="Replicas that must be up to carry the peak (k of k-of-n); 1 when capacity or load is unknown."
@@ -160,7 +168,14 @@ class FlowCapacity(_Record):
         default_factory=list, description="Components of the flow whose availability or instance count is assumed."
     )
     availability_assumed_count: int = Field(0, description="How many components of the flow rest on assumed availability figures.")
-    latency_p99_ms: float | None = Field(None, description="Latency estimate along the slowest synchronous path, ms.")
+    availability_factors: int = Field(0, description="Factors of the flow's availability product: components and shared failure domains.")
+    availability_assumed_factors: int = Field(0, description="How many of those factors rest on assumed figures.")
+    availability_assumed_share: float = Field(0.0, description="availability_assumed_factors / availability_factors.")
+    availability_display: str = Field("", description="The availability with the precision its inputs support (≈ 97 % when most are assumed).")
+    latency_p99_ms: float | None = Field(
+        None, description="99th-percentile latency estimate of the flow's requests, ms (M/M/c response times, log-normal sum)."
+    )
+    latency_mean_ms: float | None = Field(None, description="Mean latency of the flow's requests, ms.")
     latency_objective_ms: float | None = Field(None, description="The system's p99 latency objective, ms.")
     latency_is_lower_bound: bool = Field(False, description="Some component on the path has no service time.")
     latency_path: list[str] = Field(default_factory=list, description="The slowest synchronous path.")
@@ -176,6 +191,9 @@ class SystemCapacity(_Record):
     average_rps: float | None = Field(None, description="Average requests per second entering the system.")
     availability_estimate: float | None = Field(None, description="Availability of the worst entry flow.")
     availability_flow: str | None = Field(None, description="Entry point of that flow.")
+    availability_display: str | None = Field(None, description="That availability with the precision its inputs support.")
+    availability_factors: int | None = Field(None, description="Factors of that flow's availability (components and shared domains).")
+    availability_assumed_factors: int | None = Field(None, description="How many of them rest on assumed figures.")
     availability_objective: float | None = Field(None, description="Availability objective.")
     availability_gap_nines: float | None = Field(None, description="Nines short of the objective (> 0: short).")
     latency_p99_estimate_ms: float | None = Field(None, description="Latency estimate of the slowest entry flow, ms.")

@@ -29,7 +29,7 @@ from .records import (
 )
 from .pressure import add_pressure
 from .queueing import replicas_needed, utilization
-from .availability import flow_availability, instances_assumed
+from .availability import approx_percent, flow_availability
 from .latency import LatencyModel, NodeLatency
 from .notation import avail, nines, num, ratio
 
@@ -55,15 +55,15 @@ def _flows(an: Analysis, components: dict[str, ComponentCapacity]) -> list[FlowC
     nodes = {}
     for name, record in components.items():
         saturated = record.utilization is not None and record.queueing_factor is None
-        nodes[name] = NodeLatency(None if record.service_time_ms is None else record.response_time_ms, saturated)
+        variance = record.response_time_variance or 0.0
+        nodes[name] = NodeLatency(None if record.service_time_ms is None else record.response_time_ms, saturated, variance)
     latency = LatencyModel(an.ctx, nodes)
     objectives = an.ctx.arch.system.objectives
     target_a = objectives.availability if objectives else None
     target_l = objectives.latency_p99_ms if objectives else None
-    each = {name: a.value for name, a in an.availability.items()}
     flows = []
     for entry in an.ctx.entries:
-        a = flow_availability(an.ctx, entry.name, each)
+        a = flow_availability(an.ctx, entry.name, an.availability)
         lat = latency.flow(entry.name)
         notes = {"availability": a.text}
         gap = None
@@ -72,15 +72,19 @@ def _flows(an: Analysis, components: dict[str, ComponentCapacity]) -> list[FlowC
             notes["availability_gap_nines"] = f"nines({avail(target_a)}) − nines({avail(a.value)}) = {gap:.2f}"
         if lat.text:
             notes["latency_p99_ms"] = lat.text
-        assumed = [n for n in a.members
-                   if components[n].availability_source == "assumed" or instances_assumed(an.ctx, n)]
-        if assumed:
-            notes["availability_assumed_count"] = f"assumed availability or instance count: {', '.join(assumed)}"
+        if lat.mean_text:
+            notes["latency_mean_ms"] = lat.mean_text
+        if a.assumed_factors:
+            notes["availability_assumed_count"] = (f"{a.assumed_factors} of {a.factors} factors rest on assumed figures"
+                                                   + (f" (components: {', '.join(a.assumed)})" if a.assumed else ""))
+        share = a.assumed_factors / a.factors if a.factors else 0.0
         flows.append(FlowCapacity(
             entry=entry.name, peak_rps=entry.peak, average_rps=entry.average, hard_components=a.members,
             availability=a.value, availability_objective=target_a, availability_gap_nines=gap,
-            availability_dominant=a.dominant, availability_assumed=assumed, availability_assumed_count=len(assumed),
-            latency_p99_ms=lat.ms, latency_objective_ms=target_l,
+            availability_dominant=a.dominant, availability_assumed=a.assumed, availability_assumed_count=len(a.assumed),
+            availability_factors=a.factors, availability_assumed_factors=a.assumed_factors,
+            availability_assumed_share=share, availability_display=approx_percent(a.value) if a.assumed_factors else f"{a.value:.4%}",
+            latency_p99_ms=lat.ms, latency_mean_ms=lat.mean_ms, latency_objective_ms=target_l,
             latency_is_lower_bound=lat.lower_bound, latency_path=lat.path, latency_saturated=lat.saturated,
             derivations=notes,
         ))
@@ -137,7 +141,9 @@ def _system(an: Analysis, comps: dict[str, ComponentCapacity], flows: list[FlowC
     if flows:
         worst = min(flows, key=lambda f: (f.availability, f.entry))
         values.update(availability_estimate=worst.availability, availability_flow=worst.entry,
-                      availability_gap_nines=worst.availability_gap_nines)
+                      availability_gap_nines=worst.availability_gap_nines, availability_display=worst.availability_display,
+                      availability_factors=worst.availability_factors,
+                      availability_assumed_factors=worst.availability_assumed_factors)
         notes["availability_estimate"] = worst.derivations["availability"]
         saturated = [f for f in flows if f.latency_saturated]
         timed = [f for f in flows if f.latency_p99_ms is not None]
