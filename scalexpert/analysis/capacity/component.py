@@ -129,7 +129,7 @@ def component_record(an: Analysis, name: str) -> ComponentCapacity:
     """Everything the capacity model knows about one component."""
     ctx, cap, comp = an.ctx, an.caps[name], an.ctx.comp(name)
     notes: dict[str, str] = {}
-    values: dict[str, Any] = {"kind": comp.kind, "capacity_source": cap.source}
+    values: dict[str, Any] = {"kind": comp.kind, "capacity_source": cap.source, "capacity_model": cap.model}
     load = an.load(name)
     average = an.load(name, series="average")
     if load is not None:
@@ -218,11 +218,20 @@ def _utilization(an: Analysis, name: str, cap: Capacity, load: Load | None, valu
         values["replicas_needed"] = needed
         if text:
             notes["replicas_needed"] = text
+            values["replicas_needed_basis"] = sizing_basis(ctx, cap, load, needed)
     if rho is not None:
         _queueing(an, name, cap, rho, service, values, notes)
     elif service is not None:
         ctx.log.add(name, "queueing_factor", 1.0, reason="utilization unknown: no queueing delay added to its service time")
         values.update(response_time_ms=service, response_time_variance=service * service)
+
+
+def sizing_basis(ctx: Context, cap: Capacity, load: Load, needed: int | None) -> str | None:
+    """"a zone lost" when surviving a zone needs more replicas than the spares (N+1) do, else "N+1"."""
+    if needed is None or cap.model != "replicas" or cap.per_replica is None:
+        return None
+    n_load = max(1, ceil_count(load.total / (cap.per_replica * ctx.defaults.safe_utilization)) or 1)
+    return "a zone lost" if needed > n_load + ctx.defaults.spare_replicas else f"N+{ctx.defaults.spare_replicas}"
 
 
 def _queueing(an: Analysis, name: str, cap: Capacity, rho: float, service: float | None,

@@ -65,9 +65,12 @@ def with_figures(record: ComponentCapacity, values: dict[str, Any], notes: dict[
     return record.model_copy(update=update)
 
 
-def loss_utilization(ctx: Context, name: str, record: ComponentCapacity) -> tuple[float | None, str]:
-    """ρ after losing the fullest zone (or one replica), at the most replicas allowed."""
-    n, per, load = record.max_replicas, record.capacity_per_replica_rps, record.offered_rps
+def loss_utilization(ctx: Context, name: str, record: ComponentCapacity, *, at_max: bool = False) -> tuple[float | None, str]:
+    """ρ after losing the fullest zone (or one replica) at the replicas running at peak today (static
+    stability: what runs before the failure must carry it); ``at_max``: once the autoscaler has added
+    replicas up to its maximum (its catch-up, which takes time the failure does not give)."""
+    n = record.max_replicas if at_max else record.replicas
+    per, load = record.capacity_per_replica_rps, record.offered_rps
     if record.kind == "database" or n is None or per is None or load is None or n < 2:
         return None, ""
     zones = ctx.comp(name).zone_count or 1
@@ -175,9 +178,13 @@ def downstream_figures(an: Analysis, flows: Flows, name: str,
     if not safe:
         return {}, {}
     multiple, bottleneck = min(safe)
-    values: dict[str, Any] = {"downstream_bottleneck": bottleneck, "downstream_safe_rps": multiple * through}
-    notes = {"downstream_safe_rps": (f"{bottleneck} reaches ρ {num(target)} at {mult(multiple)} × today's peak: "
-                                     f"{mult(multiple)} × {num(through)} rps through {name} = {num(multiple * through)} rps")}
+    notes: dict[str, str] = {}
+    values: dict[str, Any] = {"downstream_bottleneck": bottleneck, "downstream_safe_rps": multiple * through,
+                              "downstream_safe_rejects": max(0.0, 1.0 - multiple)}
+    notes["downstream_safe_rejects"] = (f"a limit at {num(multiple * through)} rps admits {mult(min(multiple, 1.0))} of today's "
+                                        f"{num(through)} rps: rejects {max(0.0, 1.0 - multiple):.0%}")
+    notes.update({"downstream_safe_rps": (f"{bottleneck} reaches ρ {num(target)} at {mult(multiple)} × today's peak: "
+                                     f"{mult(multiple)} × {num(through)} rps through {name} = {num(multiple * through)} rps")})
     if full:
         at_one, first = min(full)
         values["downstream_saturation_rps"] = at_one * through
@@ -195,7 +202,17 @@ def add_pressure(an: Analysis, records: dict[str, ComponentCapacity]) -> dict[st
         notes: dict[str, str] = {}
         rho, text = loss_utilization(an.ctx, name, record)
         if rho is not None:
-            values["utilization_after_loss"], notes["utilization_after_loss"] = rho, text
+            values["utilization_after_loss"], notes["utilization_after_loss"] = rho, f"{record.replicas} running: {text}"
+            zones = an.ctx.comp(name).zone_count or 1
+            values["loss_scenario"] = "a zone" if zones >= 2 else "one replica (zones not stated)"
+            caught, caught_text = loss_utilization(an.ctx, name, record, at_max=True)
+            if caught is not None and record.max_replicas != record.replicas:
+                values["utilization_after_loss_at_max"] = caught
+                notes["utilization_after_loss_at_max"] = f"after the autoscaler adds up to {record.max_replicas}: {caught_text}"
+                values["loss_catch_up"] = (f"once the autoscaler has added replicas (up to {record.max_replicas}) it "
+                                           f"returns to {caught:.2f}, minutes later")
+            else:
+                values["loss_catch_up"] = "no autoscaler adds replicas to catch up"
         for more, more_notes in (nic_figures(an, flows, name, record), pool_figures(an, flows, name, records),
                                  downstream_figures(an, flows, name, records)):
             values.update(more)

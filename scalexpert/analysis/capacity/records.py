@@ -65,6 +65,9 @@ class ComponentCapacity(_Record):
     capacity_source: Literal["stated", "assumed", "unknown"] = Field(
         "unknown", description="stated in the file, assumed from a published provider limit, or unknown."
     )
+    capacity_model: str | None = Field(
+        None, description="How capacity is known: replicas, database, function (concurrency), limit (an admission limit), none."
+    )
     utilization: float | None = Field(None, description="ρ at today's peak and replicas (for a database: the primary).")
     utilization_at_max: float | None = Field(None, description="ρ at today's peak with the most replicas allowed.")
     write_utilization: float | None = Field(None, description="Writes / write capacity of the primary.")
@@ -82,6 +85,14 @@ class ComponentCapacity(_Record):
     )
     hot_key_concurrent_misses: float | None = Field(
         None, description="Caches: reads of the hottest key arriving while one miss rebuilds it (key rate × the store's service time)."
+    )
+    utilization_after_loss_at_max: float | None = Field(
+        None, description="ρ after the same loss once the autoscaler has added replicas up to its maximum (its catch-up)."
+    )
+    loss_scenario: str | None = Field(None, description="What utilization_after_loss loses: a zone, or one replica when zones are not stated.")
+    loss_catch_up: str | None = Field(None, description="What the autoscaler's catch-up after that loss gives, in words.")
+    replicas_needed_basis: str | None = Field(
+        None, description="What sets replicas_needed: N+1 (the spare replicas) or a zone lost, whichever needs more."
     )
     headroom: float | None = Field(None, description="1 − ρ.")
     queueing_factor: float | None = Field(
@@ -139,6 +150,9 @@ class ComponentCapacity(_Record):
         None, description="Rate limiters: traffic through it at which the first component it feeds saturates (ρ = 1)."
     )
     downstream_bottleneck: str | None = Field(None, description="Rate limiters: that component.")
+    downstream_safe_rejects: float | None = Field(
+        None, description="Rate limiters: share of today's peak a limit at downstream_safe_rps would reject (0 when it is above today's peak)."
+    )
     availability: float | None = Field(None, description="Effective availability incl. replicas and its failure domains (zone, region, named domains).")
     availability_own: float | None = Field(None, description="Availability with its failure domains up (replicas and capacity shortfall only).")
     failure_domains: list[str] = Field(default_factory=list, description="Shared failure domains it fails with (region, zone, named domains).")
