@@ -11,6 +11,7 @@ from ..language.conditions import OP_WORDS, AnyOf, Constraint, Element, Not, Pat
 from ..language.operators import holds
 from ..language.ruleset import RuleSet
 from ..loader import Position
+from ..model import component_field_role, dependency_field_role, field_role
 from ..severity import Severity, severity_rank
 from .run import Activation, EngineResult
 
@@ -104,19 +105,50 @@ _NOT_REMEDIES = ("objectives.", "traffic.", "growth.")
 _REDUNDANCY = ("replicas", "autoscaling.min", "autoscaling.max", "zone_count", "region_count", "shards")
 
 
+_STORES = frozenset({"database", "search", "coordination", "cache", "queue", "stream"})
+_ROLE_OF = {"component": component_field_role, "dependency": dependency_field_role,
+            "system": lambda f: field_role(f"system.{f}")}
+
+
+def _is_design(record: FactRecord, input_field: str) -> bool:
+    """Advice changes design fields only: never what describes reality (traffic, objectives, what a
+    component is or does, measured figures, prices)."""
+    role_of = _ROLE_OF.get(record.type)
+    return role_of is None or role_of(input_field) != "reality"
+
+
+def _safe_for_stores(record: FactRecord, change: str) -> str:
+    """A self-run store needs a standby that takes over by itself, not just a second copy: "replicas:
+    1 → 2" alone is never offered for one whose failover is not automatic."""
+    values = record.values
+    if record.type != "component" or values.get("kind") not in _STORES or values.get("managed") is True:
+        return change
+    if not change.startswith(("replicas:", "autoscaling.min:")) or "failover" in change:
+        return change
+    failover = values.get("data.replication.failover")
+    if failover == "automatic":
+        return change
+    return f"{change} with data.replication.failover: {f'{failover} → ' if failover else ''}automatic"
+
+
 def _what_if(activation: Activation, result: EngineResult, threshold: Any, depth: int = 0) -> list[str]:
-    """Changes to stated inputs that would break one of the conditions (through derived facts too)."""
-    changes: list[str] = []
+    """Changes to stated design inputs that would break one of the conditions (through derived facts too)."""
+    changes = [_safe_for_stores(record, change) for record, change in _changes(activation, result, threshold, depth)]
+    return list(dict.fromkeys(changes))
+
+
+def _changes(activation: Activation, result: EngineResult, threshold: Any, depth: int = 0) -> list[tuple[FactRecord, str]]:
+    changes: list[tuple[FactRecord, str]] = []
     for pattern, record in activation.matched:
         origin = result.derived.get(record.key)
         if origin is not None and depth < 5:
-            changes.extend(_what_if(origin, result, threshold, depth + 1))
+            changes.extend(_changes(origin, result, threshold, depth + 1))
             continue
         for c in pattern.constraints:
             if c.op in ("bind", "present"):
                 continue
             if c.field in record.remedies:
-                changes.append(record.remedies[c.field])
+                changes.append((record, record.remedies[c.field]))
                 continue
             if c.field.startswith(_NOT_REMEDIES):
                 continue  # lowering an objective or wishing for less traffic is not a fix
@@ -124,15 +156,15 @@ def _what_if(activation: Activation, result: EngineResult, threshold: Any, depth
                 continue  # "at least two replicas" scopes a rule; removing replicas is not a fix
             if c.field in record.inputs:
                 change = _clearing(c, record.values.get(c.field), threshold)
-                if change:
-                    changes.append(change.replace(c.field, record.inputs[c.field], 1))
+                if change and _is_design(record, record.inputs[c.field]):
+                    changes.append((record, change.replace(c.field, record.inputs[c.field], 1)))
                 continue
-            if c.field not in record.positions:
+            if c.field not in record.positions or not _is_design(record, c.field):
                 continue
             change = _clearing(c, record.values.get(c.field), threshold)
             if change:
-                changes.append(change)
-    return list(dict.fromkeys(changes))
+                changes.append((record, change))
+    return changes
 
 
 def build_findings(result: EngineResult, ruleset: RuleSet, thresholds: dict[str, float] | None = None,

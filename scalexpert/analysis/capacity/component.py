@@ -142,10 +142,17 @@ def component_record(an: Analysis, name: str) -> ComponentCapacity:
         notes["offered_rps"] = _load_text(an, name, load)
     values.update(replicas=cap.replicas, max_replicas=cap.max_replicas, capacity_per_replica_rps=cap.per_replica,
                   capacity_rps=cap.total, max_capacity_rps=cap.total_max)
+    if cap.model == "replicas" and cap.per_replica and cap.replicas and cap.total is not None:
+        values["scaling_efficiency"] = cap.total / (cap.per_replica * cap.replicas)
+        if cap.peak_replicas is not None:
+            values["usl_peak_replicas"] = cap.peak_replicas
+            notes["usl_peak_replicas"] = f"N* = √((1 − {cap.sigma:.3g}) / {cap.kappa:.3g}) = {num(cap.peak_replicas)}"
     if cap.total is not None and cap.note:
         notes["capacity_rps"] = f"{cap.note} = {num(cap.total)} rps"
     if cap.total_max is not None and cap.total_max != cap.total:
-        notes["max_capacity_rps"] = f"{num(cap.max_replicas)} × {num(cap.per_replica)} rps = {num(cap.total_max)} rps (autoscaling max)"
+        notes["max_capacity_rps"] = (f"{num(cap.max_replicas)} × {num(cap.per_replica)} rps = {num(cap.total_max)} rps (autoscaling max)"
+                                     if not (cap.sigma or cap.kappa) else
+                                     f"USL at up to {num(cap.max_replicas)} replicas: {num(cap.total_max)} rps (autoscaling max)")
     if cap.model == "database":
         values.update(shards=shard_count(ctx, name), write_capacity_rps=cap.write_capacity)
     _utilization(an, name, cap, load, values, notes)

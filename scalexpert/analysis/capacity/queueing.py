@@ -12,11 +12,13 @@ Erlang C's ``1 + P_wait / (c(1−ρ))`` for c replicas (or c concurrent function
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 from .context import Context, ceil_count
 from .load import Load
 from .notation import num, ratio
+from .tails import usl_peak, usl_throughput
 
 
 @dataclass(frozen=True)
@@ -36,19 +38,44 @@ class Capacity:
     concurrency_source: str | None = None
     duration_s: float | None = None
     note: str = ""
+    sigma: float = 0.0
+    """Universal Scalability Law contention σ (0: none)."""
+    kappa: float = 0.0
+    """Universal Scalability Law coherency κ (0: none)."""
+
+    def at(self, replicas: float) -> float | None:
+        """Throughput of ``replicas`` replicas: per replica × N / (1 + σ(N − 1) + κN(N − 1))."""
+        if self.per_replica is None:
+            return None
+        if self.model != "replicas" or (self.sigma == 0.0 and self.kappa == 0.0):
+            return self.per_replica * replicas
+        return self.per_replica * usl_throughput(replicas, self.sigma, self.kappa)
+
+    @property
+    def peak_replicas(self) -> float | None:
+        """N* = √((1 − σ) / κ): beyond it, adding replicas lowers throughput (None without coherency cost)."""
+        return usl_peak(self.sigma, self.kappa) if self.model == "replicas" else None
 
     @property
     def total(self) -> float | None:
         """Capacity today."""
         if self.model == "function" or self.model == "limit":
             return self.per_replica
-        return None if self.per_replica is None or self.replicas is None else self.per_replica * self.replicas
+        if self.per_replica is None or self.replicas is None:
+            return None
+        return self.at(self.replicas) if self.model == "replicas" else self.per_replica * self.replicas
 
     @property
     def total_max(self) -> float | None:
-        """Capacity with the most replicas allowed."""
+        """Capacity with the most replicas allowed (past N*, the best the allowed replicas give)."""
         if self.model in ("replicas",) and self.per_replica is not None and self.max_replicas is not None:
-            return self.per_replica * self.max_replicas
+            best = self.at(self.max_replicas) or 0.0
+            peak = self.peak_replicas
+            if peak is not None and peak < self.max_replicas:
+                for n in (math.floor(peak), math.ceil(peak)):
+                    if 1 <= n <= self.max_replicas:
+                        best = max(best, self.at(n) or 0.0)
+            return best
         return self.total
 
 
@@ -62,8 +89,12 @@ def capacity_of(ctx: Context, name: str) -> Capacity:
         return _database(ctx, name, engine)
     if comp.capacity_rps is not None:
         now, most = ctx.replicas_now(name), ctx.replicas_max(name)
-        return Capacity("replicas", "stated", comp.capacity_rps, now, most, servers=now,
-                        note=f"{num(now)} × {num(comp.capacity_rps)} rps")
+        sigma, kappa, how = _scaling(ctx, name, now, most)
+        cap = Capacity("replicas", "stated", comp.capacity_rps, now, most, servers=now, sigma=sigma, kappa=kappa)
+        note = f"{num(now)} × {num(comp.capacity_rps)} rps"
+        if how:
+            note = f"{num(comp.capacity_rps)} rps × {num(now)} / (1 + {sigma:.3g} × ({now} − 1) + {kappa:.3g} × {now} × ({now} − 1)) ({how})"
+        return replace(cap, note=note)
     if comp.balancer is not None and comp.balancer.rate_limit_rps is not None:
         limit = comp.balancer.rate_limit_rps
         return Capacity("limit", "stated", limit, note=f"rate limit {num(limit)} rps")
@@ -74,6 +105,21 @@ def capacity_of(ctx: Context, name: str) -> Capacity:
                     f"{partitions} shards × {num(per_shard)} records/s written per shard")
         return Capacity("limit", "assumed", partitions * per_shard, note=f"{partitions} shards × {num(per_shard)} records/s")
     return Capacity("none")
+
+
+def _scaling(ctx: Context, name: str, now: int, most: int) -> tuple[float, float, str]:
+    """(σ, κ, where they come from): the USL coefficients stated, a measured scaling efficiency at
+    today's replicas (σ = (1/e − 1) / (N − 1), κ = 0), or linear scaling (assumed, when replicas > 1)."""
+    comp = ctx.comp(name)
+    if comp.contention is not None or comp.coherency is not None:
+        return comp.contention or 0.0, comp.coherency or 0.0, "USL σ and κ stated"
+    efficiency = comp.scaling_efficiency
+    if efficiency is not None and now > 1 and efficiency < 1.0:
+        return (1.0 / efficiency - 1.0) / (now - 1), 0.0, f"scaling efficiency {efficiency:.3g} measured at {now} replicas"
+    if most > 1 and efficiency is None:
+        ctx.log.add(name, "scaling", "linear", reason=(
+            "no contention, coherency or scaling_efficiency stated: N replicas are taken to serve N × capacity_rps"))
+    return 0.0, 0.0, ""
 
 
 def _function(ctx: Context, name: str) -> Capacity:
@@ -156,6 +202,8 @@ def utilization(ctx: Context, name: str, cap: Capacity, load: Load) -> Utilizati
         text = f"ρ({name}) = {num(lam)} / ({cap.note}) = {ratio(rho)}"
     else:
         text = f"ρ({name}) = {num(lam)} / ({num(cap.replicas)} × {num(cap.per_replica)}) = {ratio(rho)}"
+        if cap.sigma or cap.kappa:
+            text = f"ρ({name}) = {num(lam)} / ({cap.note} = {num(total)}) = {ratio(rho)}"
     return Utilization(rho, rho_max, None, text)
 
 
@@ -231,12 +279,30 @@ def replicas_needed(ctx: Context, name: str, cap: Capacity, load: Load) -> tuple
         return None, ""
     if cap.model == "database":
         return _database_nodes(name, cap, load, target, spare)
+    if cap.sigma or cap.kappa:
+        return _usl_needed(ctx, name, cap, load, target, spare)
     needed = ceil_count(load.total / (cap.per_replica * target))
     if needed is None:
         return None, ""
     n_load = max(1, needed)
     text = f"⌈{num(load.total)} / ({num(cap.per_replica)} × {num(target)})⌉ = {n_load}; + {spare} spare = {n_load + spare}"
     return _zone_aware(ctx, name, n_load, spare, text)
+
+
+def _usl_needed(ctx: Context, name: str, cap: Capacity, load: Load, target: float, spare: int) -> tuple[int | None, str]:
+    """The fewest replicas whose USL throughput carries the load at ρ_target, if any count does."""
+    peak = cap.peak_replicas
+    limit = int(min(peak if peak is not None else 1e6, 1e6)) + 1
+    n = 1
+    while n <= limit:
+        if (cap.at(n) or 0.0) * target >= load.total:
+            text = (f"smallest N with {num(cap.per_replica)} × N / (1 + σ(N − 1) + κN(N − 1)) × {num(target)} ≥ "
+                    f"{num(load.total)}: {n}; + {spare} spare = {n + spare}")
+            return _zone_aware(ctx, name, n, spare, text)
+        n = n + 1 if n < 1000 else int(n * 1.1) + 1
+    best = cap.at(max(1, round(peak))) if peak is not None else None
+    return None, (f"no replica count carries {num(load.total)} rps at {num(target)}: throughput peaks at N* = {num(peak)} "
+                  f"replicas ({num(best)} rps) and falls beyond" if peak is not None else "")
 
 
 def _zone_aware(ctx: Context, name: str, n_load: int, spare: int, text: str) -> tuple[int, str]:

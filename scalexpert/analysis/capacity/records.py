@@ -65,6 +65,12 @@ class ComponentCapacity(_Record):
     capacity_source: Literal["stated", "assumed", "unknown"] = Field(
         "unknown", description="stated in the file, assumed from a published provider limit, or unknown."
     )
+    scaling_efficiency: float | None = Field(
+        None, description="Throughput of today's replicas ÷ (replicas × one replica's): 1 when scaling is linear (assumed unless stated)."
+    )
+    usl_peak_replicas: float | None = Field(
+        None, description="N* = √((1 − σ) / κ): replicas beyond which adding more lowers throughput (USL; None without coherency cost)."
+    )
     capacity_model: str | None = Field(
         None, description="How capacity is known: replicas, database, function (concurrency), limit (an admission limit), none."
     )
