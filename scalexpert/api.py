@@ -13,12 +13,12 @@ from typing import Any
 from .analysis.capacity.records import CapacityReport
 from .analysis.graph import analyse_graph
 from .config import Config
-from .engine import build_findings, run_rules, sort_key
+from .engine import RuleSession, build_findings, finding_keys, keys_are_unique, run_rules, sort_key
 from .errors import ConfigError, InputError, UsageError
 from .facts.build import build_facts
-from .findings import ArchitectureSummary, Assumption, Catalogue, Report, RuleInfo, RuleReference
+from .findings import ArchitectureSummary, Assumption, Catalogue, Change, Location, Report, RuleInfo, RuleReference
 from .language.ruleset import CompiledRule, RuleSet, load_ruleset
-from .loader import Limits, LoadedArchitecture, Position, SourceMap, load_file, load_text
+from .loader import Limits, LoadedArchitecture, Position, SourceMap, load_file, load_text, merge, validate
 from .model import Architecture
 from .progress import phase
 from .review.suppressions import CATEGORY as SUPPRESSION_CATEGORY
@@ -212,18 +212,20 @@ def check(
     config: Config | None = None,
     limits: Limits = Limits(),
     filename: str | None = None,
+    assess: bool = True,
 ) -> Report:
     """Check one architecture (a path, YAML text or a model) and return the report.
 
     ``filename`` names YAML text or a model in the report and in error messages
     (``check(text, filename="docs/arch.yaml")``: findings are located at that file's lines).
     ``limits`` bounds what reading the input may cost (bytes, nesting, alias expansion); see
-    :class:`scalexpert.loader.Limits` and docs/security.md.
+    :class:`scalexpert.loader.Limits` and docs/security.md. ``assess`` adds the root causes, the
+    plan and the growth timeline (docs/assessment.md); without it those stay empty.
     """
     with _gc_paused():
         if filename is not None and not isinstance(source, LoadedArchitecture):
             source = load(source, limits, filename=filename)
-        return _check(source, rules=rules, config=config, limits=limits)
+        return _check(source, rules=rules, config=config, limits=limits, assess=assess)
 
 
 def _check(
@@ -232,6 +234,7 @@ def _check(
     rules: RuleSet | Sequence[str | os.PathLike[str]] | None,
     config: Config | None,
     limits: Limits,
+    assess: bool = True,
 ) -> Report:
     config = config or Config()
     phase("reading")
@@ -260,7 +263,7 @@ def _check(
         findings, loaded, enabled=config.suppressions, canonical=lambda key: getattr(ruleset.find(key), "id", None),
         evaluated=set(run), meta_enabled=lambda m: _meta_chosen(config, m), meta_severity=dict(config.severity),
     )
-    return Report(
+    report = Report(
         tool_version=__version__,
         file=loaded.file,
         system=loaded.model.system.name,
@@ -272,6 +275,68 @@ def _check(
         architecture=architecture_summary(loaded.model, graph.entry_points),
         rules_run=dict(sorted(run.items())),
     )
+    if not assess:
+        return report
+    return _assess(report, loaded, ruleset, config, chosen, severities)
+
+
+def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config: Config, chosen: Any,
+            severities: dict[str, str]) -> Report:
+    """Root causes, plan and timeline: the assessment stage, handed the ways to re-run the analysis."""
+    from .analysis.capacity.defaults import load_defaults
+    from .assessment import Outcome, assess
+
+    base_raw = loaded.model.model_dump(by_alias=True, exclude_none=True, mode="json")
+    sessions: list[RuleSession] = []
+
+    def changed(overlay: Any) -> LoadedArchitecture | None:
+        try:
+            return validate(merge(base_raw, dict(overlay)), loaded.source, loaded.file)
+        except InputError:
+            return None
+
+    def rerun(overlay: Any) -> Outcome | None:
+        variant = changed(overlay)
+        if variant is None:
+            return None
+        graph = analyse_graph(variant.model)
+        capacity = _capacity(variant.model, config)
+        records = build_facts(variant, graph, capacity)
+        if not keys_are_unique(records, ruleset):  # pragma: no cover - the loader keeps names unique
+            result = run_rules(records, ruleset, thresholds=config.thresholds, enabled=chosen, severities=severities)
+        else:
+            if not sessions:  # one network for every re-run of this check
+                sessions.append(RuleSession(ruleset, thresholds=config.thresholds, enabled=chosen, severities=severities))
+            result = sessions[0].run(records)
+        dumped = capacity.model_dump(mode="json") if capacity is not None else None
+        return Outcome(finding_keys(result, ruleset, config.thresholds), dumped)
+
+    def full_check(overlay: Any) -> tuple[Report, Architecture] | None:
+        variant = changed(overlay)
+        if variant is None:
+            return None
+        return _check(variant, rules=ruleset, config=config, limits=Limits(), assess=False), variant.model
+
+    def grow(arch: Architecture, multiples: list[float]) -> dict[str, Any] | None:
+        from .analysis import capacity
+
+        return capacity.analyse(arch, growth=multiples).model_dump(mode="json")
+
+    def locate(change: Change) -> Location | None:
+        path = tuple(change.path)
+        while path:
+            pos = loaded.source.keys.get(path)
+            if pos is not None:
+                return Location(file=pos.file, line=pos.line, column=pos.column)
+            path = path[:-1]
+        return None
+
+    try:
+        return assess(report, loaded.model, rerun=rerun, full_check=full_check, grow=grow, locate=locate,
+                      entries=ruleset.knowledge.entries, safe_utilization=load_defaults().safe_utilization)
+    finally:
+        for session in sessions:
+            session.close()
 
 
 _CATALOGUE: list[tuple[RuleSet, Catalogue]] = []

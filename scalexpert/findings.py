@@ -19,7 +19,8 @@ from pydantic.json_schema import SkipJsonSchema
 from .analysis.capacity.records import CapacityReport
 from .severity import Severity
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+"""2: root causes, the plan and the growth timeline (``root_causes``, ``plan``, ``timeline``); the score counts root causes."""
 
 
 def rule_help_uri(docs_url: str | None, rule_id: str) -> str:
@@ -179,6 +180,163 @@ class Catalogue(_Frozen):
     rules: dict[str, RuleInfo] = Field(default_factory=dict, description="Rule id → what reports say about it.")
 
 
+class Change(_Frozen):
+    """One change to the design: a stated field of one subject set to a new value."""
+
+    new: Any = Field(description="The value the change sets.")
+    old: Any = Field(None, description="The value stated today.")
+    path: tuple[str | int, ...] = Field(description="Where in the file, e.g. ('components', 'orders-db', 'replicas').")
+    subject: str = Field(description="'component orders-db', 'dependency api → db' or 'system'.")
+    text: str = Field(description="'orders-db: replicas 1 → 2'.")
+
+
+class FlowEffect(_Frozen):
+    """A flow's estimated availability before and after a change."""
+
+    after: float | None = None
+    before: float | None = None
+    entry: str
+    objective: float | None = None
+
+
+class Effect(_Frozen):
+    """What a change does, measured by re-running the whole analysis with it applied."""
+
+    breaking_multiple_after: float | None = Field(None, description="Growth multiple at which the first component saturates.")
+    breaking_multiple_before: float | None = None
+    cleared: tuple[str, ...] = Field(default=(), description="Fingerprints of the findings that disappear.")
+    flows: tuple[FlowEffect, ...] = ()
+    introduced: tuple[str, ...] = Field(default=(), description="Fingerprints of findings that appear (each below what it clears).")
+    monthly_cost_after: float | None = None
+    monthly_cost_before: float | None = None
+    monthly_cost_delta: float | None = Field(None, description="after − before (None when no cost is stated).")
+    runway_months_after: float | None = Field(None, description="Months until the subject crosses safe utilization.")
+    runway_months_before: float | None = None
+    utilization_after: float | None = Field(None, description="Peak utilization of the changed component.")
+    utilization_before: float | None = None
+
+
+class Impact(_Frozen):
+    """How a root cause was ranked: each part, and the arithmetic."""
+
+    formula: str = Field(description="The arithmetic of the score.")
+    gap_nines: float | None = Field(None, description="Nines missing from the worst affected flow's objective.")
+    runway_months: float | None = Field(None, description="Months until an affected component crosses safe utilization.")
+    score: float
+    severity: str
+    symptoms: int = Field(description="Findings it explains.")
+    traffic_share: float | None = Field(None, description="Share of entry traffic through its subjects.")
+
+
+class RootCause(_Frozen):
+    """One cause: a design fact, the smallest verified change that clears it, its symptoms."""
+
+    basis: str = Field(description="'change': findings a verified change clears; 'derived-fact': findings whose proofs share a "
+                                   "derived fact; 'stated-fact': findings whose proofs rest on one stated design fact; 'systemic': one "
+                                   "rule's findings on several subjects resting on the same stated facts; "
+                                   "'finding': one finding on its own.")
+    category: str
+    changes: tuple[Change, ...] = Field(default=(), description="The verified change (empty: none the file can make).")
+    derived_fact: str | None = Field(None, description="The fact the symptoms' proofs share (basis derived-fact or stated-fact).")
+    effect: Effect | None = Field(None, description="Measured by re-running with the change applied.")
+    flows: tuple[str, ...] = Field(default=(), description="Entry flows through its subjects.")
+    headline: str
+    id: str = Field(description="RC1, RC2, ... in rank order.")
+    impact: Impact
+    location: Location | None = None
+    rule_id: str = Field(description="The rule of the headline finding.")
+    severity: str = Field(description="The most severe symptom.")
+    subjects: tuple[str, ...]
+    symptoms: tuple[str, ...] = Field(description="Fingerprints of the findings it explains (each in exactly one root cause).")
+
+
+class Decision(_Frozen):
+    """A choice the file cannot make for the team, with its trade-offs."""
+
+    options: tuple[str, ...]
+    question: str
+    root_cause: str
+    trade_offs: str
+
+
+class PlanStep(_Frozen):
+    """One step of the remediation plan."""
+
+    after: tuple[int, ...] = Field(default=(), description="Steps that must come first.")
+    changes: tuple[Change, ...]
+    effect: Effect | None = None
+    month: float | None = Field(None, description="Month the subject crosses safe utilization (phase before-horizon).")
+    number: int
+    order_reason: str | None = Field(None, description="Why it waits for the steps in ``after``.")
+    phase: str = Field(description="now, before-horizon or hardening.")
+    root_causes: tuple[str, ...]
+    title: str
+
+
+class TargetFigures(_Frozen):
+    """What a check of an architecture reports, in figures (today's design, or the plan's target)."""
+
+    availability: float | None = None
+    breaking_multiple: float | None = None
+    findings: dict[str, int] = Field(default_factory=dict, description="Active findings by severity.")
+    flows: dict[str, float] = Field(default_factory=dict, description="Entry → estimated availability.")
+    monthly_cost: float | None = None
+    root_causes: int | None = Field(None, description="Root causes at medium or above (None: not grouped).")
+
+    @field_validator("findings", "flows")
+    @classmethod
+    def _sorted(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return dict(sorted(value.items()))
+
+
+class Plan(_Frozen):
+    """The phased remediation plan, its target and what a check of the target still reports."""
+
+    conflicts: tuple[str, ...] = Field(default=(), description="Changes that contradict each other, and which one the plan keeps.")
+    decisions: tuple[Decision, ...] = ()
+    remaining: tuple[str, ...] = Field(default=(), description="What a check of the target still reports, and why.")
+    steps: tuple[PlanStep, ...]
+    target: TargetFigures | None = Field(None, description="Measured by checking the target (every step applied).")
+    today: TargetFigures | None = None
+
+
+class TimelineEvent(_Frozen):
+    """A component crossing a line as traffic grows."""
+
+    component: str
+    kind: str = Field(description="safe-utilization, saturation or storage-full.")
+    month: float | None = None
+    multiple: float | None = None
+    text: str
+
+
+class TimelinePoint(_Frozen):
+    """The system at one month of growth."""
+
+    fleet: int | None = Field(None, description="Replicas the load needs across sized components (at least today's).")
+    fleet_target: int | None = None
+    month: float | None = Field(None, description="Months from today (None: growth rate not stated, by multiple only).")
+    monthly_cost: float | None = Field(None, description="Cost of the fleet the load needs at this month.")
+    monthly_cost_target: float | None = Field(None, description="Cost of the plan's target at this month.")
+    multiple: float
+    utilization: dict[str, float] = Field(default_factory=dict, description="Component → utilization.")
+
+    @field_validator("utilization")
+    @classmethod
+    def _sorted(cls, value: dict[str, float]) -> dict[str, float]:
+        return dict(sorted(value.items()))
+
+
+class Timeline(_Frozen):
+    """Growth over time from the capacity model: crossings, fleet and cost."""
+
+    events: tuple[TimelineEvent, ...] = ()
+    horizon_months: float | None = None
+    monthly_rate: float | None = None
+    points: tuple[TimelinePoint, ...] = ()
+    safe_utilization: float
+
+
 class Report(_Frozen):
     """The result of checking one architecture."""
 
@@ -189,18 +347,20 @@ class Report(_Frozen):
                                  description="Rules and categories of the run (in memory only: not written to JSON).")
     file: str
     findings: tuple[Finding, ...]
+    plan: Plan | None = Field(None, description="The phased remediation plan (schema 2).")
     problems: tuple[str, ...] = Field(default=(), description="Problems of the run that are not findings.")
+    root_causes: tuple[RootCause, ...] = Field(default=(), description="Findings grouped by cause, ranked (schema 2).")
     rules_evaluated: int
     rules_run: dict[str, str] = Field(default_factory=dict, description="Id → name of every finding rule evaluated.")
     schema_version: str = SCHEMA_VERSION
     system: str
+    timeline: Timeline | None = Field(None, description="Growth and cost over time (schema 2).")
     tool_version: str
 
     @field_validator("rules_run")
     @classmethod
     def _sorted(cls, value: Any) -> Any:
         return sorted_keys(value)
-
 
     @property
     def active(self) -> tuple[Finding, ...]:

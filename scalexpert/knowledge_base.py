@@ -121,7 +121,7 @@ class SeedSection(StrictModel):
     headings: list[SeedHeading] = Field(min_length=1, description="Its headings, in the document's order.")
 
 
-_NOT_ENTRIES = ("categories.yaml", "capacity-defaults.yaml", "coverage.yaml", "documentary-fields.yaml")
+_NOT_ENTRIES = ("categories.yaml", "capacity-defaults.yaml", "coverage.yaml", "documentary-fields.yaml", "assessment.yaml")
 """Files of the knowledge folder that are not knowledge entries."""
 
 

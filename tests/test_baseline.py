@@ -133,5 +133,5 @@ def test_cli_write_then_use_a_baseline(tmp_path: Path, monkeypatch: pytest.Monke
                                            "  api2: {kind: service, replicas: 1}") + "  - {from: web, to: api2}\n",
                               encoding="utf-8")
     with pytest.raises(SystemExit) as done:
-        main(["check", "a.yaml", "--config", "cfg.yaml", "--baseline", "base.json"])
+        main(["check", "a.yaml", "--config", "cfg.yaml", "--baseline", "base.json", "--findings"])
     assert done.value.code == 1 and "SPOF-001 api2 runs" in capsys.readouterr().out

@@ -96,9 +96,9 @@ def test_github_format_is_chosen_on_github_actions(monkeypatch: pytest.MonkeyPat
     run(["check", "failing.yaml"])
     assert capsys.readouterr().out.startswith("::error file=failing.yaml,line=5,col=3,")
     run(["check", "failing.yaml", "--format", "text"])
-    assert capsys.readouterr().out.startswith("CRITICAL (1)")
+    assert capsys.readouterr().out.startswith("FAILED at --fail-on high: 1 critical finding")
     run(["check", "failing.yaml", "-o", "report.txt"])
-    assert Path("report.txt").read_text("utf-8").startswith("CRITICAL (1)")
+    assert Path("report.txt").read_text("utf-8").startswith("FAILED at --fail-on high: 1 critical finding")
 
 
 def test_explain_prints_proof_trees(capsys: pytest.CaptureFixture[str]) -> None:

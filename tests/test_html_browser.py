@@ -115,10 +115,29 @@ def pixels(png: bytes) -> tuple[int, int, list[bytes]]:
 
 def test_screenshot_shows_the_critical_component_coloured(page: Path, tmp_path: Path) -> None:
     shot = tmp_path / "shot.png"
-    result = run_chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,900", page.as_uri())
+    # tall enough for the charts, root causes and plan above the diagram
+    result = run_chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,2400", page.as_uri())
     assert shot.exists(), result.stderr[-2000:]
     width, height, rows = pixels(shot.read_bytes())
-    assert (width, height) == (1200, 900)
+    assert (width, height) == (1200, 2400)
     critical = bytes.fromhex(COLORS["critical"][0][1:])
     painted = sum(row[i:i + 3] == critical for row in rows for i in range(0, len(row), 3))
     assert painted > 5000, f"the critical node's fill should cover a box of pixels, found {painted}"
+
+
+def test_assessment_charts_render_and_the_page_fits_1280_pixels(tmp_path: Path) -> None:
+    """The largest example's report at 1280 px: four inline SVG charts, no horizontal overflow (measured by Chromium)."""
+    root = Path(__file__).resolve().parents[1]
+    report = check(root / "examples" / "large-marketplace.yaml")
+    page = render("html", [report])
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart') == 4
+    # a copy of the page with a probe that writes the laid-out width into the title (the report itself runs no script)
+    probe = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page).replace(
+        "</body>", "<script>window.onload=function(){document.title='W='+document.documentElement.scrollWidth+"
+                   "' C='+document.querySelectorAll('svg.chart').length;}</script></body>")
+    path = tmp_path / "probe.html"
+    path.write_text(probe, encoding="utf-8")
+    result = run_chromium(tmp_path, "--window-size=1280,900", "--dump-dom", path.as_uri())
+    found = re.search(r"<title>W=(\d+) C=(\d+)</title>", result.stdout)
+    assert found, result.stderr[-2000:]
+    assert int(found[1]) <= 1280 and int(found[2]) == 4

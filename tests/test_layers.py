@@ -20,6 +20,7 @@ LAYERS: list[set[str]] = [
     {"findings"},
     {"engine"},
     {"review", "progress"},
+    {"assessment"},
     {"api", "rule_testing"},
     {"reporters", "rendering", "docgen"},
     {"cli", "__main__"},

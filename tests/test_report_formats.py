@@ -80,21 +80,23 @@ def test_report_escapes_input_from_a_real_file(report: Report) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
     markdown = render("markdown", [report])
     assert "&#60;script&#62;" in markdown and "&#96;tick&#96;" in markdown and "&#124; pipe" in markdown
-    assert "\x1b" not in render("text", [report]) and "\\x1b[31m" in render("text", [report])
+    every = render("text", [report], RenderOptions(findings=True, explain=True))
+    assert "\x1b" not in render("text", [report]) and "\x1b" not in every and "\\x1b[31m" in every
 
 
 def test_text_groups_by_severity_and_ends_with_a_summary(report: Report) -> None:
-    text = render("text", [report])
+    text = render("text", [report], RenderOptions(findings=True))
     lines = text.splitlines()
-    assert lines[0] == "CRITICAL (1)"
-    assert re.match(r"  .*shop\.yaml:\d+:\d+: SPOF-001 api runs 1 instance", lines[1])
+    assert lines[0] == "FAILED at --fail-on high: 1 critical finding in 1 root cause" and lines[2] == "CRITICAL (1)"
+    assert re.match(r"  .*shop\.yaml:\d+:\d+: SPOF-001 api runs 1 instance", lines[3])
     assert "LOW (1)" in lines and any("SUPP-002" in line for line in lines)
     assert lines[-1] == "1 critical, 1 low in 1 file"
     assert "\x1b[" not in text
 
 
 def test_text_colour_only_when_asked(report: Report) -> None:
-    assert "\x1b[1;31mCRITICAL (1)\x1b[0m" in render("text", [report], RenderOptions(color=True))
+    assert "\x1b[1;31mFAILED at --fail-on high" in render("text", [report], RenderOptions(color=True))
+    assert "\x1b[1;31mCRITICAL (1)\x1b[0m" in render("text", [report], RenderOptions(color=True, findings=True))
 
 
 def test_text_explain_prints_the_proof_tree_and_assumed_numbers(report: Report) -> None:
@@ -106,14 +108,15 @@ def test_text_explain_prints_the_proof_tree_and_assumed_numbers(report: Report) 
 
 
 def test_text_shows_score_breakdown(report: Report) -> None:
-    text = render("text", [report])
+    assert "Score 49/100 (geometric mean" in render("text", [report])
+    text = render("text", [report], RenderOptions(explain=True))
     assert "Score of" in text and ": 49/100" in text and "capped at 49 by a critical finding" in text
     assert "availability  50  1 critical: 100 × 0.50^1 = 50" in text
 
 
 def test_json_document_shape(report: Report) -> None:
     doc = json.loads(render("json", [report]))
-    assert doc["schema_version"] == "1" and doc["tool"]["name"] == "scalexpert"
+    assert doc["schema_version"] == "2" and doc["tool"]["name"] == "scalexpert"
     assert doc["files"] == [report.file]
     assert doc["summary"]["active"]["critical"] == 1 and doc["summary"]["failing"] == 1
     first = doc["reports"][0]
@@ -182,7 +185,7 @@ def test_capacity_headline(report: Report) -> None:
                                  breaking_component="db", breaking_multiple=1.5),
         "breaking_point": BreakingPoint(component="db", multiple=1.5, derivation="d"),
     })})
-    text = render("text", [with_capacity])
+    text = render("text", [with_capacity], RenderOptions(width=300))
     assert re.search(r"breaking point: +db saturates at 1\.5 × today's peak", text)
     assert "99 % estimated, below the objective of 99.9 % (1 nine short)" in text
     assert "| breaking point | db saturates at 1.5 × today's peak |" in render("markdown", [with_capacity])

@@ -28,6 +28,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("scalexpert.cli.importer", "import_"),
     "diff": ("scalexpert.cli.diff", "diff"),
     "init": ("scalexpert.cli.init", "init"),
+    "plan": ("scalexpert.cli.plan", "plan"),
 }
 
 

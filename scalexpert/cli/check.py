@@ -88,9 +88,35 @@ def resolve_config(config_file: str | None, *, fail_on: str | None = None, rule_
     )
 
 
-def use_color(no_color: bool, output: str | None) -> bool:
-    """Colour only for a terminal, never with ``--no-color``, into a file, or with a non-empty ``NO_COLOR``."""
-    return not no_color and output is None and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+def use_color(no_color: bool, output: str | None, choice: str = "auto") -> bool:
+    """Whether the text report is coloured.
+
+    ``--color always``/``never`` decide; ``--no-color`` is ``never``. Otherwise (``auto``): never into
+    an ``--output`` file, never with a non-empty ``NO_COLOR``, always with a non-empty ``FORCE_COLOR``
+    (other than ``0``), else only on a terminal.
+    """
+    if no_color or choice == "never":
+        return False
+    if choice == "always":
+        return True
+    if output is not None or os.environ.get("NO_COLOR"):
+        return False
+    force = os.environ.get("FORCE_COLOR")
+    if force and force != "0":
+        return True
+    return sys.stdout.isatty()
+
+
+def terminal_width() -> int:
+    """Columns to wrap the text report to: ``COLUMNS``, the terminal's width, or 100 when not a terminal."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) >= 40:
+        return int(columns)
+    if sys.stdout.isatty():
+        import shutil
+
+        return max(shutil.get_terminal_size((100, 24)).columns, 40)
+    return 100
 
 
 def emit(text: str | bytes, output: str | None) -> None:
@@ -198,7 +224,9 @@ def run_checks(files: Sequence[str] | Sequence[tuple[str, str, tuple[str, ...]]]
 @click.option("--base-dir", type=click.Path(file_okay=False), default=None,
               help="Folder that paths in SARIF, GitHub annotations and Code Quality are relative to "
                    "(default: the git repository root around the current folder, else the current folder).")
-@click.option("--explain", is_flag=True, help="Show how each finding was reached (proof trees) and every assumed number.")
+@click.option("--explain", is_flag=True,
+              help="Show every root cause with its findings and their proofs, the capacity figures and every assumed number.")
+@click.option("--findings", "every", is_flag=True, help="List every finding, grouped by severity (text format).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
               help="Lowest severity that makes the exit code 1 (default high; 'never': always 0).")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Extra folder of rules (repeatable).")
@@ -208,7 +236,9 @@ def run_checks(files: Sequence[str] | Sequence[tuple[str, str, tuple[str, ...]]]
 @click.option("--baseline", type=click.Path(dir_okay=False), help="Findings in this baseline file are reported but never fail.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Write a baseline accepting every current finding.")
 @click.option("--growth", multiple=True, help="Traffic multiples for the capacity growth table, e.g. 2,5,10.")
-@click.option("--no-color", is_flag=True, help="No colours in text output (NO_COLOR=1 does the same).")
+@click.option("--color", "color", type=click.Choice(("auto", "always", "never")), default="auto",
+              help="Colours in text output (auto: on a terminal, unless NO_COLOR is set or FORCE_COLOR asks for them).")
+@click.option("--no-color", is_flag=True, help="No colours in text output (same as --color never).")
 @click.option("--by-content", is_flag=True,
               help="Of the FILES given, check only those whose content is an architecture or a Markdown file "
                    "with a ```scalexpert block; skip the rest (what the pre-commit hook uses).")
@@ -217,9 +247,10 @@ def run_checks(files: Sequence[str] | Sequence[tuple[str, str, tuple[str, ...]]]
                    "(config key docs_url; no links when unset).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help=f"Largest input file read, in bytes (default {Limits().max_bytes:,}).")
-def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], base_dir: str | None, explain: bool, fail_on: str | None,
+def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], base_dir: str | None, explain: bool, every: bool,
+          fail_on: str | None,
           rule_dirs: tuple[str, ...], config_file: str | None, no_suppressions: bool, baseline: str | None,
-          write_baseline: str | None, growth: tuple[str, ...], no_color: bool, by_content: bool, docs_url: str | None,
+          write_baseline: str | None, growth: tuple[str, ...], color: str, no_color: bool, by_content: bool, docs_url: str | None,
           max_bytes: int | None) -> None:
     """Check architecture FILES and report findings.
 
@@ -257,11 +288,11 @@ def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], bas
         stale = outcome.stale
     options = RenderOptions(explain=explain, color=False, fail_on=config.fail_on,
                             baseline_used=bool(write_baseline) or accepted is not None, docs_url=config.docs_url,
-                            base_dir=os.path.abspath(base_dir) if base_dir else repository_root())
+                            base_dir=os.path.abspath(base_dir) if base_dir else repository_root(), findings=every)
     for name, path in targets:  # every file first: a report on stdout that ends in a pipe never blocks them
         emit(render_bytes(name, reports, options), path)
     if to_stdout:
-        terminal = replace(options, color=fmt == "text" and use_color(no_color, None))
+        terminal = replace(options, color=fmt == "text" and use_color(no_color, None, color), width=terminal_width())
         emit(render_bytes(fmt, reports, terminal), None)
     if stale:
         click.echo(f"baseline: {len(stale)} accepted finding(s) no longer occur; refresh it with --write-baseline", err=True)

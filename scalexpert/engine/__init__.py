@@ -10,7 +10,8 @@
 
 from __future__ import annotations
 
-from .run import Activation, EngineResult, keys_are_unique, run_rules
-from .explain import build_findings, sort_key
+from .run import Activation, EngineResult, RuleSession, keys_are_unique, run_rules
+from .explain import build_findings, finding_keys, sort_key
 
-__all__ = ["Activation", "EngineResult", "build_findings", "keys_are_unique", "run_rules", "sort_key"]
+__all__ = ["Activation", "EngineResult", "RuleSession", "build_findings", "finding_keys", "keys_are_unique", "run_rules",
+           "sort_key"]

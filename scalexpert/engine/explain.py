@@ -212,6 +212,25 @@ def build_findings(result: EngineResult, ruleset: RuleSet, thresholds: dict[str,
     return sorted(findings.values(), key=sort_key)
 
 
+def finding_keys(result: EngineResult, ruleset: RuleSet, thresholds: dict[str, float] | None = None) -> dict[str, str]:
+    """Fingerprint → severity of the findings :func:`build_findings` would make, without building proofs.
+
+    What the assessment needs when it re-runs the analysis with a change applied.
+    """
+    from ..language.spec import severity_rank
+
+    named = {"@" + name: ruleset.knowledge.threshold(name, thresholds) for name in ruleset.knowledge.thresholds}
+    found: dict[str, str] = {}
+    for activation in result.activations:
+        spec = activation.rule.spec.then.finding
+        assert spec is not None
+        values = {**activation.bindings, **named}
+        fingerprint = "@".join((activation.rule.id, *(template.render(s, values) for s in spec.subjects)))
+        if fingerprint not in found or severity_rank(activation.severity) > severity_rank(found[fingerprint]):
+            found[fingerprint] = activation.severity
+    return found
+
+
 def _preferred(new: Finding, old: Finding) -> bool:
     """The higher severity wins; a tie is settled by content, never by firing order (which varies)."""
     if _rank(new) != _rank(old):

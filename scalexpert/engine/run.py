@@ -94,40 +94,77 @@ def run_rules(
     ``not`` patterns about a matched fact itself into tests on that fact (used only while the
     records' keys are unique); the findings are the same either way, only the time differs.
     """
-    compiled = compiled_rules(ruleset, thresholds or {}, fold=fold and keys_are_unique(records, ruleset))
-    builder = compiled.builder
+    session = RuleSession(ruleset, thresholds=thresholds, enabled=enabled, severities=severities, indexed=indexed,
+                          fold=fold and keys_are_unique(records, ruleset))
+    try:
+        return session.run(records)
+    finally:
+        session.close()
 
-    def threshold(name: str) -> float:
-        return ruleset.knowledge.threshold(name, thresholds)
 
-    result = EngineResult(records={r.key: r for r in records})
-    members: dict[str, Any] = {}
-    for rule in ruleset.rules:
-        if enabled is not None and not enabled(rule):
-            continue
-        members[f"rule_{len(members)}"] = make_rule(
-            compiled.conditions[rule.id], rule.spec.salience,
-            _action(rule, result, builder, threshold, severities or {}),
-        )
-    members["__strategy__"] = ExactRemovalStrategy
-    members["__matcher__"] = DispatchingReteMatcher
-    engine_class = type("CheckEngine", (KnowledgeEngine,), members)
-    engine = engine_class()
-    adjust_network(engine.matcher, indexed=indexed)
-    engine.reset()
-    facts = []
-    for record in records:
-        wanted = compiled.used.get(record.type, ())
-        values = {k: v for k, v in record.values.items() if k in wanted}
-        values[PATTERN_FIELD] = builder.pattern_ids(record.type, record.values)
-        values[_KEY] = record.key
-        facts.append(new_fact(builder.fact_classes[record.type], values))
-    engine.declare(*facts)  # one agenda update for all base facts
-    engine.run(MAX_STEPS)
-    if engine.agenda.activations:  # pragma: no cover - would need a million firings
-        raise RuleError(Diagnostic("<rules>", 0, 0, "", f"rules did not settle after {MAX_STEPS:,} firings"))
-    release(engine)
-    return result
+class RuleSession:
+    """One Rete network, built once, run over several sets of facts in turn.
+
+    Building the network is most of a small check's engine time; the assessment re-runs the rules
+    on one architecture with many single changes, so it keeps one session (same findings as a
+    fresh engine each time: memories, agenda and fact list are reset between runs).
+    Callers of ``run`` must give records with unique keys when ``fold`` is on.
+    """
+
+    def __init__(self, ruleset: RuleSet, *, thresholds: dict[str, float] | None = None,
+                 enabled: Callable[[CompiledRule], bool] | None = None, severities: dict[str, str] | None = None,
+                 indexed: bool = True, fold: bool = True) -> None:
+        self.ruleset = ruleset
+        self.compiled = compiled_rules(ruleset, thresholds or {}, fold=fold)
+        self.state = _State()
+
+        def threshold(name: str) -> float:
+            return ruleset.knowledge.threshold(name, thresholds)
+
+        members: dict[str, Any] = {}
+        for rule in ruleset.rules:
+            if enabled is not None and not enabled(rule):
+                continue
+            members[f"rule_{len(members)}"] = make_rule(
+                self.compiled.conditions[rule.id], rule.spec.salience,
+                _action(rule, self.state, self.compiled.builder, threshold, severities or {}),
+            )
+        members["__strategy__"] = ExactRemovalStrategy
+        members["__matcher__"] = DispatchingReteMatcher
+        engine_class = type("CheckEngine", (KnowledgeEngine,), members)
+        self.engine: Any = engine_class()
+        adjust_network(self.engine.matcher, indexed=indexed)
+
+    def run(self, records: list[FactRecord]) -> EngineResult:
+        """Run the rules over ``records`` (the network's memories start empty)."""
+        builder = self.compiled.builder
+        result = self.state.result = EngineResult(records={r.key: r for r in records})
+        engine = self.engine
+        engine.reset()
+        facts = []
+        for record in records:
+            wanted = self.compiled.used.get(record.type, ())
+            values = {k: v for k, v in record.values.items() if k in wanted}
+            values[PATTERN_FIELD] = builder.pattern_ids(record.type, record.values)
+            values[_KEY] = record.key
+            facts.append(new_fact(builder.fact_classes[record.type], values))
+        engine.declare(*facts)  # one agenda update for all base facts
+        engine.run(MAX_STEPS)
+        if engine.agenda.activations:  # pragma: no cover - would need a million firings
+            raise RuleError(Diagnostic("<rules>", 0, 0, "", f"rules did not settle after {MAX_STEPS:,} firings"))
+        self.state.result = None
+        return result
+
+    def close(self) -> None:
+        """Free the network (see rete.release)."""
+        release(self.engine)
+
+
+@dataclass
+class _State:
+    """The result the rules' actions write to (the current run's)."""
+
+    result: EngineResult | None = None
 
 
 def unique_keys_of(ruleset: RuleSet) -> dict[str, tuple[str, ...]]:
@@ -149,7 +186,7 @@ def keys_are_unique(records: list[FactRecord], ruleset: RuleSet) -> bool:
 
 def _action(
     rule: CompiledRule,
-    result: EngineResult,
+    state: _State,
     builder: ExpertaBuilder,
     threshold: Callable[[str], float],
     severities: Mapping[str, str],
@@ -157,6 +194,8 @@ def _action(
     patterns = positive_patterns(rule.elements)
 
     def fire(engine: KnowledgeEngine, **context: Any) -> None:
+        result = state.result
+        assert result is not None
         matched = [
             (pattern, result.records[context[fact_key(i)][_KEY]])
             for i, pattern in enumerate(patterns)

@@ -17,7 +17,8 @@ from ..severity import SEVERITY_ORDER, FailOn, at_least, severity_rank
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """How to render: explanations, colour, the failure threshold, whether a baseline was applied, the docs base."""
+    """How to render: explanations, colour, the failure threshold, whether a baseline was applied, the docs base,
+    whether the text report lists every finding, and the width it wraps to."""
 
     explain: bool = False
     color: bool = False
@@ -28,6 +29,8 @@ class RenderOptions:
     base_dir: str | None = None
     """Folder that file paths in SARIF, GitHub annotations and GitLab Code Quality are relative to
     (the command line uses the repository root, or ``--base-dir``); None: paths as given."""
+    findings: bool = False
+    width: int = 100
 
 
 DEFAULT_OPTIONS = RenderOptions()

@@ -16,6 +16,8 @@ from .common import (
     DEFAULT_OPTIONS, RenderOptions, SEVERITY_ORDER, all_findings, assumptions_by_subject, capacity_figures,
     clean, counts, fails, growth_rows, status, summary_line,
 )
+from . import charts
+from .assessment_text import effect_text, figures_text, money, pct, verdict as verdict_line
 from .diagram import COLORS, svg
 
 _CSS = """
@@ -28,6 +30,9 @@ text-align:left;vertical-align:top}th{background:#f8f9fa}.verdict{font-size:1.1r
 .sev{display:inline-block;padding:0 .4rem;border-radius:.3rem;font-weight:bold;font-size:.85rem;border:1px solid}
 .status{font-size:.85rem;color:#6c757d;margin-left:.4rem}code{background:#eef0f2;padding:0 .2rem;border-radius:.2rem}
 details{margin:.3rem 0}summary{cursor:pointer}.legend span{margin-right:1rem}ul.proof{margin:.2rem 0}
+.diagram svg,.chart{max-width:100%;height:auto}.charts{display:grid;grid-template-columns:1fr;gap:1rem}
+.charts figure{margin:0;border:1px solid #dee2e6;padding:.5rem;background:#fcfcfd}figcaption{font-weight:bold;margin-bottom:.3rem}
+table.causes td:nth-child(4){max-width:40rem}.fix{color:#146c43}
 """
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -93,8 +98,54 @@ def _legend() -> str:
     return '<p class="legend">Worst finding: ' + "".join(spans) + " · dashed arrows: asynchronous</p>"
 
 
+def _assessment(report: Report, number: int) -> list[str]:
+    """The charts, the root causes ranked, and the plan with measured effects."""
+    parts: list[str] = []
+    figures = [(title, chart) for title, chart in (
+        ("Utilization today and at the growth horizon", charts.utilization(report, report.timeline.safe_utilization
+                                                                           if report.timeline else 0.7)),
+        ("Months of runway", charts.runway(report)),
+        ("Flow availability against the objective", charts.availability(report)),
+        ("The plan over time", charts.plan_timeline(report))) if chart]
+    if figures:
+        parts.append('<div class="charts">' + "".join(f"<figure><figcaption>{e(t)}</figcaption>{c}</figure>" for t, c in figures)
+                     + "</div>")
+    if report.root_causes:
+        rows = []
+        for cause in report.root_causes:
+            loc = f"<code>{e(cause.location.file)}:{cause.location.line}</code>" if cause.location else ""
+            fix = "; ".join(c.text for c in cause.changes if "(cost follows" not in c.text)
+            rows.append(f'<tr id="r{number}-{e(cause.id)}"><td>{e(cause.id)}</td><td>{_severity(cause.severity)}</td><td>{loc}</td>'
+                        f"<td>{e(cause.headline)}" + (f'<br><span class="fix">fix: {e(fix)}</span>' if fix else "")
+                        + f'</td><td>{len(cause.symptoms)}</td><td title="{e(cause.impact.formula)}">{cause.impact.score:g}</td></tr>')
+        parts.append(f"<h3>Root causes ({len(report.root_causes)}, by impact)</h3>"
+                     '<table class="causes"><tr><th>#</th><th>Severity</th><th>Where</th><th>Cause</th><th>Findings</th>'
+                     f"<th>Impact</th></tr>{''.join(rows)}</table>")
+    plan = report.plan
+    if plan is not None and plan.steps:
+        rows = [f"<tr><td>{s.number}</td><td>{e(s.phase)}{f' (month {s.month:g})' if s.month is not None else ''}</td>"
+                f"<td>{e(s.title)}" + (f"<br><small>after step {', '.join(map(str, s.after))}: {e(s.order_reason)}</small>"
+                                       if s.after else "")
+                + f"</td><td>{e(', '.join(s.root_causes))}</td><td>{e(effect_text(s.effect))}</td></tr>" for s in plan.steps]
+        parts.append(f"<h3>Plan ({len(plan.steps)} steps)</h3><table class=\"plan\"><tr><th>Step</th><th>When</th>"
+                     f"<th>Change</th><th>Root cause</th><th>Measured effect</th></tr>{''.join(rows)}</table>")
+        if plan.today is not None and plan.target is not None:
+            parts.append(f"<p>Target (every step applied, measured): {e(figures_text(plan.target.findings))}; "
+                         f"availability {e(pct(plan.today.availability))} → {e(pct(plan.target.availability))}; "
+                         f"cost {e(money(plan.today.monthly_cost))} → {e(money(plan.target.monthly_cost))} a month.</p>")
+        if plan.conflicts:
+            parts.append("<ul>" + "".join(f"<li>Conflict: {e(c)}</li>" for c in plan.conflicts) + "</ul>")
+        if plan.decisions:
+            items = "".join(f"<li><strong>{e(d.root_cause)}</strong>: {e(d.question)}<ul>"
+                            + "".join(f"<li>{e(o)}</li>" for o in d.options) + f"</ul><small>Trade-offs: {e(d.trade_offs)}</small></li>"
+                            for d in plan.decisions)
+            parts.append(f"<details><summary>{len(plan.decisions)} decisions the file cannot make</summary><ul>{items}</ul></details>")
+    return parts
+
+
 def _report(report: Report, number: int) -> str:
     parts = [f'<section class="report" id="report-{number}"><h2>{e(report.file)} — {e(report.system)}</h2>']
+    parts.extend(_assessment(report, number))
     score = score_report(report)
     rows = "".join(f"<tr><td>{e(name)}</td><td>{item.score}</td><td>{e(item.formula)}</td></tr>"
                    for name, item in score.categories.items())
@@ -130,9 +181,7 @@ def render(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) 
     """The whole page."""
     fail_on = options.fail_on
     failing = sum(1 for f in all_findings(reports) if fails(f, fail_on))
-    verdict = (f'<p class="verdict fail">{failing} finding{"s" if failing != 1 else ""} at or above {e(fail_on)}</p>'
-               if failing else '<p class="verdict pass">No failure threshold (--fail-on never)</p>' if fail_on == "never"
-               else f'<p class="verdict pass">Nothing at or above {e(fail_on)}</p>')
+    verdict = f'<p class="verdict {"fail" if failing else "pass"}">{e(verdict_line(reports, fail_on))}</p>'
     head = "".join(f"<th>{s}</th>" for s in SEVERITY_ORDER)
     rows = []
     for number, report in enumerate(reports):

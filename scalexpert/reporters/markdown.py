@@ -16,6 +16,7 @@ from .common import (
     DEFAULT_OPTIONS, RenderOptions, SEVERITY_ORDER, all_findings, assumptions_by_subject, capacity_figures,
     clean, counts, fails, growth_rows, status, summary_line,
 )
+from .assessment_text import effect_text, figures_text, money, pct
 from .diagram import mermaid
 
 _SPECIAL = set("\\`*{}[]<>#!|~&$@")
@@ -111,8 +112,69 @@ LIMIT = 60_000
 """Characters a comment may take: GitHub refuses comments over 65,536; the rest is headroom."""
 
 
+def _mermaid_plan(report: Report) -> list[str]:
+    """The plan as a Mermaid flowchart (renders on GitHub): one box per phase, steps in order, dependencies as arrows."""
+    plan = report.plan
+    if plan is None or not plan.steps:
+        return []
+    titles = {"now": "Now", "before-horizon": "Before the growth horizon", "hardening": "Hardening"}
+    lines = ["```mermaid", "flowchart LR"]
+    for phase in ("now", "before-horizon", "hardening"):
+        steps = [s for s in plan.steps if s.phase == phase]
+        if not steps:
+            continue
+        lines.append(f'  subgraph {phase.replace("-", "_")}["{titles[phase]}"]')
+        lines.append("    direction TB")
+        for step in steps:
+            label = f"{step.number}. {step.title}" + (f" (month {step.month:g})" if step.month is not None else "")
+            label = label.replace('"', "'").replace("\n", " ")
+            lines.append(f'    s{step.number}["{md(label)}"]')
+        lines.append("  end")
+    for step in plan.steps:
+        for before in step.after:
+            lines.append(f"  s{before} --> s{step.number}")
+    lines.append("```")
+    return lines
+
+
+def _assessment(report: Report, fit: _Fit) -> list[str]:
+    """Root causes ranked, the plan as a table with measured effects, and as a Mermaid chart."""
+    lines: list[str] = []
+    causes = report.root_causes if fit.most is None else report.root_causes[: max(fit.most // 2, 10)]
+    if causes:
+        lines += [f"#### Root causes ({len(report.root_causes)}, by impact)", "", "| # | severity | where | cause | findings |",
+                  "|---|---|---|---|---|"]
+        for cause in causes:
+            where = f"`{md(cause.location.file)}:{cause.location.line}`" if cause.location else ""
+            fix = "; ".join(c.text for c in cause.changes if "(cost follows" not in c.text)
+            lines.append(f"| {cause.id} | {cause.severity} | {where} | {md(cause.headline.split(': ', 1)[0])}"
+                         + (f" — fix: `{md(fix)}`" if fix else "") + f" | {len(cause.symptoms)} |")
+        if len(causes) < len(report.root_causes):
+            lines.append(f"| … | | | {len(report.root_causes) - len(causes)} more | |")
+        lines.append("")
+    plan = report.plan
+    if plan is not None and plan.steps:
+        lines += [f"#### Plan ({len(plan.steps)} steps)", "", "| step | when | change | root cause | measured effect |",
+                  "|---|---|---|---|---|"]
+        for step in plan.steps:
+            when = step.phase + (f" (month {step.month:g})" if step.month is not None else "")
+            after = f" (after {', '.join(map(str, step.after))})" if step.after else ""
+            lines.append(f"| {step.number} | {when} | `{md(step.title)}`{after} | {', '.join(step.root_causes)} | "
+                         f"{md(effect_text(step.effect))} |")
+        lines.append("")
+        if plan.today is not None and plan.target is not None:
+            found = figures_text(plan.target.findings)
+            lines += [f"Target (every step applied, measured): {found}; availability {pct(plan.today.availability)} → "
+                      f"{pct(plan.target.availability)}; cost {money(plan.today.monthly_cost)} → {money(plan.target.monthly_cost)} "
+                      "a month.", ""]
+        if fit.diagram:
+            lines += _mermaid_plan(report) + [""]
+    return lines
+
+
 def _report(report: Report, several: bool, fit: _Fit, fail_on: str) -> list[str]:
     lines = [f"### {md(report.file)} — {md(report.system)}", ""] if several else []
+    lines.extend(_assessment(report, fit))
     score = score_report(report)
     lines.append(f"**Score {score.overall}/100** ({md(score.formula)})"
                  + "".join(f" · {md(name)} {item.score}" for name, item in score.categories.items()))

@@ -1,4 +1,7 @@
-"""Plain terminal text: findings grouped by severity with file:line, capacity, score, a one-line summary.
+"""Plain terminal text: the verdict, root causes ranked, the plan's headline steps, growth, score, a summary.
+
+Concise by default (docs/assessment.md); ``explain`` adds each root cause's findings with their
+proofs and the capacity figures, ``findings`` lists every finding grouped by severity.
 
 Colour only when asked (the command asks on a terminal without ``NO_COLOR``). Every piece of text
 that came from the input goes through :func:`~.common.clean`, so it cannot move the cursor or
@@ -11,6 +14,7 @@ from collections.abc import Sequence
 
 from ..findings import Finding, Proof, Report
 from ..review.score import score_report
+from .assessment_text import plan_lines, root_cause_lines, timeline_lines, verdict, wrap
 from .common import (
     DEFAULT_OPTIONS, RenderOptions, SEVERITY_ORDER, all_findings, assumptions_by_subject, capacity_figures,
     clean, growth_rows, status, summary_line, where,
@@ -74,9 +78,9 @@ def _suppressed_line(finding: Finding) -> str:
                  + (f" ({details})" if details else ""))
 
 
-def _findings_section(findings: list[Finding], explain: bool, color: bool) -> list[str]:
+def _findings_section(findings: list[Finding], explain: bool, color: bool, active: bool = True) -> list[str]:
     lines: list[str] = []
-    for severity in SEVERITY_ORDER:
+    for severity in SEVERITY_ORDER if active else ():
         group = [f for f in findings if f.severity == severity and status(f) == "active"]
         if group:
             lines.append(_paint(f"{severity.upper()} ({len(group)})", severity, color))
@@ -115,9 +119,11 @@ def capacity_lines(report: Report, color: bool = False, explain: bool = False) -
     return lines
 
 
-def score_lines(report: Report, color: bool = False) -> list[str]:
-    """The score of one report with its breakdown by category."""
+def score_lines(report: Report, color: bool = False, breakdown: bool = True, width: int = 100) -> list[str]:
+    """The score of one report with its breakdown by category (``breakdown``)."""
     score = score_report(report)
+    if not breakdown:
+        return wrap(clean(f"Score {score.overall}/100 ({score.formula}; --explain shows each category)"), width) + [""]
     lines = [_paint(clean(f"Score of {report.file} ({report.system}): {score.overall}/100"), "title", color)
              + f"  ({score.formula})"]
     width = max((len(name) for name in score.categories), default=0)
@@ -130,14 +136,59 @@ def score_lines(report: Report, color: bool = False) -> list[str]:
     return lines
 
 
+def _symptom_lines(report: Report, explain: bool, width: int) -> list[str]:
+    """Under --explain: each root cause with every finding it explains, each with its proof."""
+    by_fp = {f.fingerprint: f for f in report.findings}
+    lines = []
+    for cause in report.root_causes:
+        lines.extend(wrap(clean(f"{cause.id} ({cause.severity}, impact {cause.impact.score:g}: {cause.impact.formula})"),
+                          width))
+        if cause.derived_fact:
+            label = "shared derived fact" if cause.basis == "derived-fact" else "shared stated fact"
+            lines.extend(wrap(clean(f"  {label}: {cause.derived_fact}"), width, "", 6))
+        for fp in cause.symptoms:
+            finding = by_fp.get(fp)
+            if finding is None:
+                continue
+            lines.append(_finding_line(finding))  # as --findings prints it (not wrapped: proofs follow)
+            if explain:
+                lines.extend(explanation_lines(finding))
+    return lines + [""] if lines else []
+
+
 def render(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> str:
-    """Findings by severity, then capacity and score per file, problems, and a one-line summary."""
+    """Verdict, then per file root causes, plan, growth and score; findings and proofs on request."""
     explain = options.explain
     color = options.color
-    lines = _findings_section(all_findings(reports), explain, color)
+    every = options.findings
+    width = options.width or 100
+    fail_on = str(options.fail_on)
+    head = verdict(reports, fail_on)
+    lines = [_paint(head, "critical" if head.startswith("FAILED") else "title", color), ""]
+    if every:  # every finding by severity (with proofs under --explain), as before root causes existed
+        lines.extend(_findings_section(all_findings(reports), explain, color))
     for report in reports:
-        lines.extend(capacity_lines(report, color, explain))
-        lines.extend(score_lines(report, color))
+        if report.root_causes:
+            lines.extend(root_cause_lines(report, width, None if explain or every else 10))
+            lines.append("")
+            if not every:
+                lines.extend(_findings_section(list(report.findings), False, color, active=False))
+        if explain and not every:
+            lines.extend(_symptom_lines(report, explain, width))
+        elif not report.root_causes:
+            lines.extend(_findings_section(list(report.findings), False, color))
+        plan = plan_lines(report, width, None if explain else 8)
+        if plan:
+            lines.extend(plan + [""])
+        headline = [f"{label}: {value}" for label, value in capacity_figures(report)[:2]]
+        if headline and not (explain or every):
+            lines.extend(wrap(clean("Capacity — " + "; ".join(headline)), width) + [""])
+        growth = timeline_lines(report, width)
+        if growth:
+            lines.extend(growth + [""])
+        if explain or every:
+            lines.extend(capacity_lines(report, color, explain))
+        lines.extend(score_lines(report, color, breakdown=explain or every, width=width))
         lines.extend(clean(f"{report.file}: {problem}") for problem in report.problems)
     lines.append(summary_line(reports))
     return "\n".join(lines) + "\n"

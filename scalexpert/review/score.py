@@ -14,7 +14,10 @@ categories keeps the overall informative for large architectures (a product over
 would be 0 for most real designs) and never rises when a finding is added; the cap keeps one
 critical problem from being averaged away.
 
-Counted: findings that are active or in the baseline (the architecture still has them).
+Counted: root causes (schema 2; docs/assessment.md), each once at its most severe symptom in the
+category of its headline finding, so that one cause seen by eleven rules costs once; a report
+without root causes counts its findings. A root cause counts when any of its findings is active
+or in the baseline (the architecture still has them).
 Not counted: suppressed findings (reviewed and accepted, often false positives), and the
 suppression meta findings (they are about the document, not the system). Scores are rounded
 half up at the end.
@@ -93,9 +96,24 @@ def _category(findings: Iterable[Finding]) -> tuple[float, dict[str, int], str]:
     return value, {s: n for s, n in counts.items() if n}, formula
 
 
+def _units(report: Report) -> list[Finding]:
+    """What the score counts: one stand-in finding per root cause (its headline's category, its severity)."""
+    findings = [f for f in report.findings if counted(f)]
+    if not report.root_causes:
+        return findings
+    by_fp = {f.fingerprint: f for f in findings}
+    units = []
+    for cause in report.root_causes:
+        present = [by_fp[fp] for fp in cause.symptoms if fp in by_fp]
+        if present:
+            head = next((f for f in present if f.rule_id == cause.rule_id), present[0])
+            units.append(head.model_copy(update={"severity": cause.severity, "category": cause.category}))
+    return units
+
+
 def score_report(report: Report) -> Score:
     """Score one report."""
-    chosen = [f for f in report.findings if counted(f)]
+    chosen = _units(report)
     by_category: dict[str, list[Finding]] = {}
     for finding in chosen:
         by_category.setdefault(finding.category, []).append(finding)
@@ -110,7 +128,8 @@ def score_report(report: Report) -> Score:
     worst = next((s for s in SEVERITY_ORDER if any(f.severity == s for f in chosen)), None)
     cap = CAPS[worst] if worst else 100
     overall = min(_round(mean), cap)
-    formula = f"geometric mean of {total} category scores = {_round(mean)}"
+    unit = f" over {len(chosen)} root causes" if report.root_causes else ""
+    formula = f"geometric mean of {total} category scores{unit} = {_round(mean)}"
     if worst and cap < _round(mean):
         formula += f", capped at {cap} by a {worst} finding"
     skipped = sum(1 for f in report.findings if f.suppressed is not None and f.category != META_CATEGORY)

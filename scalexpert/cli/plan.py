@@ -1,0 +1,70 @@
+"""``scalexpert plan FILE``: the remediation plan, and its target as an overlay file.
+
+Exit codes: 0 the plan was printed (and the target written); 2 usage or input errors, an
+output that would overwrite the architecture file, or an existing output without ``--force``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from ..loader import Limits
+from .common import EXIT_OK, EXIT_USAGE
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--write-target", "target", type=click.Path(dir_okay=False),
+              help="Write the target architecture as an overlay (extends FILE) to this path.")
+@click.option("--force", is_flag=True, help="Overwrite an existing --write-target file (never FILE itself).")
+@click.option("--format", "fmt", type=click.Choice(("text", "json", "markdown")), default="text", help="Output format.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
+@click.option("--growth", multiple=True, help="Traffic multiples for the capacity growth table, e.g. 2,5,10.")
+def plan(file: str, target: str | None, force: bool, fmt: str, config_file: str | None, growth: tuple[str, ...]) -> None:
+    """Print the phased remediation plan of FILE (root causes, steps with measured effects, growth and cost)."""
+    from ..loader import load_file
+    from .check import emit, parse_growth, resolve_config, run_checks, terminal_width
+
+    if target is not None:
+        if os.path.exists(target) and os.path.realpath(target) == os.path.realpath(file):
+            raise click.UsageError(f"--write-target {target} is the architecture file itself; choose another path")
+        if os.path.exists(target) and not force:
+            raise click.UsageError(f"{target} exists; pass --force to overwrite it")
+    config = resolve_config(config_file, growth=parse_growth(growth))
+    [report] = run_checks([file], config, Limits())
+    if fmt == "text":
+        from ..reporters.plan_text import render_plan
+
+        emit(render_plan([report], width=terminal_width()), None)
+    else:
+        from ..reporters import RenderOptions, render_bytes
+
+        emit(render_bytes(fmt, [report], RenderOptions(fail_on=config.fail_on)), None)
+    if target is not None:
+        _write_target(report, file, target)
+    raise SystemExit(EXIT_OK)
+
+
+def _write_target(report: object, file: str, target: str) -> None:
+    from ..assessment.overlay import overlay_text
+    from ..errors import InputError
+    from ..loader import load_file, load_text
+    from ..output import write_atomic
+
+    arch = load_file(file).model
+    relative = os.path.relpath(os.path.abspath(file), os.path.dirname(os.path.abspath(target)))
+    text = overlay_text(report, arch, relative.replace(os.sep, "/"))  # type: ignore[arg-type]
+    try:
+        load_text(text, file=target)  # the overlay must validate before it is written
+    except InputError as exc:  # pragma: no cover - the plan only applies changes that validated
+        for diagnostic in exc.diagnostics:
+            click.echo(str(diagnostic), err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    try:
+        write_atomic(target, text)
+    except OSError as exc:
+        click.echo(f"error: cannot write {target}: {exc.strerror or exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    click.echo(f"target written to {target} (check it with: scalexpert check {target})", err=True)
