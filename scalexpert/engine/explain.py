@@ -217,7 +217,6 @@ def finding_keys(result: EngineResult, ruleset: RuleSet, thresholds: dict[str, f
 
     What the assessment needs when it re-runs the analysis with a change applied.
     """
-    from ..language.spec import severity_rank
 
     named = {"@" + name: ruleset.knowledge.threshold(name, thresholds) for name in ruleset.knowledge.thresholds}
     found: dict[str, str] = {}
