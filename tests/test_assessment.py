@@ -101,7 +101,7 @@ def test_the_target_overlay_keeps_the_plans_promise(path: Path, tmp_path: Path, 
     for finding in measured.active:
         counts[finding.severity] = counts.get(finding.severity, 0) + 1
     assert counts == promised.findings
-    system = (measured.capacity or {}).get("system") or {}
+    system = measured.capacity.model_dump(mode="json")["system"]
     assert system.get("availability_estimate") == promised.availability
     assert system.get("monthly_cost") == promised.monthly_cost
     assert system.get("breaking_multiple") == promised.breaking_multiple
@@ -181,7 +181,7 @@ def test_timeline_follows_the_capacity_model(reports: dict[str, Report]) -> None
     for point in line.points:
         assert point.month is not None
         assert math.isclose(point.multiple, (1 + line.monthly_rate) ** point.month, rel_tol=1e-5)
-    components = (report.capacity or {})["components"]
+    components = report.capacity.model_dump(mode="json")["components"]
     crossings = {e.component: e.month for e in line.events if e.kind == "safe-utilization"}
     for name, month in crossings.items():
         runway = components[name]["runway_months"]
