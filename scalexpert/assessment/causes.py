@@ -378,5 +378,5 @@ def root_causes(groups: list[Group], base: Outcome, locate: Callable[[Change], L
             rule_id=head.rule_id, severity=head.severity, subjects=subjects,
             symptoms=tuple(f.fingerprint for f in sorted(group.symptoms, key=position)),
         ))
-    made.sort(key=lambda d: (-d["impact"].score, -rank(d["severity"]), d["headline"]))
+    made.sort(key=lambda d: (-d["impact"].score, -rank(d["severity"]), d["headline"]))  # type: ignore[union-attr,arg-type]
     return [RootCause(id=f"RC{i}", **data) for i, data in enumerate(made, 1)]

@@ -67,7 +67,7 @@ class Entities:
 
     def __init__(self, arch: Architecture):
         self.arch = arch
-        self._flat: dict[str, dict[str, Any]] = {}
+        self._flat: dict[str, dict[str, Any] | None] = {}
         self.deps = {(d.source, d.target): i for i, d in enumerate(arch.dependencies)}
 
     def flat(self, label: str) -> dict[str, Any] | None:

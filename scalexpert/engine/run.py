@@ -112,7 +112,7 @@ class RuleSession:
     """
 
     def __init__(self, ruleset: RuleSet, *, thresholds: dict[str, float] | None = None,
-                 enabled: Callable[[CompiledRule], bool] | None = None, severities: dict[str, str] | None = None,
+                 enabled: Callable[[CompiledRule], bool] | None = None, severities: Mapping[str, str] | None = None,
                  indexed: bool = True, fold: bool = True) -> None:
         self.ruleset = ruleset
         self.compiled = compiled_rules(ruleset, thresholds or {}, fold=fold)

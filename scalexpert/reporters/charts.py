@@ -183,8 +183,8 @@ def plan_timeline(report: Report) -> str | None:
     colors = {"now": COLORS["critical"][1], "before-horizon": COLORS["medium"][1], "hardening": COLORS["low"][1]}
     for i, step in enumerate(shown):
         y = 74 + i * 20
-        month = 0.0 if step.phase == "now" else step.month if step.month is not None else None
-        cx = x(month) if month is not None else (right if step.phase == "before-horizon" else later)
+        at: float | None = 0.0 if step.phase == "now" else step.month
+        cx = x(at) if at is not None else (right if step.phase == "before-horizon" else later)
         color = colors.get(step.phase, "#6c757d")
         out.append(f'<text x="{label:.0f}" y="{y + 4}">{step.number}. {_esc(_cut(step.title, 56))}</text>'
                    f'<line x1="{left:.0f}" y1="{y}" x2="{cx:.0f}" y2="{y}" stroke="#dee2e6"/>'
