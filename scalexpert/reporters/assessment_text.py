@@ -64,9 +64,9 @@ def _fix(changes: Sequence[Change]) -> str:
 
 
 def cause_line(cause: RootCause, width: int | None = None) -> str:
-    """``RC1 critical file:line headline (n findings; fix: …)``, cut to ``width`` when given."""
+    """``RC1 critical file:line RULE headline (n findings)``, cut to ``width`` when given."""
     tail = f" ({len(cause.symptoms)} findings)" if len(cause.symptoms) > 1 else ""
-    head = one_line(f"{cause.id} {cause.severity} {_where(cause)}") + " "
+    head = one_line(f"{cause.id} {cause.severity} {_where(cause)} {cause.rule_id}") + " "
     text = one_line(cause.headline)
     if width is not None:
         short = text.split(": ", 1)[0]  # the headline's first clause says what; the rest says why
