@@ -48,6 +48,8 @@ def load(
         if _is_yaml_text(source):
             return load_text(source, file=filename or "<text>", limits=limits)
         return _load_path(source, limits)
+    if isinstance(source, (list, tuple)) and source and all(isinstance(s, (str, os.PathLike)) for s in source):
+        return _load_path([os.fspath(s) for s in source], limits)
     raise UsageError(f"cannot check a {type(source).__name__}: give a path, YAML text or an Architecture")
 
 
@@ -88,48 +90,106 @@ def _looks_like_deployment(path: str, limits: Limits) -> bool:
     return _DEPLOYMENT_KEYS.search(head) is not None or _ARCHITECTURE_KEYS.search(head) is None
 
 
-def _load_path(path: str, limits: Limits = Limits()) -> LoadedArchitecture:
-    """An architecture file, a Markdown file's one ```scalexpert block, or Compose/Kubernetes files imported
-    on the fly (located at their own lines)."""
-    from .loader.markdown import is_markdown, load_blocks
+def _looks_like_architecture(path: str, limits: Limits) -> bool:
+    """A cheap first look: an architecture file has a top-level ``components`` or ``extends`` and no
+    ``services`` or ``apiVersion`` (it is then loaded, and its own errors reported, as an architecture)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(limits.max_bytes)
+    except OSError:
+        return True  # let the loader report the problem
+    return _ARCHITECTURE_KEYS.search(head) is not None and _DEPLOYMENT_KEYS.search(head) is None
 
-    if is_markdown(path) and os.path.isfile(path):
-        found = load_blocks(path, limits)
-        if len(found) > 1:
-            raise UsageError(f"{path} holds {len(found)} ```scalexpert blocks; check each with "
-                             "scalexpert.loader.markdown.load_blocks(), or run `scalexpert check` on the file")
-        return found[0]
-    if not os.path.exists(path) or (os.path.isfile(path) and not _looks_like_deployment(path, limits)):
-        return load_file(path, limits)  # (for a missing file: the loader's "no such file" message)
+
+def _load_path(path: str | Sequence[str], limits: Limits = Limits()) -> LoadedArchitecture:
+    """An architecture file, or source files (Compose, Kubernetes...) imported on the fly.
+
+    Several paths are imported together, as ``scalexpert import`` does (a Compose base file and its
+    override merge). Positions of an import point at the source files' lines, never at the lines of
+    the generated architecture.
+    """
+    paths = [path] if isinstance(path, str) else list(path)
+    if len(paths) == 1 and paths[0] != "-":
+        from .loader.markdown import is_markdown, load_blocks
+
+        if is_markdown(paths[0]) and os.path.isfile(paths[0]):
+            found = load_blocks(paths[0], limits)
+            if len(found) > 1:
+                raise UsageError(f"{paths[0]} holds {len(found)} ```scalexpert blocks; check each with "
+                                 "scalexpert.loader.markdown.load_blocks(), or run `scalexpert check` on the file")
+            return found[0]
+    if len(paths) == 1 and paths[0] != "-" and (not os.path.exists(paths[0]) or not _is_source(paths[0], limits)):
+        return load_file(paths[0], limits)  # (for a missing file: the loader's "no such file" message)
+    from .importers import import_paths
+
+    result = import_paths(paths, limits=limits)
+    label = paths[0] if len(paths) == 1 else " + ".join(paths)
+    loaded = load_text(result.yaml_text, file=label, limits=limits)
+    fallback = Position(result.sources[0] if result.sources else label, 1, 1)
+    source = SourceMap(fallback.file)
+    for table, target in ((loaded.source.keys, source.keys), (loaded.source.values, source.values)):
+        for key in table:
+            target[key] = _raw_position(key, result.positions, fallback)
+    return LoadedArchitecture(model=loaded.model, source=source, file=label)
+
+
+def source_groups(paths: Sequence[str], limits: Limits = Limits()) -> list[str | list[str]]:
+    """What ``check`` assesses: each architecture file on its own, every source file given together.
+
+    Source files (Compose, Kubernetes...) named together describe one system, as in ``scalexpert import
+    a.yml b.yml``: a Compose base file and its override are merged, not checked as two systems.
+    """
+    alone: list[str | list[str]] = []
+    together: list[str] = []
+    for path in paths:
+        if path == "-" or os.path.exists(path) and not os.path.isdir(path) and _is_source(path, limits):
+            together.append(path)
+        else:
+            alone.append(path)
+    if len(together) == 1:
+        alone.insert(0, together[0])
+    elif together:
+        alone.insert(0, together)
+    return alone
+
+
+def _is_source(path: str, limits: Limits) -> bool:
+    """Whether a path is a source to import (Compose, Kubernetes, a gateway configuration...), by content.
+
+    A directory is imported; a ``.yaml``/``.yml``/``.json`` file without ``services`` or ``apiVersion`` is an
+    architecture file (its own errors are reported as such); any other file is classified by content.
+    """
+    if os.path.isdir(path):
+        return True
+    if not os.path.isfile(path):  # a pipe or device: the loader refuses it without reading
+        return False
+    if path.lower().endswith((".yaml", ".yml", ".json")) and _looks_like_architecture(path, limits):
+        return False
+    from .errors import InputError as _InputError
     from .importers import detect
 
-    if not os.path.isdir(path):
-        try:
-            if detect(path, limits) == "architecture":
-                return load_file(path, limits)
-        except InputError:
-            if not _DEPLOYMENT_KEYS.search(_head(path, limits) or b""):
-                return load_file(path, limits)  # not a source scalexpert knows: the loader's own message
-            raise
-    return load_deployment([path], label=path, limits=limits)
+    try:
+        return detect(path, limits) != "architecture"
+    except _InputError:
+        return True  # importing reports why (unsupported file type, Helm template, ...)
+
+
+def _raw_position(path: tuple[str | int, ...], positions: Any, fallback: Position) -> Position:
+    """Where the source files state ``path`` (or its closest stated ancestor)."""
+    probe = tuple(path)
+    while probe:
+        origin = positions.get(probe)
+        if origin is not None:
+            return Position(origin.file, origin.line, origin.column)
+        probe = probe[:-1]
+    return fallback
 
 
 def load_deployment(paths: Sequence[str], label: str, limits: Limits = Limits()) -> LoadedArchitecture:
-    """Deployment descriptions (files or folders of one format) imported on the fly as one architecture,
-    reported under ``label``, each component located at its own file and line."""
-    from .importers import import_paths
-
-    result = import_paths(list(paths), limits=limits)
-    loaded = load_text(result.yaml_text, file=label, limits=limits)
-    # the importer names files by their label (a name given, or a path inside a folder given)
-    files = {os.path.basename(p): p for p in paths if not os.path.isdir(p)}
-    folder = paths[0] if len(paths) == 1 and os.path.isdir(paths[0]) else None
-    for name, origin in result.origins.items():
-        file, _, line = origin.rpartition(":")
-        if file and line.isdigit():
-            file = os.path.join(folder, file) if folder and not os.path.isabs(file) else files.get(file, file)
-            loaded.source.keys[("components", name)] = Position(file, int(line), 1)
-    return loaded
+    """Deployment descriptions (files or folders) imported on the fly as one architecture, reported under
+    ``label``, every position at the source files' own lines."""
+    loaded = _load_path(list(paths), limits)
+    return LoadedArchitecture(model=loaded.model, source=loaded.source, file=label)
 
 
 def rules_for(config: Config, rules: RuleSet | Sequence[str | os.PathLike[str]] | None = None) -> RuleSet:

@@ -83,6 +83,7 @@ def test_env_values_naming_services_become_dependencies_with_protocols() -> None
         ("shop", "pricing"): "grpc",  # port 50051
         ("orders", "db"): "sql",  # primary-db is db's hostname
         ("loadgen", "shop"): "http",  # --host on the command line
+        ("shop", "payments.example.com"): None,  # UPSTREAM_HOST names a host outside the input
     }
     assert _edges(raw)[("shop", "events")]["mode"] == "async"
 
@@ -91,7 +92,8 @@ def test_values_that_only_look_like_hosts_are_not_dependencies() -> None:
     raw, notes, _ = _import("edges.yml")
     targets = {d["to"] for d in raw["dependencies"] if d["from"] == "shop"}
     assert not targets & {"info", "batch", "shop"}  # LOG_LEVEL=info, MODE=batch, HOSTNAME=shop
-    assert any("payments.example.com" in n and "users-db-2" in n for n in notes)
+    assert any("users-db-2" in n for n in notes)
+    assert raw["components"]["payments.example.com"] == {"kind": "external"}
 
 
 def test_passwords_never_reach_the_output() -> None:
@@ -151,7 +153,7 @@ def test_names_that_yaml_would_misread_are_quoted(tmp_path: Path) -> None:
                     '    environment: {UPSTREAM_URL: "http://yes/"}\n')
     result = import_paths([str(path)])
     assert sorted(load_text(result.yaml_text).model.components) == ["8080", "yes"]
-    assert result.raw["dependencies"] == [{"from": "8080", "to": "yes", "protocol": "http"}]
+    assert result.raw["dependencies"] == [{"from": "8080", "to": "yes", "protocol": "http", "role": "request"}]
 
 
 def test_a_service_name_the_format_does_not_allow_is_a_usage_error(tmp_path: Path) -> None:

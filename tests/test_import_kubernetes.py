@@ -31,7 +31,8 @@ def test_workloads_become_components(shop: tuple[dict[str, Any], list[str], str]
     raw, notes, _ = shop
     kinds = {name: c["kind"] for name, c in raw["components"].items()}
     assert kinds == {"web": "service", "api": "service", "postgres": "database", "cache": "cache",
-                     "rabbitmq": "queue", "worker": "service", "log-agent": "service"}
+                     "rabbitmq": "queue", "worker": "service", "log-agent": "service",
+                     "ingress": "load-balancer"}  # the proxy that serves the Ingress
     assert raw["system"]["name"] == "shop"
     assert any("1 CronJob" in n for n in notes)
 
@@ -39,7 +40,8 @@ def test_workloads_become_components(shop: tuple[dict[str, Any], list[str], str]
 def test_replicas_stated_defaulted_and_daemonsets(shop: tuple[dict[str, Any], list[str], str]) -> None:
     raw, notes, text = shop
     replicas = {name: c.get("replicas") for name, c in raw["components"].items()}
-    assert replicas == {"web": 2, "api": 3, "postgres": 1, "cache": 1, "rabbitmq": 1, "worker": 2, "log-agent": None}
+    assert replicas == {"web": 2, "api": 3, "postgres": 1, "cache": 1, "rabbitmq": 1, "worker": 2, "log-agent": None,
+                        "ingress": None}
     assert "replicas: 1  # inferred: spec.replicas not stated, Kubernetes starts 1 (shop.yaml:187)" in text
     assert any("DaemonSet log-agent runs one pod per node" in n for n in notes)
 
@@ -71,9 +73,12 @@ def test_volumes_emptydir_versus_claims(shop: tuple[dict[str, Any], list[str], s
 
 def test_services_resolve_through_selectors_and_give_entry_points(shop: tuple[dict[str, Any], list[str], str]) -> None:
     raw, _, text = shop
-    assert raw["system"]["entry_points"] == ["api", "web"]
+    assert raw["system"]["entry_points"] == ["ingress", "web"]  # the Ingress's proxy routes to api
+    assert [(d["from"], d["to"], d["role"]) for d in raw["dependencies"] if d["from"] == "ingress"] == [
+        ("ingress", "api", "request")]
     assert "- web  # Service frontend of type LoadBalancer (shop.yaml:63)" in text
-    assert "- api  # Ingress public-api routes to Service api-svc" in text
+    assert "- ingress  # Ingress public-api (shop.yaml:" in text
+    assert "# Ingress public-api routes to api-svc (shop.yaml:" in text
     protocols = {edge: d.get("protocol") for edge, d in _edges(raw).items()}
     assert protocols == {
         ("web", "api"): "http",  # API_URL=http://api-svc:80: Service api-svc selects app=api
@@ -81,6 +86,7 @@ def test_services_resolve_through_selectors_and_give_entry_points(shop: tuple[di
         ("api", "cache"): "redis",  # CACHE_URL from envFrom api-config
         ("api", "rabbitmq"): "amqp",  # configMapKeyRef queue-config/broker
         ("worker", "rabbitmq"): "amqp",  # envFrom with a prefix
+        ("ingress", "api"): "grpc",  # the Ingress's route; api-svc's port is named grpc
     }
     assert _edges(raw)[("api", "rabbitmq")]["mode"] == "async"
     assert "ConfigMap queue-config" in text
@@ -88,7 +94,7 @@ def test_services_resolve_through_selectors_and_give_entry_points(shop: tuple[di
 
 def test_autoscalers_of_every_api_version(shop: tuple[dict[str, Any], list[str], str]) -> None:
     raw, notes, _ = shop
-    scaling = {name: c.get("autoscaling") for name, c in raw["components"].items() if "autoscaling" in c}
+    scaling = {name: c.get("autoscaling") for name, c in raw["components"].items() if c.get("autoscaling", "none") != "none"}
     assert scaling == {
         "api": {"min": 3, "max": 12, "metric": "cpu", "target": 0.7},  # autoscaling/v2
         "web": {"min": 1, "max": 6, "metric": "cpu", "target": 0.6},  # autoscaling/v1, minReplicas defaulted

@@ -174,7 +174,8 @@ def test_sock_shop_autoscalers_bind_except_the_misnamed_cart() -> None:
     case = CASES["sock-shop-kubernetes"]
     _facts(case)
     result = import_paths([str(REALWORLD / case.folder / "deploy/kubernetes")])
-    scaled = {n: c["autoscaling"] for n, c in result.raw["components"].items() if "autoscaling" in c}
+    scaled = {n: c["autoscaling"] for n, c in result.raw["components"].items() if c.get("autoscaling", "none") != "none"}
+    assert result.raw["components"]["carts"]["autoscaling"] == "none"  # the HPA named cart targets nothing
     assert sorted(scaled) == ["catalogue", "front-end", "orders", "payment", "queue-master", "shipping", "user"]
     assert all(a == {"min": 1, "max": 10, "metric": "cpu", "target": 0.5} for a in scaled.values())
     assert any("HorizontalPodAutoscaler cart targets Deployment cart" in note for note in result.notes)
@@ -211,3 +212,51 @@ def test_import_is_deterministic() -> None:
     _facts(case)
     paths = [str(REALWORLD / case.folder / p) for p in case.inputs]
     assert import_paths(paths).yaml_text == import_paths(paths).yaml_text
+
+
+def _sample(folder: str, *inputs: str) -> Any:
+    facts = REALWORLD / folder / "neutral-facts.json"
+    if not facts.exists():
+        pytest.skip(f"{facts} is not available")
+    result = import_paths([str(REALWORLD / folder / p) for p in inputs])
+    load_text(result.yaml_text)
+    return result, json.loads(facts.read_text(encoding="utf-8"))
+
+
+def test_istio_tutorial_components_routes_and_mesh_policies() -> None:
+    result, facts = _sample("istio-tutorial", ".")
+    components = result.raw["components"]
+    assert {c["name"]: c["replicas"] for c in facts["components"] if c["replicas"]} == {
+        n: components[n]["replicas"] for n in ("customer", "preference", "recommendation")}
+    assert sorted(components) == sorted(c["name"] for c in facts["components"])
+    found = {(d["from"], d["to"]) for d in result.raw["dependencies"] if d["role"] == "request"}
+    assert found == {(e["from"], e["to"]) for e in facts["edges"]}  # Gateway route + application.properties
+    last = next(d for d in result.raw["dependencies"] if d["to"] == "recommendation")
+    assert (last["circuit_breaker"], last["retries"]) == (True, 3)  # the last-applied istiofiles
+
+
+def test_istio_bookinfo_gateway_and_versions() -> None:
+    result, facts = _sample("istio-bookinfo", "samples/bookinfo/platform/kube/bookinfo.yaml",
+                            "samples/bookinfo/networking/bookinfo-gateway.yaml")
+    components = result.raw["components"]
+    expected = {c["name"]: c["replicas"] for c in facts["components"] if not c["name"].startswith("ratelimit")}
+    assert {n: components[n].get("replicas") for n in expected} == expected  # reviews: v1 + v2 + v3
+    assert result.raw["system"]["entry_points"] == ["istio-ingressgateway"]
+    assert ("istio-ingressgateway", "productpage") in {(d["from"], d["to"]) for d in result.raw["dependencies"]}
+    assert components["productpage"]["autoscaling"] == "none" and components["productpage"]["disruption_budget"] == "none"
+
+
+def test_opentelemetry_demo_compose_with_its_env_file_and_envoy_routes() -> None:
+    result, facts = _sample("opentelemetry-demo", "docker-compose.yml", "src/frontend-proxy/envoy.tmpl.yaml")
+    assert sorted(result.raw["components"]) == sorted(c["name"] for c in facts["components"])
+    requests = {(d["from"], d["to"]) for d in result.raw["dependencies"] if d["role"] == "request"}
+    assert {(e["from"], e["to"]) for e in facts["edges"]} <= requests
+    comments = " ".join(line.strip().lstrip("# ") for line in result.yaml_text.splitlines())
+    assert "route to cluster image-provider (envoy.tmpl.yaml:" in comments
+
+
+def test_start_up_order_alone_is_not_a_request_edge() -> None:
+    case = CASES["hotelreservation"]
+    _facts(case)
+    roles = {d["role"] for d in _import(case)["dependencies"]}
+    assert roles == {"startup"}  # every edge of hotelReservation's compose file is a depends_on

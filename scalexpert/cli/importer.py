@@ -12,7 +12,7 @@ from .common import fail
 
 
 @click.command("import")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=True, allow_dash=False))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=True, allow_dash=True))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the architecture file here (default: print it).")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")

@@ -19,15 +19,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import os
 import re
 
 from ..errors import Diagnostic, InputError, UsageError
 from ..loader import Limits, load_text
-from .compose import import_compose
-from .detect import FORMAT_NAMES, SOURCES, Classified, Format, detect, gather, mixed_error
-from .draft import Draft, Edge, edges, guess_from_names, retag_brokers
+from .detect import SOURCES, Classified, Format, detect, display_name, gather, mixed, mixed_error
+from .draft import Draft, Edge, Fact, Origin, apply_policies, edges, guess_from_names, retag_brokers
 from .emit import render
-from .kubernetes import import_kubernetes
+from .merge import merge
+from .provenance import positions
+from .registry import sources as registered_sources
 from .structurizr import import_structurizr
 from .telemetry import import_telemetry, overlay
 from .terraform import import_terraform
@@ -62,6 +64,8 @@ class ImportResult:
     sources: list[str] = field(default_factory=list)
     origins: dict[str, str] = field(default_factory=dict)
     """Component name → ``file:line`` of the deployment file it was read from."""
+    positions: dict[tuple[str | int, ...], Origin] = field(default_factory=dict)
+    """Path of the written architecture → where a source file states it (see :mod:`.provenance`)."""
 
 
 def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Limits = Limits()) -> ImportResult:
@@ -73,20 +77,20 @@ def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Lim
     if isinstance(paths, str):
         paths = [paths]
     inputs = gather(list(paths), limits)
-    compose, kube = inputs.of("compose"), inputs.of("kubernetes")
-    if compose and kube:
+    if mixed(inputs):
         raise mixed_error(inputs)
     notes = [f"skipped {item}" for item in inputs.skipped]
     notes.extend(f"skipped {f.label}: already an architecture file" for f in inputs.of("architecture"))
     observed = inputs.of("telemetry")
     others = sorted({str(f.format) for f in inputs.files if f.format in SOURCE_IMPORTERS} - {"telemetry"})
-    if observed and not (others or compose or kube):
+    registered = [f for f in inputs.files if f.format not in SOURCE_IMPORTERS and f.format != "architecture"]
+    if observed and not (others or registered):
         others = ["telemetry"]
         observed = []
     if others:
-        if compose or kube or len(others) > 1:
-            kinds = ", ".join(FORMAT_NAMES[k] for k in sorted({str(f.format) for f in inputs.files}
-                                                              - {"architecture", "telemetry"}))
+        if registered or len(others) > 1:
+            kinds = ", ".join(sorted({display_name(str(f.format)) for f in inputs.files}
+                                     - {"architecture", display_name("telemetry")}))
             raise UsageError(f"the input mixes {kinds} files; import one kind at a time (telemetry exports may "
                              "join any one of them)")
         chosen_files = inputs.of(others[0])
@@ -95,16 +99,25 @@ def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Lim
         if observed:
             found = overlay(draft, found, observed)
         return _finish(draft, found, chosen_files + observed, limits)
-    # docker-compose.override.yml applies after docker-compose.yml, as `docker compose` does
-    chosen = sorted(compose, key=lambda f: ".override." in f.label.rsplit("/", 1)[-1]) if compose else kube
+    chosen = registered
     if not chosen:
         where = ", ".join(paths)
         reason = "; ".join(inputs.skipped) or "no YAML files"
         raise InputError(Diagnostic(where, 0, 0, "", f"no Docker Compose or Kubernetes file to import ({reason})"))
-    documents = [doc for item in chosen for doc in item.documents]
-    draft = import_compose(documents) if compose else import_kubernetes(documents)
+    drafts = []
+    for source in registered_sources():
+        files = inputs.of(source.name)
+        if files:
+            drafts.append((source.kind, source.read(files)))
+    draft = merge(drafts)
+    apply_policies(draft)
+    if draft.system_name is None:
+        folder = os.path.basename(os.path.dirname(os.path.abspath(chosen[0].path))) if chosen[0].path != "-" else ""
+        draft.system_name = Fact(folder or "imported system", f"inferred from the folder of {chosen[0].label}")
     if not draft.components:
-        what = "services" if compose else "workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet)"
+        kinds = {f.format for f in chosen}
+        what = ("services" if kinds == {"compose"} else "workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet)"
+                if kinds == {"kubernetes"} else "components")
         raise InputError(Diagnostic(chosen[0].path, 0, 0, "", f"no {what} to import"))
     retag_brokers(draft)
     if guess_names:
@@ -121,20 +134,22 @@ def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Lim
 
 
 def _finish(draft: Draft, found_edges: list[Edge], chosen: list[Classified], limits: Limits) -> ImportResult:
-    """Write the draft, check that the result is a valid architecture, and say where each component came from."""
+    """Write the draft, check that the result is a valid architecture, and say where each value came from."""
     for name, component in sorted(draft.components.items()):
         if not _NAME.fullmatch(name):
             raise UsageError(f"{component.origin}: {name!r} cannot be a component name: use letters, digits, "
                              "'-', '_' and '.', starting with a letter or digit, at most 128 characters")
-    sources = [(item.label, FORMAT_NAMES[str(item.format)]) for item in chosen]
-    text, raw = render(draft, found_edges, sources)
+    listed = [(item.label, display_name(str(item.format))) for item in chosen]
+    text, raw = render(draft, found_edges, listed)
     try:
         load_text(text, file="<imported>", limits=limits)
     except InputError as exc:  # a bug: the importer wrote something the format does not allow
         bug = Diagnostic("<imported>", 0, 0, "", "the imported architecture is invalid (a bug in scalexpert import)")
         raise InputError([bug, *exc.diagnostics]) from None
     origins = {name: component.origin for name, component in sorted(draft.components.items())}
-    return ImportResult(text, raw, list(draft.notes), [item.path for item in chosen], origins)
+    files = {item.label: item.path for item in chosen}
+    where = positions(draft, found_edges, files)
+    return ImportResult(text, raw, list(draft.notes), [item.path for item in chosen], origins, where)
 
 
-__all__ = ["SOURCES", "Format", "ImportResult", "detect", "import_paths"]
+__all__ = ["SOURCES", "Format", "ImportResult", "Origin", "detect", "import_paths"]

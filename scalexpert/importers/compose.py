@@ -13,9 +13,10 @@ from typing import Any
 
 from . import infer
 from .documents import Document
-from .draft import ComponentDraft, Draft, Fact, Reference, classify
+from .draft import ComponentDraft, Draft, Fact, Reference, add_external, classify, external_host, ref_role
 from .state import compose_volumes, describe_storage
-from .values import HostRef, compose_memory_mb, cpu_cores, heap_mb, refs_in_args, refs_in_env, shown, substitute
+from .values import (HostRef, compose_memory_mb, cpu_cores, dotenv, heap_mb, refs_in_args, refs_in_env, shown,
+                     substitute)
 
 _HTTP_PORTS = frozenset({80, 443, 3000, 4000, 5000, 8000, 8008, 8079, 8080, 8081, 8443, 8888})
 _EDGE_KINDS = frozenset({"load-balancer", "api-gateway", "cdn"})
@@ -45,15 +46,41 @@ def import_compose(documents: list[Document]) -> Draft:
     """Read Compose documents (one per file) into a draft."""
     draft = Draft("Docker Compose")
     services: dict[str, _Service] = {}
+    variables = _dotenv(documents, draft)
     for doc in documents:
-        _merge_document(doc, services, draft)
+        _merge_document(doc, services, draft, variables)
     for name in sorted(services):
         draft.components[name] = _component(services[name], draft)
     _resolve(services, draft)
     return draft
 
 
-def _merge_document(doc: Document, services: dict[str, _Service], draft: Draft) -> None:
+def _dotenv(documents: list[Document], draft: Draft) -> dict[str, str]:
+    """Variables of the ``.env`` file in the project folder (the folder of the first Compose file)."""
+    if not documents:
+        return {}
+    path = os.path.join(os.path.dirname(os.path.abspath(documents[0].file)), ".env")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read(1_000_000)
+    except (OSError, UnicodeDecodeError):
+        return {}
+    found = dotenv(text)
+    draft.notes.append(f"variables read from .env ({len(found)}), as `docker compose` reads them")
+    return {key: value for key, (value, _) in found.items()}
+
+
+def _substituted(value: Any, variables: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return substitute(value, variables)
+    if isinstance(value, list):
+        return [_substituted(v, variables) for v in value]
+    if isinstance(value, dict):
+        return {k: _substituted(v, variables) for k, v in value.items()}
+    return value
+
+
+def _merge_document(doc: Document, services: dict[str, _Service], draft: Draft, variables: dict[str, str]) -> None:
     top = doc.value
     if not isinstance(top.get("services"), dict):
         raise doc.fail("expected 'services' to be a mapping of service names to definitions", "services")
@@ -70,22 +97,29 @@ def _merge_document(doc: Document, services: dict[str, _Service], draft: Draft) 
             draft.notes.append(f"{doc.at('services', name, 'extends')}: 'extends' of service {name} is not followed")
         for key, value in spec.items():
             if key == "environment":
-                service.env.update(_environment(doc, name, value))
+                service.env.update(_environment(doc, name, value, variables))
             else:
-                service.keys[str(key)] = (doc, value)
+                service.keys[str(key)] = (doc, _substituted(value, variables))
 
 
-def _environment(doc: Document, service: str, value: Any) -> dict[str, tuple[str, str]]:
+def _environment(doc: Document, service: str, value: Any, variables: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """KEY → (value, where); a key without a value takes the variable of that name (``.env``)."""
     found: dict[str, tuple[str, str]] = {}
     if isinstance(value, dict):
         for key, item in value.items():
+            where = doc.at("services", service, "environment", key)
             if item is not None:
-                found[str(key)] = (substitute(_text(item)), doc.at("services", service, "environment", key))
+                found[str(key)] = (substitute(_text(item), variables), where)
+            elif str(key) in variables:
+                found[str(key)] = (variables[str(key)], f"{where}, from .env")
     elif isinstance(value, list):
         for i, item in enumerate(value):
             key, sep, text = str(item).partition("=")
+            where = doc.at("services", service, "environment", i)
             if sep:
-                found[key.strip()] = (substitute(text), doc.at("services", service, "environment", i))
+                found[key.strip()] = (substitute(text, variables), where)
+            elif key.strip() in variables:
+                found[key.strip()] = (variables[key.strip()], f"{where}, from .env")
     return found
 
 
@@ -110,7 +144,12 @@ def _component(service: _Service, draft: Draft) -> ComponentDraft:
     _health(service, comp)
     _resources(service, comp)
     _java(service, comp)
-    describe_storage(comp, compose_volumes(service.get("volumes"), service.at("volumes")))
+    mounts = compose_volumes(service.get("volumes"), service.at("volumes"))
+    describe_storage(comp, mounts)
+    folder = os.path.dirname(os.path.abspath(service.keys["volumes"][0].file)) if "volumes" in service.keys else ""
+    for mount in mounts:
+        if mount.kind == "bind mount" and mount.source.startswith("."):  # a configuration file mounted in
+            comp.aliases.add("file:" + os.path.normpath(os.path.join(folder, mount.source)))
     if published and comp.role is None:
         if comp.kind in _EDGE_KINDS or comp.kind in ("service", "worker") and published & _HTTP_PORTS:
             draft.entry_points[comp.name] = f"publishes port {min(published & _HTTP_PORTS or published)} ({service.at('ports')})"
@@ -242,7 +281,7 @@ def _resolve(services: dict[str, _Service], draft: Draft) -> None:
         depends = service.get("depends_on")
         for i, target in enumerate(depends if isinstance(depends, (list, dict)) else []):
             where = service.at("depends_on", i if isinstance(depends, list) else target)
-            _add(draft, name, str(target), f"depends_on {target} ({where})", unresolved)
+            _add(draft, name, str(target), f"depends_on {target} ({where})", unresolved, "startup")
         for key, (value, where) in sorted(service.env.items()):
             for ref in refs_in_env(key, value):
                 target = links.get(ref.host) or aliases.get(ref.host)
@@ -252,9 +291,51 @@ def _resolve(services: dict[str, _Service], draft: Draft) -> None:
             for ref in refs_in_args(args):
                 target = links.get(ref.host) or aliases.get(ref.host)
                 _add_ref(draft, name, target, ref, f"{key} {shown(' '.join(args))} ({service.at(key)})", None, unresolved)
+        check = service.get("healthcheck")
+        test = check.get("test") if isinstance(check, dict) else None
+        for ref in refs_in_args(_args(test)[1:] if isinstance(test, list) else _args(test)):
+            target = links.get(ref.host) or aliases.get(ref.host)
+            _add_ref(draft, name, target, ref, f"healthcheck {shown(str(test))} ({service.at('healthcheck')})", None,
+                     unresolved, "health")
+    _traefik(services, draft)
     if unresolved:
         listed = "; ".join(unresolved[:10]) + (f"; and {len(unresolved) - 10} more" if len(unresolved) > 10 else "")
         draft.notes.append(f"names that match no service in the input were left out: {listed}")
+
+
+def _labels(service: _Service) -> dict[str, str]:
+    value = service.get("labels")
+    if isinstance(value, dict):
+        return {str(k): _text(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return dict(str(item).partition("=")[::2] for item in value)  # type: ignore[misc]
+    return {}
+
+
+def _traefik(services: dict[str, _Service], draft: Draft) -> None:
+    """Traefik router labels: routes from the Traefik proxy to the services that carry them."""
+    from .gateways import traefik_routes
+
+    proxies = [n for n, s in services.items() if "traefik" in infer.image_name(str(s.get("image") or "")).split("-")]
+    if len(proxies) != 1:
+        return
+    proxy = proxies[0]
+    owners: dict[str, str] = {}
+    for name, service in services.items():
+        for key in _labels(service):
+            if key.startswith("traefik.http.services."):
+                owners.setdefault(key.split(".")[3], name)
+    for name, service in sorted(services.items()):
+        labels = _labels(service)
+        if labels.get("traefik.enable", "true").lower() == "false" or name == proxy:
+            continue
+        for router, backend, share in traefik_routes(labels):
+            target = owners.get(backend, name) if backend else name
+            fields = {"share": Fact(round(share, 4), f"weight of {backend} ({service.at('labels')})")} if share else {}
+            draft.references.append(Reference(proxy, target, f"Traefik router {router} ({service.at('labels')})",
+                                              fields=fields))
+    if any(r.source == proxy for r in draft.references):
+        draft.components[proxy].set("routing", "one-of", "inferred: Traefik sends each request to one router's service")
 
 
 def _aliases(services: dict[str, _Service], draft: Draft) -> dict[str, str]:
@@ -273,6 +354,9 @@ def _aliases(services: dict[str, _Service], draft: Draft) -> dict[str, str]:
         if len(owners) > 1 and alias not in services:
             draft.notes.append(f"host name {alias} is claimed by several services ({', '.join(sorted(owners))}): not resolved")
     aliases.update({name.lower(): name for name in services})
+    for alias, name in aliases.items():
+        if name in draft.components:
+            draft.components[name].aliases.add(alias)
     return aliases
 
 
@@ -287,17 +371,20 @@ def _args(value: Any) -> list[str]:
     return []
 
 
-def _add(draft: Draft, source: str, target: str, evidence: str, unresolved: list[str]) -> None:
+def _add(draft: Draft, source: str, target: str, evidence: str, unresolved: list[str], role: str = "request") -> None:
     if target in draft.components:
-        draft.references.append(Reference(source, target, evidence))
+        draft.references.append(Reference(source, target, evidence, role=role))
     else:
         unresolved.append(evidence)
 
 
 def _add_ref(draft: Draft, source: str, target: str | None, ref: HostRef, evidence: str, key: str | None,
-             unresolved: list[str]) -> None:
+             unresolved: list[str], role: str = "request") -> None:
+    if target is None and external_host(ref.host):
+        target = add_external(draft, ref.host, evidence)
     if target is None:
         if ref.host not in ("localhost", "127.0.0.1", "0.0.0.0") and (ref.port or ref.scheme or key):
             unresolved.append(f"{ref.host} in {evidence}")
         return
-    draft.references.append(Reference(source, target, evidence, ref.port, ref.scheme, key))
+    draft.references.append(Reference(source, target, evidence, ref.port, ref.scheme, key,
+                                      role=ref_role(ref, key, draft.components[source], role)))

@@ -10,23 +10,28 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 import json
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 from ..errors import Diagnostic, InputError, UsageError
 from ..loader import Limits, read_text
-from .documents import Document, split_documents
+from ..loader.yamlsource import decode
+from .documents import split_documents
+from .registry import sources
 
-Format = Literal["architecture", "compose", "kubernetes", "threagile", "terraform", "structurizr", "telemetry"]
-FORMAT_NAMES: dict[str, str] = {"architecture": "architecture", "compose": "Docker Compose", "kubernetes": "Kubernetes",
-                                "threagile": "Threagile model", "terraform": "Terraform", "structurizr": "Structurizr workspace",
+Format = str
+"""``architecture`` or the name of a registered source (``compose``, ``kubernetes``, ``nginx``...)."""
+FORMAT_NAMES: dict[str, str] = {"architecture": "architecture", "threagile": "Threagile model",
+                                "terraform": "Terraform", "structurizr": "Structurizr workspace",
                                 "telemetry": "observed topology and load"}
+"""Names for people of the formats in :data:`SOURCES` (the registered sources say their own, see ``display_name``)."""
 
 _MAX_FILES = 5_000
 _ARCHITECTURE_KEYS = frozenset({"version", "system", "components", "dependencies", "suppressions", "extends"})
-_HELM = re.compile(r"\{\{-?\s*(?:[.$]|(?:include|template|if|range|with|define|toYaml|tpl|default)\b)")
+_HELM = re.compile(r"\{\{-?\s*(?:\.Values|\.Release|\.Chart|\$\.|(?:include|template|if|range|with|define|toYaml|tpl|default)\b)")
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,7 @@ class Classified:
 
     path: str
     label: str
-    documents: list[Document]
+    documents: list[Any]
     format: Format | None
     reason: str = ""
     text: str = ""
@@ -137,11 +142,11 @@ def detect(path: str, limits: Limits = Limits()) -> Format:
     """What a file or directory holds: ``architecture``, ``compose`` or ``kubernetes``."""
     inputs = gather([path], limits)
     formats = {f.format for f in inputs.files if f.format is not None}
-    deployment = formats - {"architecture"}
-    if len(deployment) > 1:
+    found = [s.name for s in sources() if s.name in formats] + [f.name for f in SOURCES if f.name in formats]
+    if mixed(inputs):
         raise mixed_error(inputs)
-    if deployment:
-        return next(iter(deployment))  # type: ignore[return-value]
+    if found:
+        return "+".join(found)
     if formats:
         return "architecture"
     raise InputError(Diagnostic(path, 0, 0, "", "no architecture, Docker Compose or Kubernetes file found"
@@ -158,11 +163,12 @@ def gather(paths: list[str], limits: Limits = Limits()) -> Inputs:
         except InputError:
             if explicit or yaml_file:
                 raise
-            continue  # a file found by a walk for its suffix (.json, .txt...) that is no known source
+            inputs.skipped.append(f"{label}: not readable as the source its content suggests")
+            continue
         if item.format is None:
             if explicit:
                 raise InputError(Diagnostic(given, 0, 0, "", item.reason))
-            if yaml_file:  # other suffixes are only looked at, not reported
+            if yaml_file:  # other endings are only looked at, not reported
                 inputs.skipped.append(f"{label}: {item.reason}")
         else:
             inputs.files.append(item)
@@ -170,8 +176,8 @@ def gather(paths: list[str], limits: Limits = Limits()) -> Inputs:
 
 
 def classify_file(path: str, label: str, limits: Limits = Limits()) -> Classified:
-    """Parse a file and tell what it is."""
-    text = read_text(path, limits)
+    """Read a file and tell what it is, by its content: YAML/JSON documents first, then text formats."""
+    text = _read(path, limits)
     helm = "Helm template ({{ }}): render it with `helm template` and import the output"
     try:
         documents = split_documents(text, path, label, limits)
@@ -182,20 +188,23 @@ def classify_file(path: str, label: str, limits: Limits = Limits()) -> Classifie
             return Classified(path, label, [], source, text=text)
         if "{{" in text:
             return Classified(path, label, [], None, helm)
-        raise
+        return _text_format(text, path, label) or _refused(path, label, text)
     fmt = classify_documents([d.value for d in documents])
     if fmt is None:
         fmt = sniff_source(text, [d.value for d in documents])
         if fmt is not None:
             return Classified(path, label, documents, fmt, text=text)
-    if fmt in ("compose", "kubernetes") and _HELM.search(text):
+    if fmt not in (None, "architecture") and _HELM.search(text):
         return Classified(path, label, [], None, helm)
     if fmt is None:
+        if not all(isinstance(d.value, (dict, list)) for d in documents):
+            return _text_format(text, path, label) or _refused(path, label, text, documents)
         base = os.path.basename(path).lower()
         reason = ("Helm values file: render the chart with `helm template` and import the output"
                   if base.startswith("values") else
                   "kustomization: run `kubectl kustomize` and import the output" if base.startswith("kustomization")
-                  else "empty" if not documents else "not an architecture, Docker Compose or Kubernetes file")
+                  else "empty" if not documents else
+                  "not an architecture file or a known source (Docker Compose, Kubernetes, ...)")
         return Classified(path, label, documents, None, reason)
     return Classified(path, label, documents, fmt)
 
@@ -210,18 +219,59 @@ def _json(text: str) -> list[Any] | None:
         return None
 
 
+def _text_format(text: str, path: str, label: str) -> Classified | None:
+    for source in sources():
+        if source.text is not None and source.parse is not None and source.text(text, path):
+            return Classified(path, label, source.parse(text, path, label), source.name)
+    return None
+
+
+def _refused(path: str, label: str, text: str, documents: list[Any] | None = None) -> Classified:
+    """A file no source reads: a YAML file's own syntax error, else an unsupported file type."""
+    if documents is None and _yaml_name(path):
+        split_documents(text, path, label)  # raises the YAML error again: the file means to be YAML
+    if documents is not None and not documents:
+        return Classified(path, label, [], None, "empty")
+    return Classified(path, label, [], None, _unsupported(path))
+
+
+def _read(path: str, limits: Limits) -> str:
+    if path != "-":
+        return read_text(path, limits)
+    data = sys.stdin.buffer.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        raise InputError(Diagnostic("<stdin>", 0, 0, "", f"standard input larger than the limit of {limits.max_bytes:,} bytes"))
+    return decode(data, "<stdin>")
+
+
+def _yaml_name(path: str) -> bool:
+    return path == "-" or path.lower().endswith((".yaml", ".yml", ".json"))
+
+
+def display_name(fmt: str) -> str:
+    """The name for people of a format: a registered source's, else the content registry's."""
+    for source in sources():
+        if source.name == fmt:
+            return source.display
+    return FORMAT_NAMES.get(fmt, fmt)
+
+
+def _unsupported(path: str) -> str:
+    known = ", ".join([*(s.display for s in sources()), *(FORMAT_NAMES[f.name] for f in SOURCES)])
+    return f"unsupported file type: not an architecture file nor one scalexpert imports ({known})"
+
+
 def classify_documents(values: list[Any]) -> Format | None:
     """The format of a file's parsed documents, or None."""
     if not values or not all(isinstance(v, dict) for v in values):
         return None
-    if all("apiVersion" in v and "kind" in v for v in values):
-        return "kubernetes"
     if len(values) == 1:
         top = values[0]
-        if isinstance(top.get("services"), dict):
-            return "compose"
         if ("components" in top or "extends" in top) and set(top) <= _ARCHITECTURE_KEYS:
             return "architecture"
+    for source in sources():
+        if source.documents is not None and source.documents(values):
+            return source.name
     return None
 
 
@@ -232,16 +282,25 @@ def _walk(paths: list[str]) -> list[tuple[str, str, bool]]:
         if os.path.isdir(given):
             for root, dirs, files in os.walk(given):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                suffixes = (".yaml", ".yml", *(x for s in sources() for x in s.suffixes))
                 for name in sorted(files):
-                    if name.lower().endswith((".yaml", ".yml", *_SOURCE_SUFFIXES)) and not name.startswith("."):
+                    if name.lower().endswith((*suffixes, *_SOURCE_SUFFIXES)) and not name.startswith("."):
                         full = os.path.join(root, name)
                         found.append((full, os.path.relpath(full, given).replace(os.sep, "/"), False))
                 if len(found) > _MAX_FILES:
                     raise UsageError(f"{given}: more than {_MAX_FILES:,} YAML files; point at a smaller directory")
+        elif given == "-":
+            found.append((given, "stdin", True))
         else:
             found.append((given, os.path.basename(given) or given, True))
     labels = [label for _, label, _ in found]
     return [(path, label if labels.count(label) == 1 else path, explicit) for path, label, explicit in found]
+
+
+def mixed(inputs: Inputs) -> bool:
+    """Whether the inputs hold sources that describe the same thing twice (Compose and Kubernetes)."""
+    names = {f.format for f in inputs.files}
+    return any(other in names for s in sources() if s.name in names for other in s.exclusive_with)
 
 
 def mixed_error(inputs: Inputs) -> UsageError:

@@ -6,6 +6,7 @@ inferred from; those words become the YAML comment beside the value.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,11 +21,25 @@ _STORE_WORDS = frozenset({"db", "database", "mongodb", "mongo", "mysql", "postgr
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a source file states something: the path as opened, the short label of comments, the line."""
+
+    file: str
+    label: str
+    line: int
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.label}:{self.line}"
+
+
+@dataclass(frozen=True)
 class Fact:
-    """A value and where it came from (the YAML comment)."""
+    """A value and where it came from (the YAML comment; ``origin`` when a source file states it)."""
 
     value: Any
     why: str
+    origin: Origin | None = None
 
 
 @dataclass
@@ -39,10 +54,19 @@ class ComponentDraft:
     role: str | None = None
     """Set for observability components (e.g. "tracing backend"): dependencies on them are left out."""
     engine: str | None = None
+    where: Origin | None = None
+    """Where the component is defined, when known as a position (else parsed from ``origin``)."""
+    aliases: set[str] = field(default_factory=set)
+    """Other names that reach it (host names, endpoints), for merging sources."""
+    attachment: bool = False
+    """Configuration of a component found in another source (an application's properties file): merged
+    into that component by alias, left out when none matches."""
+    calls_as: str | None = None
+    """The role of the edges it starts when nothing else says: ``health`` (monitoring), ``admin`` (admin tools)."""
 
-    def set(self, path: str, value: Any, why: str) -> None:
+    def set(self, path: str, value: Any, why: str, origin: Origin | None = None) -> None:
         """Record a value at a dotted path (``resources.cpu_limit``)."""
-        self.facts[path] = Fact(value, why)
+        self.facts[path] = Fact(value, why, origin)
 
     @property
     def kind(self) -> str:
@@ -60,6 +84,12 @@ class Reference:
     scheme: str | None = None
     key: str | None = None
     guessed: bool = False
+    role: str = "request"
+    """What the reference shows: ``request`` (a connection, a route), ``startup`` (start-up order only),
+    ``health`` (a health or monitoring poll), ``admin``, ``batch``."""
+    origin: Origin | None = None
+    fields: dict[str, Fact] = field(default_factory=dict, compare=False, hash=False)
+    """Further dependency fields the source states (``timeout_ms``, ``retries``, ``share``...)."""
 
 
 @dataclass
@@ -74,6 +104,21 @@ class Draft:
     notes: list[str] = field(default_factory=list)
     system: dict[str, Fact] = field(default_factory=dict)
     """Other system fields at dotted paths (``failure_domains.host-1.kind``)."""
+    policies: dict[str, dict[str, Fact]] = field(default_factory=dict)
+    """Fields for every request edge to a component (a mesh's timeouts, retries, circuit breaking),
+    applied once all sources are merged (:func:`apply_policies`)."""
+
+
+def apply_policies(draft: Draft) -> None:
+    """Set the policies' fields on the request references to their components (stated fields win)."""
+    for target, fields in sorted(draft.policies.items()):
+        callers = [r for r in draft.references if r.target == target and r.role == "request"]
+        for ref in callers:
+            for key, fact in fields.items():
+                ref.fields.setdefault(key, fact)
+        if fields and not callers:
+            listed = ", ".join(f"{k} {f.value}" for k, f in sorted(fields.items()))
+            draft.notes.append(f"mesh policy for {target} ({listed}) applies to no caller in the input")
 
 
 @dataclass(frozen=True)
@@ -87,6 +132,8 @@ class Edge:
     mode: Fact | None
     fields: dict[str, Fact] = field(default_factory=dict)
     """Further dependency fields read or measured (``calls_per_request``, ``description``...)."""
+    role: Fact | None = None
+    origin: Origin | None = None
 
 
 def classify(component: ComponentDraft, image: str | None, where: str) -> None:
@@ -98,8 +145,11 @@ def classify(component: ComponentDraft, image: str | None, where: str) -> None:
         return
     kind, why = guess.kind, f"inferred from {guess.reason} ({where})"
     component.engine = guess.engine
+    if guess.role == "admin tool":
+        component.calls_as = "admin"
     if kind == infer.OBSERVABILITY:
         component.role = guess.role or "observability"
+        component.calls_as = "health"
         component.set("kind", "service", f"{why}; observability infrastructure")
         component.set("description", f"Observability infrastructure ({component.role}). Not on the request path: "
                       "dependencies on it are left out.", why)
@@ -114,6 +164,42 @@ def classify(component: ComponentDraft, image: str | None, where: str) -> None:
     component.set("kind", kind, why)
     if guess.engine and kind in _ENGINE_KINDS:
         component.set("data.engine", guess.engine, why)
+
+
+def ref_role(ref: Any, key: str | None, source: ComponentDraft, default: str = "request") -> str:
+    """The role a host reference shows: a health poll, an admin tool's or monitor's call, else ``default``."""
+    from .values import health_poll
+
+    if default != "request":
+        return default
+    if health_poll(ref, key):
+        return "health"
+    return source.calls_as or default
+
+
+_TLD = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9.-]*[a-z]{2,}$")
+_INTERNAL_SUFFIXES = (".local", ".internal", ".svc", ".cluster.local", ".localdomain", ".lan", ".home", ".test",
+                      ".example", ".invalid", ".localhost")
+
+
+def external_host(host: str, namespaces: frozenset[str] = frozenset()) -> bool:
+    """Whether a host outside the input is an external system (``api.stripe.com``), not an unknown name."""
+    host = host.lower().rstrip(".")
+    if not _TLD.match(host) or host.endswith(_INTERNAL_SUFFIXES) or host.replace(".", "").isdigit():
+        return False
+    parts = host.split(".")
+    return not (len(parts) >= 2 and parts[1] in namespaces)
+
+
+def add_external(draft: Draft, host: str, evidence: str) -> str:
+    """The external component for ``host`` (made on first mention)."""
+    name = host.lower().rstrip(".")[:128]
+    if name not in draft.components:
+        component = ComponentDraft(name, evidence)
+        component.set("kind", "external", f"inferred: {host} is named by {evidence} and is not in the input")
+        component.aliases.add(name)
+        draft.components[name] = component
+    return name
 
 
 def retag_brokers(draft: Draft) -> None:
@@ -167,11 +253,33 @@ def edges(draft: Draft) -> list[Edge]:
     result = []
     for (source, target), refs in sorted(grouped.items()):
         stated = [r for r in refs if not r.guessed] or refs
+        role, chosen = _role(stated)
         evidence = tuple(dict.fromkeys(r.evidence for r in stated))
         target_comp = draft.components[target]
         mode = Fact("async", f"inferred: {target} is a {target_comp.kind}") if target_comp.kind in ("queue", "stream") else None
-        result.append(Edge(source, target, evidence, _protocol(stated, target_comp), mode))
+        fields: dict[str, Fact] = {}
+        for ref in chosen:
+            fields.update(ref.fields)
+        result.append(Edge(source, target, evidence, _protocol(chosen, target_comp), mode, fields, role=role,
+                           origin=next((r.origin for r in chosen if r.origin), None)))
     return result
+
+
+_ROLE_ORDER = ("request", "batch", "admin", "health", "startup")
+_ROLE_WHY = {
+    "request": "a connection or route to it is configured",
+    "batch": "only batch or back-office paths name it",
+    "admin": "only an administration tool names it",
+    "health": "only health or monitoring polls name it",
+    "startup": "only start-up order (depends_on) names it; no configured connection shows a call",
+}
+
+
+def _role(refs: list[Reference]) -> tuple[Fact | None, list[Reference]]:
+    """The strongest role the references show, and the references that show it."""
+    role = min((r.role for r in refs), key=_ROLE_ORDER.index)
+    chosen = [r for r in refs if r.role == role]
+    return Fact(role, f"inferred: {_ROLE_WHY[role]}"), chosen
 
 
 def _protocol(refs: list[Reference], target: ComponentDraft) -> Fact | None:

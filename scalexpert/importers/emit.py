@@ -58,7 +58,7 @@ def render(draft: Draft, edges: list[Edge], sources: list[tuple[str, str]]) -> t
     raw["components"] = {}
     lines.append("components:" if draft.components else "components: {}")
     for name in sorted(draft.components):
-        tree = _nest(draft.components[name].facts)
+        tree = _nest(writable(draft.components[name].facts))
         lines.append(f"  {_scalar(name)}:")
         lines.extend(_mapping(tree, 4, Component))
         raw["components"][name] = _plain(tree)
@@ -70,13 +70,35 @@ def render(draft: Draft, edges: list[Edge], sources: list[tuple[str, str]]) -> t
             fields["protocol"] = edge.protocol
         if edge.mode is not None:
             fields["mode"] = edge.mode
-        fields.update(edge.fields)
+        if edge.role is not None and supported(Dependency, "role"):
+            fields["role"] = edge.role
+        for key, fact in sorted(edge.fields.items()):
+            if supported(Dependency, key):
+                fields[key] = fact
         lines.extend(_comment(2, "; ".join(_evidence(edge.evidence))))
         body = _mapping(fields, 4, Dependency)
         lines.append("  - " + body[0].lstrip())
         lines.extend(body[1:])
         raw["dependencies"].append(_plain(fields))
     return "\n".join(lines) + "\n", raw
+
+
+def writable(facts: dict[str, Fact]) -> dict[str, Fact]:
+    """The facts whose field the format has (stated absence, ``autoscaling: none``, once it allows it)."""
+    kept = {}
+    for path, fact in facts.items():
+        top = path.split(".", 1)[0]
+        if not supported(Component, top):
+            continue
+        if fact.value == "none" and "." not in path and "'none'" not in str(Component.model_fields[top].annotation):
+            continue
+        kept[path] = fact
+    return kept
+
+
+def supported(model: type[BaseModel], key: str) -> bool:
+    """Whether the format has this field (fields of format issue 14 are written once they exist)."""
+    return any(key in (name, f.alias) for name, f in model.model_fields.items())
 
 
 def _header(draft: Draft, sources: list[tuple[str, str]]) -> list[str]:
@@ -88,7 +110,7 @@ def _header(draft: Draft, sources: list[tuple[str, str]]) -> list[str]:
         lines.append("#")
         lines.append("# Notes:")
         for note in draft.notes:
-            wrapped = textwrap.wrap(_one_line(note), _WIDTH - 6) or [""]
+            wrapped = textwrap.wrap(_one_line(note), _WIDTH - 6, break_on_hyphens=False) or [""]
             lines.append(f"#   - {wrapped[0]}")
             lines.extend(f"#     {more}" for more in wrapped[1:])
     return lines
@@ -151,7 +173,7 @@ def _item(indent: int, fact: Fact) -> str:
 
 
 def _comment(indent: int, text: str) -> list[str]:
-    wrapped = textwrap.wrap(_one_line(text), _WIDTH - indent - 2) or [""]
+    wrapped = textwrap.wrap(_one_line(text), _WIDTH - indent - 2, break_on_hyphens=False) or [""]
     return [f"{' ' * indent}# {part}" for part in wrapped]
 
 
@@ -161,7 +183,7 @@ def _one_line(text: str) -> str:
 
 def _scalar(value: Any) -> str:
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_scalar(item) for item in value) + "]"
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):

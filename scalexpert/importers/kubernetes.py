@@ -28,7 +28,7 @@ _JAVA_KEYS = ("JAVA_OPTS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JVM_OPTS", "CA
 def import_kubernetes(documents: list[Document]) -> Draft:
     """Read Kubernetes documents into a draft."""
     draft = Draft("Kubernetes")
-    everything = objects(documents)
+    everything = _applied(objects(documents), draft)
     kinds = [o for o in everything if o.kind in WORKLOAD_KINDS]
     names = _component_names(kinds)
     workloads = [_workload(obj, names[id(obj)], draft) for obj in kinds]
@@ -41,6 +41,22 @@ def import_kubernetes(documents: list[Document]) -> Draft:
     link(everything, workloads, draft)
     draft.system_name = _system_name(kinds) or _folder_name(documents)
     return draft
+
+
+def _applied(found: list[KubeObject], draft: Draft) -> list[KubeObject]:
+    """One object per kind, namespace and name: the last one, as ``kubectl apply`` of every file leaves it."""
+    last: dict[tuple[str, str, str], KubeObject] = {}
+    alternatives: dict[tuple[str, str, str], list[str]] = {}
+    for obj in found:
+        key = (obj.kind, obj.namespace, obj.name)
+        if key in last and obj.name:
+            alternatives.setdefault(key, [last[key].at("metadata", "name")]).append(obj.at("metadata", "name"))
+        last[key] = obj
+    for (kind, _, name), places in sorted(alternatives.items()):
+        draft.notes.append(f"{kind} {name} is defined {len(places)} times ({', '.join(places)}): the last one is "
+                           "used, as applying every file would leave it")
+    kept = {id(obj) for obj in last.values()}
+    return [obj for obj in found if id(obj) in kept]
 
 
 def _component_names(kinds: list[KubeObject]) -> dict[int, str]:
@@ -192,16 +208,50 @@ def _strategy(obj: KubeObject, comp: ComponentDraft, draft: Draft) -> None:
         draft.notes.append(f"{obj.at('spec', field)}: {obj.name} updates with {kind}: deployment strategy left unknown")
 
 
+_ZONE_KEYS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
+
+
 def _spread(obj: KubeObject, pod: dict[str, Any], comp: ComponentDraft) -> None:
+    base = ("spec", "template", "spec")
+    _zones(obj, pod, comp)
     if "anti_affinity" in comp.facts:
         return
-    base = ("spec", "template", "spec")
-    if as_map(pod.get("affinity")).get("podAntiAffinity"):
-        comp.set("anti_affinity", True, f"podAntiAffinity ({obj.at(*base, 'affinity', 'podAntiAffinity')})")
-    elif as_list(pod.get("topologySpreadConstraints")):
-        comp.set("anti_affinity", True, f"topologySpreadConstraints ({obj.at(*base, 'topologySpreadConstraints')})")
+    anti = as_map(as_map(pod.get("affinity")).get("podAntiAffinity"))
+    spread = as_list(pod.get("topologySpreadConstraints"))
+    keys = [str(as_map(c).get("topologyKey")) for c in spread]
+    for block in ("requiredDuringSchedulingIgnoredDuringExecution", "preferredDuringSchedulingIgnoredDuringExecution"):
+        for term in as_list(anti.get(block)):
+            term = as_map(term)
+            keys.append(str(as_map(term.get("podAffinityTerm", term)).get("topologyKey")))
+    across = "zones" if any(k in _ZONE_KEYS for k in keys) else "hosts"
+    if anti:
+        comp.set("anti_affinity", True, f"podAntiAffinity across {across} ({obj.at(*base, 'affinity', 'podAntiAffinity')})")
+    elif spread:
+        comp.set("anti_affinity", True, f"topologySpreadConstraints across {across} "
+                 f"({obj.at(*base, 'topologySpreadConstraints')})")
     else:
         comp.set("anti_affinity", False, f"inferred: no podAntiAffinity or topologySpreadConstraints ({obj.at(*base)})")
+
+
+def _zones(obj: KubeObject, pod: dict[str, Any], comp: ComponentDraft) -> None:
+    """Zones named by a node selector or a required node affinity on the zone label."""
+    base = ("spec", "template", "spec")
+    selector = as_map(pod.get("nodeSelector"))
+    for key in _ZONE_KEYS:
+        if isinstance(selector.get(key), str):
+            comp.set("zones", [selector[key]], f"nodeSelector {key} ({obj.at(*base, 'nodeSelector', key)})")
+            return
+    required = as_map(as_map(as_map(pod.get("affinity")).get("nodeAffinity")).get(
+        "requiredDuringSchedulingIgnoredDuringExecution"))
+    for i, term in enumerate(as_list(required.get("nodeSelectorTerms"))):
+        for j, expression in enumerate(as_list(as_map(term).get("matchExpressions"))):
+            expression = as_map(expression)
+            values = [str(v) for v in as_list(expression.get("values"))]
+            if expression.get("key") in _ZONE_KEYS and expression.get("operator") == "In" and values:
+                where = obj.at(*base, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution",
+                               "nodeSelectorTerms", i, "matchExpressions", j)
+                comp.set("zones", sorted(set(values)), f"required node affinity on {expression['key']} ({where})")
+                return
 
 
 def _mounts(obj: KubeObject, pod: dict[str, Any], cpath: tuple[Any, ...], container: dict[str, Any]) -> list[Mount]:

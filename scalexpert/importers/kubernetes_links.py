@@ -10,8 +10,9 @@ import math
 import re
 from typing import Any
 
-from .draft import Draft, Reference
+from .draft import Draft, Reference, add_external, external_host, ref_role
 from .kubernetes_objects import KubeObject, Workload, as_list, as_map
+from .kubernetes_routes import gateways, group_versions, policies
 from .values import HostRef, kubernetes_names, refs_in_args, refs_in_env, shown
 
 _EXPOSED_TYPES = ("LoadBalancer", "NodePort")
@@ -22,26 +23,46 @@ def link(everything: list[KubeObject], workloads: list[Workload], draft: Draft) 
     services = {(o.namespace, o.name): o for o in everything if o.kind == "Service"}
     configmaps = {(o.namespace, o.name): as_map(o.value.get("data")) for o in everything if o.kind == "ConfigMap"}
     backends = {key: _selected(svc, workloads) for key, svc in services.items()}
+    for (namespace, name), chosen in backends.items():
+        for workload in chosen:
+            space = namespace or "default"
+            workload.component.aliases.update({name, f"{name}.{space}", f"{name}.{space}.svc",
+                                               f"{name}.{space}.svc.cluster.local"})
+    for workload in workloads:
+        workload.component.aliases.add(workload.obj.name)
     for (namespace, name), svc in sorted(services.items()):
         _service_ports(svc, backends[(namespace, name)])
         kind = svc.get("spec", "type")
         if kind in _EXPOSED_TYPES:
             for workload in backends[(namespace, name)]:
                 draft.entry_points[workload.component.name] = f"Service {name} of type {kind} ({svc.at('spec', 'type')})"
-    for ingress in (o for o in everything if o.kind == "Ingress"):
-        for service_name, where in _ingress_backends(ingress):
-            for workload in backends.get((ingress.namespace, service_name), []):
-                draft.entry_points[workload.component.name] = f"Ingress {ingress.name} routes to Service {service_name} ({where})"
+    group_versions(services, backends, draft)
+    gateways(everything, backends, draft)
     unresolved: list[str] = []
     for workload in workloads:
         _references(workload, services, backends, configmaps, workloads, draft, unresolved)
     if unresolved:
         listed = "; ".join(unresolved[:10]) + (f"; and {len(unresolved) - 10} more" if len(unresolved) > 10 else "")
         draft.notes.append(f"host names that match no Service or workload in the input were left out: {listed}")
+    policies(everything, backends, draft)
     for hpa in (o for o in everything if o.kind == "HorizontalPodAutoscaler"):
         _autoscaler(hpa, workloads, draft)
     for pdb in (o for o in everything if o.kind == "PodDisruptionBudget"):
         _budget(pdb, workloads, draft)
+    _stated_absence(workloads)
+
+
+def _stated_absence(workloads: list[Workload]) -> None:
+    """Workloads that no autoscaler or disruption budget in the input covers: stated as ``none``."""
+    for workload in workloads:
+        comp, obj = workload.component, workload.obj
+        if comp.role is not None:
+            continue
+        what = f"{obj.kind} {obj.name}"
+        if obj.kind != "DaemonSet" and not any(p.startswith("autoscaling.") for p in comp.facts):
+            comp.set("autoscaling", "none", f"no HorizontalPodAutoscaler in the input targets {what} ({obj.at('kind')})")
+        if not any(p.startswith("disruption_budget.") for p in comp.facts):
+            comp.set("disruption_budget", "none", f"no PodDisruptionBudget in the input selects {what} ({obj.at('kind')})")
 
 
 def _selected(svc: KubeObject, workloads: list[Workload]) -> list[Workload]:
@@ -65,22 +86,6 @@ def _service_ports(svc: KubeObject, targets: list[Workload]) -> None:
             workload.component.ports.add(port["port"])
             if isinstance(label, str):
                 workload.component.port_names.setdefault(port["port"], label)
-
-
-def _ingress_backends(ingress: KubeObject) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    for key in ("defaultBackend", "backend"):
-        backend = as_map(ingress.get("spec", key))
-        name = as_map(backend.get("service")).get("name") or backend.get("serviceName")
-        if name:
-            found.append((str(name), ingress.at("spec", key)))
-    for i, rule in enumerate(as_list(ingress.get("spec", "rules"))):
-        for j, path in enumerate(as_list(as_map(as_map(rule).get("http")).get("paths"))):
-            backend = as_map(as_map(path).get("backend"))
-            name = as_map(backend.get("service")).get("name") or backend.get("serviceName")
-            if name:
-                found.append((str(name), ingress.at("spec", "rules", i, "http", "paths", j)))
-    return found
 
 
 def _references(workload: Workload, services: dict[tuple[str, str], KubeObject], backends: dict[tuple[str, str], list[Workload]],
@@ -148,13 +153,19 @@ def _add(workload: Workload, ref: HostRef, evidence: str, key: str | None, servi
         targets = [w for w in workloads if w.obj.name == name and _same_namespace(w.obj.namespace, caller_ns)]
         if targets:
             evidence += f"; no Service {name} in the input, matched the workload of that name"
+    role = ref_role(ref, key, workload.component)
     if not targets:
-        if ref.host not in ("localhost", "127.0.0.1", "0.0.0.0"):
+        namespaces = frozenset(ns for ns, _ in services) | frozenset(w.obj.namespace for w in workloads)
+        if external_host(ref.host, namespaces):
+            external = add_external(draft, ref.host, evidence)
+            draft.references.append(Reference(workload.component.name, external, evidence, ref.port, ref.scheme, key,
+                                              role=role))
+        elif ref.host not in ("localhost", "127.0.0.1", "0.0.0.0"):
             unresolved.append(f"{ref.host} in {evidence}")
         return
     for target in targets:
         draft.references.append(Reference(workload.component.name, target.component.name, evidence, ref.port,
-                                          ref.scheme, key))
+                                          ref.scheme, key, role=role))
 
 
 def _target(obj: KubeObject, workloads: list[Workload], kind: Any, name: Any) -> Workload | None:

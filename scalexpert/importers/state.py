@@ -64,7 +64,12 @@ def describe_storage(comp: ComponentDraft, mounts: list[Mount]) -> None:
             first = data[0]
             text = f"Data on {first.kind} {first.source or ''} at {first.target}".replace("  ", " ") + "."
             _describe(comp, text, f"inferred from volumes ({first.where})")
+            comp.set("storage", "persistent", f"{first.kind} {first.source} mounted at {first.target} ({first.where})")
         else:
+            memory = [m for m in mounts if m.kind in ("emptyDir", "in-memory emptyDir", "tmpfs")]
+            where = f"only {memory[0].kind} at {memory[0].target} ({memory[0].where})" if memory else "no volume"
+            comp.set("storage", "ephemeral", f"inferred: {where} holds the data directory; data is lost when the "
+                     "container is re-created")
             others = [f"{m.kind} at {m.target}" for m in mounts]
             extra = f" (only {', '.join(others)})" if others else ""
             text = f"No persistent volume holds its data{extra}: data is lost when the container is re-created."

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,251}[A-Za-z0-9])?$")
-_URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?:[^@/?#]*@)?(?P<hosts>[^/?#]*)")
+_URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?:[^@/?#]*@)?(?P<hosts>[^/?#]*)(?P<path>[^?#]*)")
 _HOST_PORT = re.compile(r"^(?P<host>[A-Za-z0-9][A-Za-z0-9_.-]*):(?P<port>\d{1,5})(?:/.*)?$")
 _SEPARATORS = re.compile(r"[\s;]+")
 _ADDRESS_KEY = re.compile(
@@ -28,6 +28,7 @@ class HostRef:
     host: str
     port: int | None = None
     scheme: str | None = None
+    path: str = field(default="", compare=False)
 
 
 def address_key(key: str) -> bool:
@@ -44,8 +45,44 @@ def refs_in_env(key: str, value: str) -> list[HostRef]:
     """
     if _SELF_KEY.search(key):
         return []
-    bare_ok = address_key(key)
+    pairs = connection_string(value)
+    if pairs is not None:
+        return pairs
+    bare_ok = address_key(key) or "connection" in key.lower()
     return [ref for token in _tokens(value) for ref in _refs_in_token(token, bare_ok)]
+
+
+_PAIR = re.compile(r"\s*([A-Za-z][A-Za-z ._]*?)\s*=\s*([^;]*)")
+_SERVER_KEYS = frozenset({"server", "host", "hostname", "data source", "datasource", "address", "addr",
+                          "network address", "endpoint", "contact points", "contactpoints", "hosts", "servers"})
+_PORT_KEYS = frozenset({"port"})
+
+
+def connection_string(value: str) -> list[HostRef] | None:
+    """Hosts of a ``key=value;`` connection string (``Server=db;Database=x``, ``Host=db;Port=5432``).
+
+    None when the value is not such a string (fewer than two ``key=value`` parts separated by ``;``).
+    """
+    if ";" not in value or "=" not in value or "://" in value:
+        return None
+    parts = [p for p in value.split(";") if p.strip()]
+    pairs = [_PAIR.fullmatch(p) for p in parts]
+    if len(parts) < 2 or not all(pairs):
+        return None
+    found = {m.group(1).strip().lower(): m.group(2).strip() for m in pairs if m}
+    port_text = next((found[k] for k in _PORT_KEYS if k in found), "")
+    port = int(port_text) if port_text.isdigit() else None
+    refs: list[HostRef] = []
+    for key in sorted(_SERVER_KEYS & set(found)):
+        for item in found[key].split(";"):
+            text = item.strip()
+            if text.lower().startswith("tcp:"):
+                text = text[4:]
+            host, _, rest = text.replace(",", ":", 1).partition(":")
+            own = int(rest) if rest.isdigit() else port
+            if host and _HOST.match(host) and not host.replace(".", "").isdigit() and not host.startswith("("):
+                refs.append(HostRef(host.lower(), own))
+    return refs
 
 
 def _tokens(value: str) -> list[str]:
@@ -78,6 +115,9 @@ def _refs_in_token(token: str, bare_ok: bool) -> list[HostRef]:
     lowered = token.lower()
     if lowered.startswith("jdbc:"):
         token = token[5:]
+        oracle = re.match(r"oracle:[a-z]+:@(?://)?([A-Za-z0-9][A-Za-z0-9_.-]*):(\d{1,5})", token, re.IGNORECASE)
+        if oracle:
+            return [HostRef(oracle.group(1).lower(), int(oracle.group(2)), "oracle")]
     match = _URL.match(token)
     if match:
         scheme = match.group("scheme").lower()
@@ -87,7 +127,7 @@ def _refs_in_token(token: str, bare_ok: bool) -> list[HostRef]:
         for part in match.group("hosts").split(","):
             host, port = _split_port(part)
             if host and _HOST.match(host):
-                refs.append(HostRef(host.lower(), port, scheme))
+                refs.append(HostRef(host.lower(), port, scheme, match.group("path")))
         return refs
     match = _HOST_PORT.match(token)
     if match:
@@ -104,6 +144,17 @@ def _split_port(text: str) -> tuple[str, int | None]:
     return host, int(port) if port.isdigit() else None
 
 
+_HEALTH_PATH = re.compile(r"(^|/)(health|healthz|healthcheck|health-check|ready|readyz|readiness|live|livez|"
+                          r"liveness|ping|status|metrics|actuator)(/|$)", re.IGNORECASE)
+_HEALTH_KEY = re.compile(r"(^|_)(HEALTH|HEALTHCHECK|PROBE|LIVENESS|READINESS|METRICS|MONITOR|MONITORING|SCRAPE)(_|$)",
+                         re.IGNORECASE)
+
+
+def health_poll(ref: HostRef, key: str | None) -> bool:
+    """Whether a reference is a health or monitoring poll: a health path, or a key naming one."""
+    return bool(_HEALTH_PATH.search(ref.path) or key and _HEALTH_KEY.search(key))
+
+
 def kubernetes_names(host: str) -> tuple[str, str | None]:
     """``svc``, ``svc.ns``, ``svc.ns.svc.cluster.local`` → (service, namespace or None)."""
     for suffix in _K8S_SUFFIXES:
@@ -114,9 +165,38 @@ def kubernetes_names(host: str) -> tuple[str, str | None]:
     return name, namespace or None
 
 
-def substitute(value: str) -> str:
-    """Compose-style ``${VAR:-default}`` → ``default``; other variables are left as written."""
-    return re.sub(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}", r"\1", value)
+def substitute(value: str, variables: dict[str, str] | None = None) -> str:
+    """Compose-style ``${VAR}``, ``$VAR`` and ``${VAR:-default}``: the variable's value (from ``.env``), else the
+    default; other variables are left as written."""
+    known = variables or {}
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(4)
+        if name in known and (known[name] or match.group(2) != ":-"):
+            return known[name]
+        return match.group(3) if match.group(2) else match.group(0)
+
+    return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)?([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)", one, value)
+
+
+def dotenv(text: str) -> dict[str, tuple[str, int]]:
+    """``KEY=value`` lines of a Compose ``.env`` file → value and line (comments, blanks and quotes handled)."""
+    found: dict[str, tuple[str, int]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#") or "=" not in stripped:
+            continue
+        key, _, value = stripped.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key.strip()):
+            found[key.strip()] = (value, number)
+    for key, (value, number) in list(found.items()):  # values may name earlier variables
+        found[key] = (substitute(value, {k: v for k, (v, _) in found.items() if k != key}), number)
+    return found
 
 
 _KUBERNETES_FACTORS: dict[str, float] = {
