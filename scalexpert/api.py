@@ -29,7 +29,7 @@ Source = "str | os.PathLike[str] | Architecture | LoadedArchitecture"
 
 
 def load(
-    source: str | os.PathLike[str] | Architecture | LoadedArchitecture, limits: Limits = Limits(),
+    source: str | os.PathLike[str] | Architecture | LoadedArchitecture | Sequence[str], limits: Limits = Limits(),
     *, filename: str | None = None,
 ) -> LoadedArchitecture:
     """Load a path, YAML text or model into a LoadedArchitecture (reading bounded by ``limits``).
@@ -266,7 +266,7 @@ def _gc_paused() -> Iterator[None]:
 
 
 def check(
-    source: str | os.PathLike[str] | Architecture | LoadedArchitecture,
+    source: str | os.PathLike[str] | Architecture | LoadedArchitecture | Sequence[str],
     *,
     rules: RuleSet | Sequence[str | os.PathLike[str]] | None = None,
     config: Config | None = None,
@@ -289,7 +289,7 @@ def check(
 
 
 def _check(
-    source: str | os.PathLike[str] | Architecture | LoadedArchitecture,
+    source: str | os.PathLike[str] | Architecture | LoadedArchitecture | Sequence[str],
     *,
     rules: RuleSet | Sequence[str | os.PathLike[str]] | None,
     config: Config | None,

@@ -115,9 +115,9 @@ def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Lim
         folder = os.path.basename(os.path.dirname(os.path.abspath(chosen[0].path))) if chosen[0].path != "-" else ""
         draft.system_name = Fact(folder or "imported system", f"inferred from the folder of {chosen[0].label}")
     if not draft.components:
-        kinds = {f.format for f in chosen}
-        what = ("services" if kinds == {"compose"} else "workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet)"
-                if kinds == {"kubernetes"} else "components")
+        formats = {f.format for f in chosen}
+        what = ("services" if formats == {"compose"} else "workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet)"
+                if formats == {"kubernetes"} else "components")
         raise InputError(Diagnostic(chosen[0].path, 0, 0, "", f"no {what} to import"))
     retag_brokers(draft)
     if guess_names:

@@ -83,7 +83,7 @@ def nginx_text(text: str, path: str) -> bool:
 
 def nginx_parse(text: str, path: str, label: str) -> list[dict[str, Any]]:
     """The file's directives, parsed by crossplane (includes are not followed)."""
-    import crossplane  # a maintained nginx configuration parser
+    import crossplane  # type: ignore[import-untyped]  # a maintained nginx configuration parser
 
     if path == "-":
         raise InputError(Diagnostic("<stdin>", 0, 0, "", "an nginx configuration must be given as a file"))

@@ -84,17 +84,17 @@ def gateways(everything: list[KubeObject], backends: dict[tuple[str, str], list[
                     share = _weight(ref.get("weight"), 1) / total if len(refs) > 1 and total else None
                     _route(draft, gateway, route, str(ref.get("name")),
                            route.at("spec", "rules", i, "backendRefs", j), share, backends)
-    for service in (o for o in everything if o.kind == "VirtualService"):
-        bound = [str(g).split("/")[-1] for g in as_list(service.get("spec", "gateways"))]
+    for virtual in (o for o in everything if o.kind == "VirtualService"):
+        bound = [str(g).split("/")[-1] for g in as_list(virtual.get("spec", "gateways"))]
         for name in bound:
             if name == "mesh":
                 continue
             owner = istio_gateways.get(name)
             selector = as_map(owner.get("spec", "selector")) if owner else {}
-            gateway = _gateway(draft, f"istio-{selector['istio']}" if "istio" in selector else name, owner or service,
+            gateway = _gateway(draft, f"istio-{selector['istio']}" if "istio" in selector else name, owner or virtual,
                                f"Istio Gateway {name}")
-            for destination, where, share in _virtual_routes(service):
-                _route(draft, gateway, service, destination, where, share, backends)
+            for destination, where, share in _virtual_routes(virtual):
+                _route(draft, gateway, virtual, destination, where, share, backends)
 
 
 def policies(everything: list[KubeObject], backends: dict[tuple[str, str], list[Workload]], draft: Draft) -> None:
@@ -215,7 +215,7 @@ def _destination_policy(rule: KubeObject) -> dict[str, Fact]:
     for path in policies:
         node: Any = rule.value
         for part in path:
-            node = node[part] if isinstance(part, int) and isinstance(node, list) else as_map(node).get(part)
+            node = node[part] if isinstance(part, int) and isinstance(node, list) else as_map(node).get(str(part))
         policy = as_map(node)
         if as_map(policy.get("outlierDetection")):
             fields["circuit_breaker"] = Fact(True, f"DestinationRule {rule.name} outlierDetection ejects failing "

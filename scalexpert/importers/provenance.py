@@ -51,7 +51,7 @@ def positions(draft: Draft, edges: list[Edge], files: Mapping[str, str]) -> dict
         for path, fact in component.facts.items():
             origin = fact_origin(fact, files)
             if origin:
-                found[("components", name, *path.split("."))] = origin
+                found[("components", name) + tuple(path.split("."))] = origin
     for i, edge in enumerate(edges):
         origin = edge.origin or next((o for o in (origin_in(e, files) for e in edge.evidence) if o), None)
         if origin:
