@@ -40,7 +40,7 @@ def test_reachable_types_are_documented(page: str) -> None:
 
 def test_functions_show_their_signature_as_written(page: str) -> None:
     section = page.split("### `check()`", 1)[1].split("###", 1)[0]
-    assert "```pyi\ndef check(\n    source: str | os.PathLike[str] | Architecture | LoadedArchitecture,\n    *,\n" in section
+    assert "```pyi\ndef check(\n    source: str | os.PathLike[str] | Architecture | LoadedArchitecture | Sequence[str],\n    *,\n" in section
     assert ") -> Report\n```" in section
 
 
