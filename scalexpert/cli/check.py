@@ -171,16 +171,18 @@ def targets_of(paths: Sequence[str], by_content: bool, limits: Limits) -> list[t
     return [(t.path, t.kind, t.files) for t in found]
 
 
-def _merge_sources(items: list[tuple[str, str, tuple[str, ...]]]) -> list[tuple[str, str, tuple[str, ...]]]:
-    """Deployment files named one by one describe one system, as in ``scalexpert import a.yml b.yml``:
-    a Compose base file and its override are merged into one check, not checked as two systems."""
-    single = [item for item in items if item[1] == "deployment" and not os.path.isdir(item[0])]
-    if len(single) < 2:
+def _merge_sources(items: list[tuple[str, str, tuple[str, ...]]], limits: Limits) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Source files named one by one describe one system, as in ``scalexpert import a.yml b.yml``: a
+    Compose base file and its override are merged into one check, not checked as two systems.
+    (Folders are searched by content and grouped by folder and format already.)"""
+    from ..api import _is_source
+
+    named = [item for item in items
+             if item[1] == "architecture" and os.path.isfile(item[0]) and _is_source(item[0], limits)]
+    if len(named) < 2:
         return items
-    parts = tuple(part for item in single for part in (item[2] or (item[0],)))
-    merged = (" + ".join(item[0] for item in single), "deployment", parts)
-    rest = [item for item in items if item not in single]
-    return [merged, *rest]
+    merged = (" + ".join(item[0] for item in named), "deployment", tuple(item[0] for item in named))
+    return [merged, *(item for item in items if item not in named)]
 
 
 def run_checks(files: Sequence[str] | Sequence[tuple[str, str, tuple[str, ...]]], config: Config,
@@ -193,7 +195,7 @@ def run_checks(files: Sequence[str] | Sequence[tuple[str, str, tuple[str, ...]]]
 
     reports = []
     failed = False
-    items = _merge_sources([(item, "", ()) if isinstance(item, str) else item for item in files])
+    items = _merge_sources([(item, "", ()) if isinstance(item, str) else item for item in files], limits or Limits())
     with Progress(len(items)) as progress:
         for index, (name, kind, parts) in enumerate(items):
             try:
