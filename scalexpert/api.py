@@ -81,22 +81,11 @@ def _head(path: str, limits: Limits) -> bytes | None:
         return None
 
 
-def _looks_like_deployment(path: str, limits: Limits) -> bool:
-    """A cheap first look: architecture files have neither a top-level ``services`` nor ``apiVersion``,
-    and have ``components`` or ``extends``; anything else is looked at by content (Threagile, Terraform...)."""
-    head = _head(path, limits)
-    if head is None:
-        return os.path.isdir(path)  # let the loader report what it cannot read
-    return _DEPLOYMENT_KEYS.search(head) is not None or _ARCHITECTURE_KEYS.search(head) is None
-
-
 def _looks_like_architecture(path: str, limits: Limits) -> bool:
     """A cheap first look: an architecture file has a top-level ``components`` or ``extends`` and no
     ``services`` or ``apiVersion`` (it is then loaded, and its own errors reported, as an architecture)."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(limits.max_bytes)
-    except OSError:
+    head = _head(path, limits)
+    if head is None:
         return True  # let the loader report the problem
     return _ARCHITECTURE_KEYS.search(head) is not None and _DEPLOYMENT_KEYS.search(head) is None
 
@@ -131,26 +120,6 @@ def _load_path(path: str | Sequence[str], limits: Limits = Limits()) -> LoadedAr
         for key in table:
             target[key] = _raw_position(key, result.positions, fallback)
     return LoadedArchitecture(model=loaded.model, source=source, file=label)
-
-
-def source_groups(paths: Sequence[str], limits: Limits = Limits()) -> list[str | list[str]]:
-    """What ``check`` assesses: each architecture file on its own, every source file given together.
-
-    Source files (Compose, Kubernetes...) named together describe one system, as in ``scalexpert import
-    a.yml b.yml``: a Compose base file and its override are merged, not checked as two systems.
-    """
-    alone: list[str | list[str]] = []
-    together: list[str] = []
-    for path in paths:
-        if path == "-" or os.path.exists(path) and not os.path.isdir(path) and _is_source(path, limits):
-            together.append(path)
-        else:
-            alone.append(path)
-    if len(together) == 1:
-        alone.insert(0, together[0])
-    elif together:
-        alone.insert(0, together)
-    return alone
 
 
 def _is_source(path: str, limits: Limits) -> bool:
