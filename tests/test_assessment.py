@@ -238,3 +238,79 @@ def test_explain_shows_proofs_and_findings_lists_every_finding(reports: dict[str
     report = reports["ecommerce-monolith.yaml"]
     for finding in report.findings:
         assert finding.rule_id in every.stdout
+
+
+AUTOSCALED = """\
+version: 1
+system:
+  name: autoscaled
+  traffic: {peak_rps: 2000}
+  growth: {factor: 3, horizon_months: 12}
+components:
+  gw:
+    kind: api-gateway
+    replicas: 4
+    zones: 2
+    capacity_rps: 1000
+    autoscaling: {min: 4, max: 40, metric: requests, target: 500}
+  api:
+    kind: service
+    replicas: 8
+    zones: 2
+    capacity_rps: 400
+    autoscaling: {min: 8, max: 30, metric: cpu, target: 0.7}
+dependencies:
+  - {from: gw, to: api}
+"""
+
+
+def test_utilization_at_the_horizon_counts_the_replicas_the_autoscaler_runs_not_its_max(tmp_path: Path) -> None:
+    """Today's ρ is at the stated replicas; at the horizon an autoscaled component runs what its target asks
+    (not its max), so its utilization never drops below today's as traffic grows, and month 0 is today."""
+    from scalexpert.reporters import charts
+
+    path = tmp_path / "autoscaled.yaml"
+    path.write_text(AUTOSCALED, encoding="utf-8")
+    report = check(path)
+    comps = report.capacity.components
+    gw, api = comps["gw"], comps["api"]
+    assert gw.utilization == pytest.approx(0.5) and api.utilization == pytest.approx(2000 / 3200)
+    # gw: 6,000 rps at the horizon, 500 per replica → 12 replicas (of 40) at 1,000 each
+    assert gw.replicas_at_horizon == 12 and gw.running_utilization_at_horizon == pytest.approx(0.5)
+    assert gw.utilization_at_horizon == pytest.approx(6000 / 40000), "saturation is still judged at the max"
+    # api: 6,000 rps, 0.7 × 400 = 280 per replica → 22 replicas (of 30)
+    assert api.replicas_at_horizon == 22 and api.running_utilization_at_horizon == pytest.approx(6000 / 8800)
+    for comp in (gw, api):
+        assert comp.running_utilization_at_horizon >= comp.utilization - 1e-9
+    line = report.timeline
+    assert line is not None
+    assert line.points[0].utilization["gw"] == pytest.approx(0.5, abs=1e-4)
+    assert line.points[0].utilization["api"] == pytest.approx(0.625, abs=1e-4)
+    assert all(p.utilization["api"] >= 0.625 - 1e-4 for p in line.points)
+    svg = charts.utilization(report)
+    assert svg is not None and "axis to 1.2;" in svg
+
+
+def test_the_utilization_axis_ends_at_a_round_tenth() -> None:
+    from scalexpert.reporters import charts
+
+    report = check(ROOT / "examples" / "large-marketplace.yaml", assess=False)
+    svg = charts.utilization(report)
+    assert svg is not None
+    label = svg.split("axis to ", 1)[1].split(";", 1)[0]
+    assert len(label.partition(".")[2]) <= 1, label
+
+
+def test_no_assess_reports_the_same_findings_without_root_causes_plan_or_timeline(capsys: pytest.CaptureFixture[str]) -> None:
+    name = str(ROOT / "examples" / "social-feed.yaml")
+    documents = []
+    for extra in ([], ["--no-assess"]):
+        with pytest.raises(SystemExit):
+            main(["check", name, "--format", "json", *extra])
+        documents.append(json.loads(capsys.readouterr().out)["reports"][0])
+    full, bare = documents
+    assert [f["fingerprint"] for f in bare["findings"]] == [f["fingerprint"] for f in full["findings"]]
+    assert full["root_causes"] and full["plan"] and full["timeline"]
+    assert not bare.get("root_causes") and not bare.get("plan") and not bare.get("timeline")
+    library = check(name, assess=False)
+    assert not library.root_causes and library.plan is None and library.timeline is None

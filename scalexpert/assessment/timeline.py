@@ -68,7 +68,9 @@ def _fleet_and_cost(row: dict[str, Any], capacity: dict[str, Any] | None, multip
 def _utilization(row: dict[str, Any]) -> dict[str, float]:
     found = {}
     for name, figures in (row.get("components") or {}).items():
-        value = figures.get("utilization")
+        value = figures.get("running_utilization")  # at the replicas it runs then, comparable with today's
+        if value is None:
+            value = figures.get("utilization")
         if value is None:
             value = figures.get("queue_utilization")
         if value is not None:

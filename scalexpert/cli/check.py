@@ -186,8 +186,11 @@ def _merge_sources(items: list[tuple[str, str, tuple[str, ...]]], limits: Limits
 
 
 def run_checks(files: Sequence[str] | Sequence[tuple[str, str, tuple[str, ...]]], config: Config,
-               limits: Limits | None = None) -> list[Report]:
-    """Check every file; input errors of all files are printed together, then exit 2."""
+               limits: Limits | None = None, *, assess: bool = True) -> list[Report]:
+    """Check every file; input errors of all files are printed together, then exit 2.
+
+    ``assess=False`` skips the assessment (root causes, plan, timeline): findings only.
+    """
     from ..api import check as run_check
     from ..api import load_deployment
     from ..loader.markdown import load_blocks
@@ -211,12 +214,12 @@ def run_checks(files: Sequence[str] | Sequence[tuple[str, str, tuple[str, ...]]]
             try:
                 if kind == "markdown":
                     for block in load_blocks(name, limits or Limits()):
-                        reports.append(run_check(block, config=config, limits=limits or Limits()))
+                        reports.append(run_check(block, config=config, limits=limits or Limits(), assess=assess))
                 elif kind == "deployment" and parts:
                     loaded = load_deployment(parts, label=name, limits=limits or Limits())
-                    reports.append(run_check(loaded, config=config, limits=limits or Limits()))
+                    reports.append(run_check(loaded, config=config, limits=limits or Limits(), assess=assess))
                 else:
-                    reports.append(run_check(Path(name), config=config, limits=limits or Limits()))
+                    reports.append(run_check(Path(name), config=config, limits=limits or Limits(), assess=assess))
             except InputError as exc:
                 failed = True
                 progress.close()
@@ -241,6 +244,9 @@ def run_checks(files: Sequence[str] | Sequence[tuple[str, str, tuple[str, ...]]]
 @click.option("--explain", is_flag=True,
               help="Show every root cause with its findings and their proofs, the capacity figures and every assumed number.")
 @click.option("--findings", "every", is_flag=True, help="List every finding, grouped by severity (text format).")
+@click.option("--no-assess", is_flag=True,
+              help="Findings only: skip the assessment (root causes, the plan and the growth timeline), which re-runs "
+                   "the analysis with candidate changes applied; faster on large files.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
               help="Lowest severity that makes the exit code 1 (default high; 'never': always 0).")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Extra folder of rules (repeatable).")
@@ -262,7 +268,7 @@ def run_checks(files: Sequence[str] | Sequence[tuple[str, str, tuple[str, ...]]]
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help=f"Largest input file read, in bytes (default {Limits().max_bytes:,}).")
 def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], base_dir: str | None, explain: bool, every: bool,
-          fail_on: str | None,
+          no_assess: bool, fail_on: str | None,
           rule_dirs: tuple[str, ...], config_file: str | None, no_suppressions: bool, baseline: str | None,
           write_baseline: str | None, growth: tuple[str, ...], color: str, no_color: bool, by_content: bool, docs_url: str | None,
           max_bytes: int | None) -> None:
@@ -288,7 +294,7 @@ def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], bas
     chosen = targets_of(files, by_content, limits)
     if not chosen:
         raise SystemExit(EXIT_OK)  # --by-content and nothing of ours among the files: nothing to check
-    reports = run_checks(chosen, config, limits)
+    reports = run_checks(chosen, config, limits, assess=not no_assess)
     stale: tuple[tuple[str, str], ...] = ()
     if write_baseline:  # the run reports as a later run with this baseline would
         folder = os.path.dirname(os.path.abspath(write_baseline))

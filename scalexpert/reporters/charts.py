@@ -46,17 +46,21 @@ def _capacity(report: Report) -> dict[str, Any]:
     }
 
 
+def _first(*values: Any) -> Any:
+    return next((v for v in values if v is not None), None)
+
+
 def utilization(report: Report, safe: float = 0.7) -> str | None:
     """Bars: utilization at today's peak; a hollow bar: at the growth horizon; lines at safe and at 1."""
     comps = _capacity(report).get("components") or {}
-    rows = [(n, c.get("utilization"), c.get("utilization_at_horizon")) for n, c in comps.items()
-            if c.get("utilization") is not None]
+    rows = [(n, c.get("utilization"), _first(c.get("running_utilization_at_horizon"), c.get("utilization_at_horizon")))
+            for n, c in comps.items() if c.get("utilization") is not None]
     if not rows:
         return None
     rows.sort(key=lambda r: (-(r[2] if r[2] is not None else r[1]), r[0]))
     rows = rows[:_MAX_ROWS]
     top = max(1.2, *(max(r[1], r[2] or 0.0) for r in rows))
-    top = min(top, 5.0)
+    top = min(math.ceil(top * 10 - 1e-9) / 10, 5.0)  # the axis ends at a round tenth
     plot = WIDTH - _LABEL - 80
     height = 40 + len(rows) * _ROW + 30
 

@@ -13,7 +13,18 @@ from .context import Context, ceil_count
 from .growth import Horizon, cost, runway_months, solve_multiple, storage_runway
 from .load import Load, LoadModel
 from .records import ComponentCapacity
-from .queueing import MAX_SERVERS, Capacity, capacity_of, erlang_c, queueing_factor, replicas_needed, shard_count, utilization
+from .queueing import (
+    MAX_SERVERS,
+    Capacity,
+    capacity_of,
+    erlang_c,
+    queueing_factor,
+    replicas_needed,
+    running_replicas,
+    running_utilization,
+    shard_count,
+    utilization,
+)
 from .tails import mmc_moments, mmc_percentile
 from .resources import connection_figures, queue_figures
 from .skew import skew_figures
@@ -322,6 +333,13 @@ def _growth(an: Analysis, name: str, cap: Capacity, values: dict[str, Any], note
     values["utilization_at_horizon"] = util.at_max
     if util.at_max is not None:
         notes["utilization_at_horizon"] = f"at × {mult(h.multiple)}: {num(load.total)} / {num(cap.total_max)} = {ratio(util.at_max)}"
+    running = running_replicas(an.ctx, name, cap, load, an.load(name))
+    rho = running_utilization(cap, load, running)
+    values["replicas_at_horizon"] = running
+    values["running_utilization_at_horizon"] = rho if rho is not None else util.value
+    if rho is not None and running != cap.max_replicas:
+        notes["running_utilization_at_horizon"] = (f"at × {mult(h.multiple)} the autoscaler runs {num(running)} replicas: "
+                                                   f"{num(load.total)} / {num(cap.at(running))} = {ratio(rho)}")
     needed, text = replicas_needed(an.ctx, name, cap, load)
     values["replicas_needed_at_horizon"] = needed
     if text:

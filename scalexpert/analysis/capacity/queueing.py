@@ -238,6 +238,40 @@ def _database_utilization(ctx: Context, name: str, cap: Capacity, load: Load) ->
     return Utilization(rho, rho, write_rho, text, write_text, write_only, write_only_text)
 
 
+def running_replicas(ctx: Context, name: str, cap: Capacity, load: Load, today: Load | None) -> int | None:
+    """Replicas a component runs under ``load``: today's, more as its autoscaler follows the load, at most its max.
+
+    The autoscaler's target sets the load per replica it holds: ``requests`` targets are rps per
+    replica, cpu/memory/concurrency targets ≤ 1 a fraction of the replica's capacity; any other
+    metric holds today's load per replica. Without autoscaling, the stated replicas run.
+    """
+    if cap.model != "replicas" or cap.per_replica is None or cap.replicas is None:
+        return cap.replicas
+    if cap.max_replicas is None or cap.max_replicas <= cap.replicas:
+        return cap.replicas
+    scaler = ctx.comp(name).autoscaler
+    per: float | None = None
+    if scaler is not None and scaler.target is not None:
+        if scaler.metric == "requests" and scaler.target > 1:
+            per = scaler.target
+        elif scaler.metric in ("cpu", "memory", "concurrency") and scaler.target <= 1:
+            per = (cap.at(1) or cap.per_replica) * scaler.target
+    if per is None and today is not None and today.total > 0:
+        per = today.total / cap.replicas
+    if not per or per <= 0 or not math.isfinite(load.total):
+        return cap.replicas
+    wanted = math.ceil(load.total / per - 1e-9)
+    return min(cap.max_replicas, max(cap.replicas, wanted))
+
+
+def running_utilization(cap: Capacity, load: Load, replicas: int | None) -> float | None:
+    """ρ at ``replicas`` running replicas (the replicas model; otherwise ρ as today's figures give it)."""
+    if replicas is None or cap.model != "replicas":
+        return None
+    total = cap.at(replicas)
+    return load.total / total if total else None
+
+
 MAX_SERVERS = 10_000
 
 

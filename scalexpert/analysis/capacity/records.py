@@ -119,6 +119,12 @@ class ComponentCapacity(_Record):
         None, description="Multiple of today's peak at which ρ reaches 1 at the most replicas allowed."
     )
     utilization_at_horizon: float | None = Field(None, description="ρ at the growth horizon, at the most replicas allowed.")
+    replicas_at_horizon: int | None = Field(
+        None, description="Replicas it runs at the growth horizon: today's, more as its autoscaler follows the load, at most its max."
+    )
+    running_utilization_at_horizon: float | None = Field(
+        None, description="ρ at the growth horizon at the replicas it runs then (compare with utilization today)."
+    )
     runway_months: float | None = Field(None, description="Months of growth until the safe utilization is reached.")
     storage_runway_months: float | None = Field(None, description="Months until the data fills max_storage_gb.")
     connection_demand: int | None = Field(None, description="Σ callers' pool size × their most replicas.")
@@ -254,9 +260,11 @@ class GrowthCell(_Record):
     """One component at one growth multiple."""
 
     load_rps: float | None = None
-    utilization: float | None = None
+    utilization: float | None = Field(None, description="ρ at the most replicas allowed (what saturation is judged on).")
     queue_utilization: float | None = None
     replicas_needed: int | None = None
+    replicas_running: int | None = Field(None, description="Replicas it runs at this load (autoscaled: today's, more as the load asks, at most its max).")
+    running_utilization: float | None = Field(None, description="ρ at the replicas it runs at this load.")
 
 
 class GrowthRow(_Record):

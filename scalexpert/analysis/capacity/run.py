@@ -28,7 +28,7 @@ from .records import (
     SystemCapacity,
 )
 from .pressure import add_pressure
-from .queueing import replicas_needed, utilization
+from .queueing import replicas_needed, running_replicas, running_utilization, utilization
 from .availability import approx_percent, flow_availability
 from .latency import LatencyModel, NodeLatency
 from .notation import avail, nines, num, ratio
@@ -110,11 +110,16 @@ def _growth_row(an: Analysis, multiple: float) -> GrowthRow:
             cells[name] = GrowthCell()
             continue
         cap = an.caps[name]
-        rho = utilization(an.ctx, name, cap, load).at_max
+        util = utilization(an.ctx, name, cap, load)
+        rho = util.at_max
+        running = running_replicas(an.ctx, name, cap, load, an.load(name))
+        running_rho = running_utilization(cap, load, running)
         drain = an.ctx.drains[name].drain_max_rps if name in an.ctx.drains else None
         queue = load.total / drain if drain else None
         needed, _ = replicas_needed(an.ctx, name, cap, load)
-        cells[name] = GrowthCell(load_rps=load.total, utilization=rho, queue_utilization=queue, replicas_needed=needed)
+        cells[name] = GrowthCell(load_rps=load.total, utilization=rho, queue_utilization=queue, replicas_needed=needed,
+                                 replicas_running=running,
+                                 running_utilization=running_rho if running_rho is not None else util.value)
         if (rho is not None and rho >= 1.0) or (queue is not None and queue >= 1.0):
             saturated.append(name)
     return GrowthRow(multiple=multiple, components=cells, saturated=saturated)
