@@ -29,6 +29,14 @@ _STANDARD_TAGS = frozenset(
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
 _INT_TAG = "tag:yaml.org,2002:int"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_KEY_KINDS = {
+    "tag:yaml.org,2002:bool": "YAML reads it as a boolean",
+    "tag:yaml.org,2002:int": "YAML reads it as an integer",
+    "tag:yaml.org,2002:float": "YAML reads it as a number",
+    _NULL_TAG: "YAML reads it as null",
+    "tag:yaml.org,2002:timestamp": "YAML reads it as a date",
+}
 _MAX_INT_CHARACTERS = 1_000
 """Longer integers are refused unread (their value could not even be printed in a message)."""
 
@@ -181,6 +189,48 @@ def _syntax_hint(problem: str, text: str, mark: Any) -> str:
     return ""
 
 
+_INVALID = object()
+_COLLECTION_TAGS = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
+_TAG_WORDS = {
+    "int": "an integer (e.g. 3)",
+    "float": "a number (e.g. 2.5)",
+    "bool": "true or false",
+    "timestamp": "a date or time (e.g. 2030-01-31 or 2030-01-31T12:00:00Z)",
+    "null": "null (~)",
+    "map": "a mapping",
+    "seq": "a list",
+    "merge": "a merge key ('<<')",
+}
+
+
+def _fits(tag: str, value: Any) -> bool:
+    """Whether PyYAML's constructor gave a value of the kind the tag promises (it is lenient with some)."""
+    name = tag.rpartition(":")[2]
+    if name == "bool":
+        return isinstance(value, bool)
+    if name == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if name == "float":
+        return isinstance(value, float)
+    return True
+
+
+def _tagged_message(node: yaml.Node) -> str:
+    """``!!int abc``: what was written and what the tag needs, in words."""
+    name = str(node.tag).rpartition(":")[2]
+    written = node.value if isinstance(node.value, str) else ""
+    expected = _TAG_WORDS.get(name, f"a value of tag !!{name}")
+    return f"invalid value: !!{name} {shown(written)} is not {expected}; remove the tag or correct the value"
+
+
+def _key_message(node: yaml.Node) -> str:
+    written = str(node.value)
+    if not written:
+        return "a key is missing (nothing before the ':')"
+    kind = _KEY_KINDS.get(str(node.tag), "it is not read as text")
+    return f"key {shown(written, quote=False)} is not text ({kind}); put it in quotes: {shown(written)}"
+
+
 class _Builder:
     def __init__(self, file: str, limits: Limits) -> None:
         self.file = file
@@ -214,6 +264,10 @@ class _Builder:
         if node.tag not in _STANDARD_TAGS:
             self._fail(node, path, f"tag {shown(node.tag)} is not allowed: only plain YAML values are read")
             return None
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag != _COLLECTION_TAGS[type(node)]:
+            kind = "mapping" if isinstance(node, yaml.MappingNode) else "list"
+            self._fail(node, path, f"invalid value: a {kind} tagged !!{str(node.tag).rpartition(':')[2]}; remove the tag")
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth, via_alias)
         if isinstance(node, yaml.SequenceNode):
@@ -228,8 +282,10 @@ class _Builder:
             return node.value
         try:
             value = self.scalars.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            self._fail(node, path, f"invalid value: {exc}")
+        except Exception:  # noqa: BLE001 - PyYAML raises KeyError, AttributeError, IndexError... for bad text
+            value = _INVALID
+        if value is _INVALID or not _fits(node.tag, value):
+            self._fail(node, path, _tagged_message(node))
             return None
         return value
 
@@ -242,11 +298,13 @@ class _Builder:
                 merged.append((value_node, True))
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self._fail(key_node, path, "mapping keys must be plain scalars")
+                self._fail(key_node, path, "a key must be text, not a list or a mapping")
                 continue
             key = self._scalar(key_node, path)
-            if not isinstance(key, (str, int, float, bool)) and key is not None:
-                key = str(key)
+            if not isinstance(key, str):  # true, 12, ~, 2030-01-31: YAML reads them as values, every reader wants text
+                if key is not None or key_node.tag == _NULL_TAG:
+                    self._fail(key_node, path, _key_message(key_node))
+                continue
             if key in explicit:
                 first = self.source.keys.get((*path, key))
                 where = f" (first at line {first.line})" if first else ""
