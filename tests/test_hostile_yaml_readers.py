@@ -23,8 +23,6 @@ from scalexpert.cli import main
 from scalexpert.errors import InputError
 from scalexpert.loader import load_text
 
-pytestmark = pytest.mark.hostile("errors")
-
 ARCH = "version: 1\ncomponents:\n  api: {kind: service, replicas: 2}\n  db: {kind: database, replicas: 2}\n"
 
 # what is planted: (the line as written, the key that holds it)
@@ -128,6 +126,7 @@ def _run(argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsy
     return int(caught.value.code or 0), capsys.readouterr().err
 
 
+@pytest.mark.hostile("errors")
 @pytest.mark.parametrize("value", list(VALUES.values()), ids=list(VALUES))
 @pytest.mark.parametrize("reader", list(READERS))
 def test_malformed_standard_tags_are_clean_errors_at_their_position_in_every_reader(
@@ -142,6 +141,7 @@ def test_malformed_standard_tags_are_clean_errors_at_their_position_in_every_rea
     assert f"{tag} " in err and "is not" in err, err
 
 
+@pytest.mark.hostile("errors")
 @pytest.mark.parametrize("key", list(KEYS.values()), ids=list(KEYS))
 @pytest.mark.parametrize("reader", list(READERS))
 def test_keys_that_are_not_text_are_clean_errors_at_their_position_in_every_reader(
@@ -155,6 +155,7 @@ def test_keys_that_are_not_text_are_clean_errors_at_their_position_in_every_read
     assert "key" in err, err
 
 
+@pytest.mark.hostile("errors")
 @pytest.mark.parametrize("text, expected", [
     ("version: 1\ncomponents:\n  true: {kind: service}\n", "3:3: components: key true is not text"),
     ("version: 1\ncomponents:\n  2030-01-31: {kind: service}\n", "put it in quotes: '2030-01-31'"),
@@ -168,6 +169,7 @@ def test_keys_and_collections_are_refused_with_words_for_what_yaml_read(text: st
     assert expected in str(caught.value)
 
 
+@pytest.mark.hostile("errors")
 def test_quoted_keys_and_correct_tags_still_read() -> None:
     loaded = load_text("version: !!int 1\ncomponents:\n  'true': {kind: service, replicas: !!int 3}\n  '12': {kind: !!str service}\n",
                        "k.yaml")
@@ -175,6 +177,7 @@ def test_quoted_keys_and_correct_tags_still_read() -> None:
     assert set(loaded.model.components) == {"true", "12"}
 
 
+@pytest.mark.hostile("errors")
 @pytest.mark.slow
 def test_the_console_script_reports_a_malformed_tag_with_exit_2(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("version: 1\ncomponents:\n  api: {kind: service, replicas: !!bool maybe}\n", encoding="utf-8")
@@ -183,3 +186,20 @@ def test_the_console_script_reports_a_malformed_tag_with_exit_2(tmp_path: Path) 
     assert run.returncode == 2
     assert "a.yaml:3:" in run.stderr and "!!bool 'maybe' is not true or false" in run.stderr
     assert "internal error" not in run.stderr
+
+
+# --- booleans are never numbers or versions (YAML's true equals 1 in Python) -------------------------
+
+
+@pytest.mark.hostile("edges")
+@pytest.mark.parametrize("text, expected", [
+    ("version: true\ncomponents:\n  api: {kind: service}\n", "1:1: version: expected 1, got true"),
+    ("version: 1\ncomponents:\n  api: {kind: service, replicas: true}\n", "components.api.replicas: expected an integer"),
+    ("version: 1\ncomponents:\n  api: {kind: service, capacity_rps: true}\n", "components.api.capacity_rps: expected a number"),
+    ("version: 1\nsystem: {name: s, traffic: {peak_rps: true}}\ncomponents:\n  api: {kind: service}\n",
+     "system.traffic.peak_rps: expected a number"),
+])
+def test_booleans_are_refused_where_numbers_and_versions_belong(text: str, expected: str) -> None:
+    with pytest.raises(InputError) as caught:
+        load_text(text, "b.yaml")
+    assert expected in str(caught.value), str(caught.value)

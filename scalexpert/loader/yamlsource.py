@@ -118,15 +118,19 @@ def decode(data: bytes, file: str) -> str:
         ) from None
 
 
-def parse(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, SourceMap]:
-    """Parse one YAML document into plain values and a source map; any problem raises InputError."""
-    value, source, problems = parse_collecting(text, file, limits)
+def parse(text: str, file: str, limits: Limits = Limits(), *, empty: bool = False) -> tuple[Any, SourceMap]:
+    """Parse one YAML document into plain values and a source map; any problem raises InputError.
+
+    ``empty``: a file without a document (empty, or only comments) is None rather than an error.
+    """
+    value, source, problems = parse_collecting(text, file, limits, empty=empty)
     if problems:
         raise InputError(problems)
     return value, source
 
 
-def parse_collecting(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, SourceMap, list[Diagnostic]]:
+def parse_collecting(text: str, file: str, limits: Limits = Limits(), *, empty: bool = False,
+                     ) -> tuple[Any, SourceMap, list[Diagnostic]]:
     """Like :func:`parse`, but problems that leave the rest readable are returned, not raised.
 
     A duplicate key (the second one is dropped), a forbidden tag or an unreadable scalar (the value
@@ -146,6 +150,8 @@ def parse_collecting(text: str, file: str, limits: Limits = Limits()) -> tuple[A
         raise InputError(Diagnostic(file, 0, 0, "", f"YAML error: {' '.join(str(exc).split())}")) from None
     finally:
         loader.dispose()
+    if node is None and empty:
+        return None, SourceMap(file), []
     if node is None:
         raise InputError(Diagnostic(file, 1, 1, "", "empty file: expected a mapping that starts with 'version: 1'"))
     builder = _Builder(file, limits)

@@ -56,3 +56,10 @@ class Architecture(StrictModel):
     extends: str | None = Field(
         default=None, description="Path (relative to this file) of an architecture file this one extends and overrides."
     )
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_is_a_number(cls, value: object) -> object:
+        if isinstance(value, bool):  # YAML's true equals 1 in Python; a version is never a boolean
+            raise ValueError(f"expected 1, got {str(value).lower()}")
+        return value

@@ -23,8 +23,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..config import Config
-from ..errors import ConfigError
-from ..loader.yamlsource import SourceMap, parse
+from ..errors import ConfigError, Diagnostic, InputError
+from ..loader.load import read_text
+from ..loader.typed import model_problems
+from ..loader.yamlsource import SourceMap, parse, shown
 
 YAML_NAMES = (".scalexpert.yaml", ".scalexpert.yml")
 _TOML_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*scalexpert\s*[\].]", re.MULTILINE)
@@ -103,14 +105,14 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], SourceMap | None]:
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: configuration file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
-    raw, source = parse(text, str(path))
-    if raw is None:
+    try:  # regular files only, within the size limit: a FIFO or /dev/zero named as configuration never hangs
+        text = read_text(str(path))
+    except InputError as exc:
+        if exc.diagnostics and exc.diagnostics[0].message == "no such file":
+            raise ConfigError(f"{path}: configuration file not found") from None
+        raise
+    raw, source = parse(text, str(path), empty=True)
+    if raw is None:  # empty, or only comments: the defaults
         return {}, source
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: a configuration file must be a mapping of settings")
@@ -118,21 +120,54 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], SourceMap | None]:
 
 
 def _normalise(raw: dict[str, Any], path: Path, source: SourceMap | None) -> dict[str, Any]:
-    """Keys with '_' for '-', checked against Config; relative paths made absolute."""
+    """Keys with '_' for '-', checked against Config (types strictly: ``true`` is no number); relative paths
+    made absolute."""
     known = set(Config.model_fields)
     result: dict[str, Any] = {}
+    renamed: dict[Any, Any] = {}
     for key, value in raw.items():
         name = str(key).replace("-", "_")
         if name not in known:
             where = _where(path, source, key)
-            raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(known))})")
+            raise ConfigError(f"{where}: unknown key {shown(key)} (known: {', '.join(sorted(known))})")
         result[name] = value
+        renamed[name] = key
+    _check_types(result, renamed, path, source)
     base = path.parent
     if isinstance(result.get("rules"), list):
         result["rules"] = [str((base / str(r)).resolve()) if isinstance(r, str) else r for r in result["rules"]]
     if isinstance(result.get("baseline"), str):
         result["baseline"] = str((base / result["baseline"]).resolve())
     return result
+
+
+def _check_types(settings: dict[str, Any], renamed: dict[Any, Any], path: Path, source: SourceMap | None) -> None:
+    """Each file's own settings against Config, strictly, with the line and column of each problem."""
+    strings = [(name, value) for name in _PATH_KEYS + ("extends",) for value in _listed(settings.get(name))]
+    for name, value in strings:
+        if isinstance(value, str) and "\0" in value:
+            raise ConfigError(f"{_where(path, source, renamed[name])}: {name}: a path with a NUL byte cannot name a file")
+    written = SourceMap(str(path))
+    if source is not None:  # positions under the normalised names (fail-on → fail_on)
+        back = {original: name for name, original in renamed.items()}
+        for table, target in ((source.keys, written.keys), (source.values, written.values)):
+            for key_path, position in table.items():
+                if key_path and key_path[0] in back:
+                    target[(back[key_path[0]], *key_path[1:])] = position
+                else:
+                    target[key_path] = position
+    _, problems = model_problems(Config, settings, written)
+    if problems:
+        raise ConfigError("\n".join(_problem_line(path, source, d) for d in problems))
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _problem_line(path: Path, source: SourceMap | None, problem: Diagnostic) -> str:
+    where = f"{path}:{problem.line}:{problem.column}" if source is not None else str(path)
+    return f"{where}: {problem.path}: {problem.message}" if problem.path else f"{where}: {problem.message}"
 
 
 def _where(path: Path, source: SourceMap | None, *keys: Any) -> str:
@@ -189,7 +224,9 @@ def load_config(path: str | os.PathLike[str] | None = None, *, start: str | os.P
     if path is not None:
         found = Path(path)
         if not found.is_file():
-            raise ConfigError(f"{path}: configuration file not found")
+            exists = "\0" not in str(path) and os.path.exists(path)
+            raise ConfigError(f"{shown(str(path), 200, quote=False)}: "
+                              + ("not a regular file" if exists else "configuration file not found"))
     else:
         found = find_config(start)
         if found is None:
@@ -197,7 +234,7 @@ def load_config(path: str | os.PathLike[str] | None = None, *, start: str | os.P
     settings, files = _settings(found, ())
     settings.pop("extends", None)
     try:
-        config = Config.model_validate(settings)
+        config = Config.model_validate(settings, strict=True)
     except ValidationError as exc:
         problems = []
         for error in exc.errors(include_url=False):
