@@ -24,6 +24,7 @@ import re
 
 from ..errors import Diagnostic, InputError, UsageError
 from ..loader import Limits, load_text
+from ..loader.yamlsource import format_path
 from .detect import SOURCES, Classified, Format, detect, display_name, gather, mixed, mixed_error
 from .draft import Draft, Edge, Fact, Origin, apply_policies, edges, guess_from_names, retag_brokers
 from .emit import render
@@ -141,15 +142,29 @@ def _finish(draft: Draft, found_edges: list[Edge], chosen: list[Classified], lim
                              "'-', '_' and '.', starting with a letter or digit, at most 128 characters")
     listed = [(item.label, display_name(str(item.format))) for item in chosen]
     text, raw = render(draft, found_edges, listed)
-    try:
-        load_text(text, file="<imported>", limits=limits)
-    except InputError as exc:  # a bug: the importer wrote something the format does not allow
-        bug = Diagnostic("<imported>", 0, 0, "", "the imported architecture is invalid (a bug in scalexpert import)")
-        raise InputError([bug, *exc.diagnostics]) from None
-    origins = {name: component.origin for name, component in sorted(draft.components.items())}
     files = {item.label: item.path for item in chosen}
     where = positions(draft, found_edges, files)
+    try:
+        load_text(text, file="<imported>", limits=limits)
+    except InputError as exc:  # a value the source states that the format refuses (a count beyond its limit ...)
+        fallback = chosen[0].path if chosen else "<imported>"
+        raise InputError([_at_source(d, where, fallback) for d in exc.diagnostics]) from None
+    origins = {name: component.origin for name, component in sorted(draft.components.items())}
     return ImportResult(text, raw, list(draft.notes), [item.path for item in chosen], origins, where)
+
+
+def _at_source(problem: Diagnostic, where: dict[tuple[str | int, ...], Origin], fallback: str) -> Diagnostic:
+    """A problem of the written architecture, at the line of the source file that states the value."""
+    by_path = {format_path(path): origin for path, origin in where.items()}
+    probe = problem.path
+    while probe:
+        origin = by_path.get(probe)
+        if origin is not None:
+            return Diagnostic(origin.file, origin.line, origin.column, problem.path,
+                              f"{problem.message} (the value imported from here)")
+        cut = max(probe.rfind("."), probe.rfind("["))
+        probe = probe[:cut] if cut > 0 else ""
+    return Diagnostic(fallback, 0, 0, problem.path, f"{problem.message} (in the imported architecture)")
 
 
 __all__ = ["SOURCES", "Format", "ImportResult", "Origin", "detect", "import_paths"]

@@ -204,6 +204,11 @@ def _replicas(service: _Service, comp: ComponentDraft, draft: Draft) -> None:
         comp.set("replicas", _count(deploy.get("replicas")), f"deploy.replicas ({service.at('deploy', 'replicas')})")
     elif _count(service.get("scale")) is not None:
         comp.set("replicas", _count(service.get("scale")), f"scale ({service.at('scale')})")
+    elif _invalid_count(deploy.get("replicas")) or _invalid_count(service.get("scale")):
+        stated, key, at = ((deploy.get("replicas"), "deploy.replicas", service.at("deploy", "replicas"))
+                           if _invalid_count(deploy.get("replicas")) else (service.get("scale"), "scale", service.at("scale")))
+        draft.notes.append(f"{at}: {key} of {service.name} is {_shown_value(stated)}, not a number of containers; "
+                           "replicas left unknown")
     else:
         comp.set("replicas", 1, "inferred: not stated, Compose starts one container per service")
     if "replicas" in comp.facts and comp.facts["replicas"].value == 0:
@@ -221,8 +226,22 @@ def _replicas(service: _Service, comp: ComponentDraft, draft: Draft) -> None:
 
 
 def _count(value: Any) -> int | None:
+    if isinstance(value, bool):  # true is no count
+        return None
     text = substitute(str(value)) if value is not None else ""
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 100 else None
+
+
+def _invalid_count(value: Any) -> bool:
+    """Stated, but not a count (true, -1, 2.5, 'many', a 200-digit number); an unset ${VARIABLE} is not stated."""
+    if value is None or _count(value) is not None:
+        return False
+    return "$" not in substitute(str(value))
+
+
+def _shown_value(value: Any) -> str:
+    text = str(value).lower() if isinstance(value, bool) else repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else f"{text[:57]}... ({len(text):,} characters)"
 
 
 def _health(service: _Service, comp: ComponentDraft) -> None:

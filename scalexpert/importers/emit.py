@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
+from ..errors import printable
 from ..model import Component, Dependency
 from .draft import Draft, Edge, Fact
 
@@ -178,7 +179,7 @@ def _comment(indent: int, text: str) -> list[str]:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    return printable(" ".join(str(text).split()))  # an escape character or a bidi override from a source: written as \\x1b
 
 
 def _scalar(value: Any) -> str:

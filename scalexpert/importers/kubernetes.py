@@ -144,8 +144,13 @@ def _replicas(obj: KubeObject, comp: ComponentDraft, draft: Draft) -> None:
         comp.set("anti_affinity", True, f"inferred: a DaemonSet runs one pod per node ({obj.at('kind')})")
     elif isinstance(replicas, int) and not isinstance(replicas, bool) and replicas >= 1:
         comp.set("replicas", replicas, f"spec.replicas ({obj.at('spec', 'replicas')})")
-    elif replicas == 0:
+    elif replicas == 0 and not isinstance(replicas, bool):
         draft.notes.append(f"{obj.at('spec', 'replicas')}: {obj.name} is scaled to 0 replicas; replicas left unknown")
+    elif replicas is not None:  # stated, but not a count: true, -1, 2.5, 'three'
+        text = str(replicas).lower() if isinstance(replicas, bool) else repr(replicas) if isinstance(replicas, str) else str(replicas)
+        text = text if len(text) <= 60 else f"{text[:57]}... ({len(text):,} characters)"
+        draft.notes.append(f"{obj.at('spec', 'replicas')}: spec.replicas of {obj.name} is {text}, not a number of pods; "
+                           "replicas left unknown")
     else:
         comp.set("replicas", 1, f"inferred: spec.replicas not stated, Kubernetes starts 1 ({obj.at('spec')})")
 
