@@ -153,7 +153,7 @@ def _check_types(settings: dict[str, Any], renamed: dict[Any, Any], path: Path, 
         for table, target in ((source.keys, written.keys), (source.values, written.values)):
             for key_path, position in table.items():
                 if key_path and key_path[0] in back:
-                    target[(back[key_path[0]], *key_path[1:])] = position
+                    target[(back[key_path[0]],) + tuple(key_path[1:])] = position
                 else:
                     target[key_path] = position
     _, problems = model_problems(Config, settings, written)
