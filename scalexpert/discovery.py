@@ -26,6 +26,9 @@ from .loader.markdown import has_blocks, is_markdown
 Kind = Literal["architecture", "markdown", "deployment"]
 
 YAML_SUFFIXES = (".yaml", ".yml")
+SOURCE_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".dsl")
+"""Endings of sources that are not YAML and that a folder search reads too (Terraform, Structurizr DSL). JSON
+exports (telemetry, `terraform show -json`, Structurizr JSON) are read when named."""
 SKIPPED_FOLDERS = frozenset({"node_modules", "venv", "__pycache__", "site-packages", "dist", "build", "target"})
 """Folders never searched (besides hidden ones such as .git and .venv): installed or generated files."""
 MAX_FILES = 20_000
@@ -63,9 +66,10 @@ def _classify(path: str, limits: Limits, deployments: bool) -> tuple[Kind | None
         return None, ""  # unreadable, too large, not UTF-8: not ours to judge here
     if is_markdown(path):
         return ("markdown" if has_blocks(text) else None), ""
-    if not path.lower().endswith(YAML_SUFFIXES):
+    source = path.lower().endswith(SOURCE_SUFFIXES)
+    if not path.lower().endswith(YAML_SUFFIXES) and not (source and deployments):
         return None, ""
-    if looks_like_architecture(text):
+    if not source and looks_like_architecture(text):
         return "architecture", ""
     if not deployments:
         return None, ""
@@ -88,9 +92,11 @@ def select(files: Iterable[str], limits: Limits = Limits(), *, deployments: bool
 def discover(roots: Sequence[str], limits: Limits = Limits()) -> list[Target]:
     """Everything to check under ``roots``: files given by name as they are, folders searched by content.
 
-    Architecture files and Markdown files with blocks are targets of their own; deployment
-    descriptions are grouped by folder and format (a Compose file and its override, or a folder of
-    Kubernetes manifests, describe one system), each group one target.
+    Architecture files and Markdown files with blocks are targets of their own; the source files of
+    one folder describe one system, each folder one target: a Compose file and its override, a folder of
+    Kubernetes manifests, Kubernetes manifests beside the Terraform of the managed stores they use. Only
+    Compose and Kubernetes files in one folder, which usually describe the same system twice, are
+    checked as two targets.
     """
     targets: list[Target] = []
     for root in roots:
@@ -104,10 +110,16 @@ def discover(roots: Sequence[str], limits: Limits = Limits()) -> list[Target]:
                 groups.setdefault((os.path.dirname(path) or ".", fmt), []).append(path)
             elif kind is not None:
                 targets.append(Target(path, kind))
-        folders = [folder for folder, _ in groups]
+        by_folder: dict[str, list[tuple[str, list[str]]]] = {}
         for (folder, fmt), files in groups.items():
-            label = folder if folders.count(folder) == 1 else f"{folder} ({fmt})"
-            targets.append(Target(label, "deployment", tuple(files)))
+            by_folder.setdefault(folder, []).append((fmt, files))
+        for folder, kinds in by_folder.items():
+            formats = {fmt for fmt, _ in kinds}
+            if {"compose", "kubernetes"} <= formats:  # the same system twice: checked one kind at a time
+                for fmt, files in kinds:
+                    targets.append(Target(f"{folder} ({fmt})", "deployment", tuple(files)))
+            else:
+                targets.append(Target(folder, "deployment", tuple(f for _, files in kinds for f in files)))
     return targets
 
 
@@ -116,7 +128,8 @@ def _walk(root: str) -> list[str]:
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_FOLDERS)
         for name in sorted(files):
-            if not name.startswith(".") and name.lower().endswith((*YAML_SUFFIXES, ".md", ".markdown", ".mdown", ".mkd")):
+            if not name.startswith(".") and name.lower().endswith((*YAML_SUFFIXES, *SOURCE_SUFFIXES, ".md", ".markdown",
+                                                                   ".mdown", ".mkd")):
                 found.append(os.path.normpath(os.path.join(folder, name)) if folder != "." else name)
         if len(found) > MAX_FILES:
             raise UsageError(f"{root}: more than {MAX_FILES:,} candidate files; name the files or a smaller folder")

@@ -129,11 +129,11 @@ def test_managed_means_redundant_across_zones(shop: Any) -> None:
     assert "managed" not in components["api"] and "managed" not in components["events-queue"]
 
 
-def test_mixing_terraform_with_compose_is_refused(tmp_path: Path) -> None:
+def test_terraform_beside_compose_is_merged_into_one_system(tmp_path: Path) -> None:
     compose = tmp_path / "docker-compose.yml"
     compose.write_text("services:\n  web:\n    image: nginx\n")
-    with pytest.raises(UsageError, match="mixes"):
-        import_paths([str(compose), PLAN])
+    result = import_paths([str(compose), PLAN])
+    assert {"web", "users", "queues-this"} <= set(result.raw["components"])
 
 
 def test_the_command_line_imports_and_checks_raw_terraform(tmp_path: Path) -> None:

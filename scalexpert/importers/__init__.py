@@ -26,10 +26,11 @@ from ..errors import Diagnostic, InputError, UsageError
 from ..loader import Limits, load_text
 from ..loader.yamlsource import format_path
 from .detect import SOURCES, Classified, Format, detect, display_name, gather, mixed, mixed_error
-from .draft import Draft, Edge, Fact, Origin, apply_policies, edges, guess_from_names, retag_brokers
+from .draft import Draft, Edge, Fact, Origin, apply_policies, as_references, edges, guess_from_names, retag_brokers
 from .emit import render
 from .merge import merge
 from .provenance import positions
+from .registry import SourceKind
 from .registry import sources as registered_sources
 from .structurizr import import_structurizr
 from .telemetry import import_telemetry, overlay
@@ -51,6 +52,10 @@ SOURCE_IMPORTERS: dict[str, Callable[[list[Classified], Limits], tuple[Draft, li
 }
 """Importers of the formats in the content-detection registry, by format name."""
 
+SOURCE_KINDS: dict[str, SourceKind] = {"threagile": "model", "structurizr": "model", "terraform": "infrastructure",
+                                       "telemetry": "observed"}
+"""What each of those formats describes, which decides whose figure wins when sources disagree (see :mod:`.merge`)."""
+
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}")
 
@@ -70,7 +75,11 @@ class ImportResult:
 
 
 def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Limits = Limits()) -> ImportResult:
-    """Import Compose or Kubernetes files (or directories holding them) as one architecture.
+    """Import source files (or directories holding them) as one architecture.
+
+    Files of different kinds (Kubernetes or Compose, gateway configurations, Terraform, a Threagile
+    model, a Structurizr workspace) describe one system: their components merge by name, then by an
+    alias or endpoint (see :mod:`.merge`); telemetry exports lay measured figures over the result.
 
     ``guess_names`` also adds dependencies that only names suggest (``catalogue`` → ``catalogue-db``),
     marked as guesses in their comments.
@@ -88,19 +97,14 @@ def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Lim
     if observed and not (others or registered):
         others = ["telemetry"]
         observed = []
-    if others:
-        if registered or len(others) > 1:
-            kinds = ", ".join(sorted({display_name(str(f.format)) for f in inputs.files}
-                                     - {"architecture", display_name("telemetry")}))
-            raise UsageError(f"the input mixes {kinds} files; import one kind at a time (telemetry exports may "
-                             "join any one of them)")
+    if len(others) == 1 and not registered:  # one model or infrastructure source (+ telemetry): its own edges
         chosen_files = inputs.of(others[0])
         draft, found = SOURCE_IMPORTERS[others[0]](chosen_files, limits)
         draft.notes[:0] = notes
         if observed:
             found = overlay(draft, found, observed)
         return _finish(draft, found, chosen_files + observed, limits)
-    chosen = registered
+    chosen = registered + [f for fmt in others for f in inputs.of(fmt)]
     if not chosen:
         where = ", ".join(paths)
         reason = "; ".join(inputs.skipped) or "no YAML files"
@@ -110,6 +114,10 @@ def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Lim
         files = inputs.of(source.name)
         if files:
             drafts.append((source.kind, source.read(files)))
+    for fmt in others:  # Terraform, Threagile, Structurizr beside deployment files: merged into one system
+        found_draft, found = SOURCE_IMPORTERS[fmt](inputs.of(fmt), limits)
+        found_draft.format = display_name(fmt)
+        drafts.append((SOURCE_KINDS[fmt], as_references(found_draft, found)))
     draft = merge(drafts)
     apply_policies(draft)
     if draft.system_name is None:
@@ -124,6 +132,8 @@ def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Lim
     if guess_names:
         guess_from_names(draft)
     found_edges = edges(draft)
+    if others:
+        _restate_unconnected(draft, found_edges)
     draft.notes[:0] = notes
     inferred = sum(1 for c in draft.components.values() for f in c.facts.values() if f.why.startswith("inferred"))
     draft.notes.append(f"{inferred} values were inferred rather than read; their comments start with 'inferred'")
@@ -132,6 +142,21 @@ def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Lim
     if observed:
         found_edges = overlay(draft, found_edges, observed)
     return _finish(draft, found_edges, chosen + observed, limits)
+
+
+_UNSEEN = ("Terraform states infrastructure, not calls", "no caller of ")
+
+
+def _restate_unconnected(draft: Draft, found: list[Edge]) -> None:
+    """After a merge, what one source could not see (Terraform: the calls) is restated for the whole input."""
+    draft.notes[:] = [n for n in draft.notes if not n.startswith(_UNSEEN)]
+    called = {e.target for e in found if e.role is None or e.role.value == "request"}
+    uncalled = sorted(name for name, c in draft.components.items()
+                      if c.kind not in ("service", "worker", "function", "client", "external")
+                      and name not in called and name not in draft.entry_points)
+    if uncalled:
+        draft.notes.append(f"no source in the input states a caller of {', '.join(uncalled)}: no dependency was "
+                           "invented (add them by hand, or import an observed service graph)")
 
 
 def _finish(draft: Draft, found_edges: list[Edge], chosen: list[Classified], limits: Limits) -> ImportResult:

@@ -288,7 +288,8 @@ def _java(service: _Service, comp: ComponentDraft) -> None:
 def _resolve(services: dict[str, _Service], draft: Draft) -> None:
     """Turn names written in each service into references to components."""
     aliases = _aliases(services, draft)
-    unresolved: list[str] = []
+    draft.unresolved_what = "names that match no service in the input"
+    unresolved = draft.unresolved
     target: str | None  # written names first, then resolved references (None: not a component)
     for name, service in sorted(services.items()):
         links: dict[str, str] = {}
@@ -317,9 +318,6 @@ def _resolve(services: dict[str, _Service], draft: Draft) -> None:
             _add_ref(draft, name, target, ref, f"healthcheck {shown(str(test))} ({service.at('healthcheck')})", None,
                      unresolved, "health")
     _traefik(services, draft)
-    if unresolved:
-        listed = "; ".join(unresolved[:10]) + (f"; and {len(unresolved) - 10} more" if len(unresolved) > 10 else "")
-        draft.notes.append(f"names that match no service in the input were left out: {listed}")
 
 
 def _labels(service: _Service) -> dict[str, str]:
@@ -390,20 +388,22 @@ def _args(value: Any) -> list[str]:
     return []
 
 
-def _add(draft: Draft, source: str, target: str, evidence: str, unresolved: list[str], role: str = "request") -> None:
+def _add(draft: Draft, source: str, target: str, evidence: str, unresolved: list[Reference],
+         role: str = "request") -> None:
     if target in draft.components:
         draft.references.append(Reference(source, target, evidence, role=role))
-    else:
-        unresolved.append(evidence)
+    else:  # another source of the import may name it
+        unresolved.append(Reference(source, target, evidence, role=role))
 
 
 def _add_ref(draft: Draft, source: str, target: str | None, ref: HostRef, evidence: str, key: str | None,
-             unresolved: list[str], role: str = "request") -> None:
+             unresolved: list[Reference], role: str = "request") -> None:
     if target is None and external_host(ref.host):
         target = add_external(draft, ref.host, evidence)
     if target is None:
         if ref.host not in ("localhost", "127.0.0.1", "0.0.0.0") and (ref.port or ref.scheme or key):
-            unresolved.append(f"{ref.host} in {evidence}")
+            unresolved.append(Reference(source, ref.host, evidence, ref.port, ref.scheme, key,
+                                        role=ref_role(ref, key, draft.components[source], role)))
         return
     draft.references.append(Reference(source, target, evidence, ref.port, ref.scheme, key,
                                       role=ref_role(ref, key, draft.components[source], role)))

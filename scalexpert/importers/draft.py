@@ -58,6 +58,9 @@ class ComponentDraft:
     """Where the component is defined, when known as a position (else parsed from ``origin``)."""
     aliases: set[str] = field(default_factory=set)
     """Other names that reach it (host names, endpoints), for merging sources."""
+    endpoints: set[str] = field(default_factory=set)
+    """First labels of the host names a cloud provider gives it (an RDS ``identifier``: ``orders-db`` in
+    ``orders-db.abc123.eu-west-1.rds.amazonaws.com``), for merging with a source that names the endpoint."""
     attachment: bool = False
     """Configuration of a component found in another source (an application's properties file): merged
     into that component by alias, left out when none matches."""
@@ -107,6 +110,21 @@ class Draft:
     policies: dict[str, dict[str, Fact]] = field(default_factory=dict)
     """Fields for every request edge to a component (a mesh's timeouts, retries, circuit breaking),
     applied once all sources are merged (:func:`apply_policies`)."""
+    unresolved: list[Reference] = field(default_factory=list)
+    """References to names that match nothing in this source (``target`` is the name as written, e.g.
+    ``DB_HOST=orders-db``): another source of the same import may name them; :func:`.merge.merge` resolves
+    them by alias or endpoint and lists the rest in a note."""
+    unresolved_what: str = "names that match no component in the input"
+    """How the note on the references left unresolved begins."""
+
+
+def unresolved_note(draft: Draft, refs: list[Reference]) -> None:
+    """The note listing references whose target no source names (they are left out)."""
+    if not refs:
+        return
+    items = [f"{r.target} in {r.evidence}" for r in refs]
+    listed = "; ".join(items[:10]) + (f"; and {len(items) - 10} more" if len(items) > 10 else "")
+    draft.notes.append(f"{draft.unresolved_what} were left out: {listed}")
 
 
 def apply_policies(draft: Draft) -> None:
@@ -260,7 +278,10 @@ def edges(draft: Draft) -> list[Edge]:
         fields: dict[str, Fact] = {}
         for ref in chosen:
             fields.update(ref.fields)
-        result.append(Edge(source, target, evidence, _protocol(chosen, target_comp), mode, fields, role=role,
+        protocol = fields.pop("protocol", None) or _protocol(chosen, target_comp)
+        mode = fields.pop("mode", None) or mode
+        role = fields.pop("role", None) or role
+        result.append(Edge(source, target, evidence, protocol, mode, fields, role=role,
                            origin=next((r.origin for r in chosen if r.origin), None)))
     return result
 
@@ -273,6 +294,21 @@ _ROLE_WHY = {
     "health": "only health or monitoring polls name it",
     "startup": "only start-up order (depends_on) names it; no configured connection shows a call",
 }
+
+
+def as_references(draft: Draft, found: list[Edge]) -> Draft:
+    """A draft whose dependencies are written edges (Terraform, Threagile, Structurizr) as references, so that
+    it merges with other sources; the edges' protocol, mode, role and fields travel in ``Reference.fields``."""
+    for edge in found:
+        fields = dict(edge.fields)
+        for key, fact in (("protocol", edge.protocol), ("mode", edge.mode), ("role", edge.role)):
+            if fact is not None:
+                fields[key] = fact
+        role = str(edge.role.value) if edge.role is not None else "request"
+        for evidence in edge.evidence or ("",):
+            draft.references.append(Reference(edge.source, edge.target, evidence, role=role, origin=edge.origin,
+                                              fields=fields))
+    return draft
 
 
 def _role(refs: list[Reference]) -> tuple[Fact | None, list[Reference]]:
@@ -293,8 +329,9 @@ def _protocol(refs: list[Reference], target: ComponentDraft) -> Fact | None:
                 return Fact(infer.protocol_from_port_name(named), f"inferred from the port name {named}")
             if infer.protocol_from_port(ref.port):
                 return Fact(infer.protocol_from_port(ref.port), f"inferred from port {ref.port}")
-    if infer.protocol_from_engine(target.engine):
-        return Fact(infer.protocol_from_engine(target.engine), f"inferred from the target's engine {target.engine}")
+    engine = target.engine or (str(target.facts["data.engine"].value) if "data.engine" in target.facts else None)
+    if infer.protocol_from_engine(engine):
+        return Fact(infer.protocol_from_engine(engine), f"inferred from the target's engine {engine}")
     by_port = {_port_protocol(target, port) for port in target.ports}
     if len(by_port) == 1 and None not in by_port:
         ports = ", ".join(str(p) for p in sorted(target.ports))

@@ -38,12 +38,9 @@ def link(everything: list[KubeObject], workloads: list[Workload], draft: Draft) 
                 draft.entry_points[workload.component.name] = f"Service {name} of type {kind} ({svc.at('spec', 'type')})"
     group_versions(services, backends, draft)
     gateways(everything, backends, draft)
-    unresolved: list[str] = []
+    draft.unresolved_what = "host names that match no Service or workload in the input"
     for workload in workloads:
-        _references(workload, services, backends, configmaps, workloads, draft, unresolved)
-    if unresolved:
-        listed = "; ".join(unresolved[:10]) + (f"; and {len(unresolved) - 10} more" if len(unresolved) > 10 else "")
-        draft.notes.append(f"host names that match no Service or workload in the input were left out: {listed}")
+        _references(workload, services, backends, configmaps, workloads, draft)
     policies(everything, backends, draft)
     for hpa in (o for o in everything if o.kind == "HorizontalPodAutoscaler"):
         _autoscaler(hpa, workloads, draft)
@@ -89,19 +86,18 @@ def _service_ports(svc: KubeObject, targets: list[Workload]) -> None:
 
 
 def _references(workload: Workload, services: dict[tuple[str, str], KubeObject], backends: dict[tuple[str, str], list[Workload]],
-                configmaps: dict[tuple[str, str], dict[str, Any]], workloads: list[Workload], draft: Draft,
-                unresolved: list[str]) -> None:
+                configmaps: dict[tuple[str, str], dict[str, Any]], workloads: list[Workload], draft: Draft) -> None:
     obj = workload.obj
     for c, container in enumerate(workload.containers):
         cpath = ("spec", "template", "spec", "containers", c)
         for key, value, where in _environment(obj, cpath, container, configmaps):
             for ref in refs_in_env(key, value):
                 evidence = f"env {key}={shown(value)} ({where})"
-                _add(workload, ref, evidence, key, services, backends, workloads, draft, unresolved)
+                _add(workload, ref, evidence, key, services, backends, workloads, draft)
         args = [str(a) for a in as_list(container.get("command")) + as_list(container.get("args"))]
         for ref in refs_in_args(args):
             evidence = f"command {shown(' '.join(args))} ({obj.at(*cpath)})"
-            _add(workload, ref, evidence, None, services, backends, workloads, draft, unresolved)
+            _add(workload, ref, evidence, None, services, backends, workloads, draft)
 
 
 def _environment(obj: KubeObject, cpath: tuple[Any, ...], container: dict[str, Any],
@@ -137,8 +133,7 @@ def _configmap(configmaps: dict[tuple[str, str], dict[str, Any]], namespace: str
 
 
 def _add(workload: Workload, ref: HostRef, evidence: str, key: str | None, services: dict[tuple[str, str], KubeObject],
-         backends: dict[tuple[str, str], list[Workload]], workloads: list[Workload], draft: Draft,
-         unresolved: list[str]) -> None:
+         backends: dict[tuple[str, str], list[Workload]], workloads: list[Workload], draft: Draft) -> None:
     name, namespace = kubernetes_names(ref.host)
     caller_ns = workload.obj.namespace
     targets: list[Workload] = []
@@ -160,8 +155,9 @@ def _add(workload: Workload, ref: HostRef, evidence: str, key: str | None, servi
             external = add_external(draft, ref.host, evidence)
             draft.references.append(Reference(workload.component.name, external, evidence, ref.port, ref.scheme, key,
                                               role=role))
-        elif ref.host not in ("localhost", "127.0.0.1", "0.0.0.0"):
-            unresolved.append(f"{ref.host} in {evidence}")
+        elif ref.host not in ("localhost", "127.0.0.1", "0.0.0.0"):  # another source may name it
+            draft.unresolved.append(Reference(workload.component.name, ref.host, evidence, ref.port, ref.scheme, key,
+                                              role=role))
         return
     for target in targets:
         draft.references.append(Reference(workload.component.name, target.component.name, evidence, ref.port,

@@ -23,7 +23,7 @@ import json
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import Diagnostic, InputError
@@ -259,8 +259,11 @@ def _figure(value: float) -> str:
     return f"{value:,.3f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
 
 
-def _apply(draft: Draft, edges: dict[tuple[str, str], Edge], observed: Observed) -> list[str]:
-    """Lay the observations over a draft: measured figures replace the others; returns what was replaced."""
+def _apply(draft: Draft, edges: dict[tuple[str, str], Edge], observed: Observed, others: bool = False) -> list[str]:
+    """Lay the observations over a draft: measured figures replace the others; returns what was replaced.
+
+    ``others``: the draft comes from other sources (an overlay); an edge they state keeps its role, protocol
+    and origin, and an edge only the traces show is a request edge."""
     replaced: list[str] = []
     served: dict[str, float] = defaultdict(float)
     for (_, target), calls in observed.calls.items():
@@ -272,9 +275,14 @@ def _apply(draft: Draft, edges: dict[tuple[str, str], Edge], observed: Observed)
         edge = edges.get(key)
         evidence = f"measured: {_calls(observed, key)} ({observed.where[key]})"
         if edge is None:
-            edge = Edge(source, target, (evidence,), None, None)
+            edge = Edge(source, target, (evidence,), None, None,
+                        role=Fact("request", "measured: traced calls are requests") if others else None)
         elif not any(e.startswith("measured") for e in edge.evidence):
-            edge = Edge(source, target, (*edge.evidence, evidence), edge.protocol, edge.mode, dict(edge.fields))
+            edge = replace(edge, evidence=(*edge.evidence, evidence))
+        if edge.role is not None and edge.role.value != "request" and calls > 0:  # traced calls are requests
+            replaced.append(f"{source} → {target} role {edge.role.value}")
+            edge = replace(edge, role=Fact("request", f"measured: calls traced ({observed.where[key]}); the other "
+                                                     f"sources said {edge.role.value} ({edge.role.why})"))
         fields = dict(edge.fields)
         if served.get(source, 0) > 0:
             ratio = round(calls / served[source], 3)
@@ -283,7 +291,7 @@ def _apply(draft: Draft, edges: dict[tuple[str, str], Edge], observed: Observed)
                     replaced.append(f"{source} → {target} calls_per_request")
                 fields["calls_per_request"] = Fact(ratio, f"measured: {_figure(calls)} calls over "
                                                    f"{_figure(served[source])} requests {source} served")
-        edges[key] = Edge(source, target, edge.evidence, edge.protocol, edge.mode, fields)
+        edges[key] = replace(edge, fields=fields)
     for name, (value, where) in sorted(observed.utilization.items()):
         if name in draft.components:
             if "utilization_avg" in draft.components[name].facts:
@@ -315,7 +323,7 @@ def overlay(draft: Draft, found: list[Edge], files: list[Classified]) -> list[Ed
     observed = read(files)
     edges = {(e.source, e.target): e for e in found}
     unknown = sorted({n for key in observed.calls for n in key if n not in draft.components})
-    replaced = _apply(draft, edges, observed)
+    replaced = _apply(draft, edges, observed, others=True)
     draft.notes.extend(observed.notes)
     measured = sum(1 for e in edges.values() for f in e.fields.values() if f.why.startswith("measured")) + \
         sum(1 for c in draft.components.values() for f in c.facts.values() if f.why.startswith("measured")) + \

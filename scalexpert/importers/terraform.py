@@ -332,6 +332,7 @@ def _read(instances: list[Instance], draft: Draft) -> None:
                 comp.set("managed", True, f"inferred: {resource.type} is a regional AWS service, redundant across zones")
             resource.component = name
             draft.components[name] = comp
+            _names_that_reach(resource, instance, comp)
             reader = _READERS.get(resource.type)
             if reader is not None:
                 reader(resource, comp, _Args(resource), draft)
@@ -348,6 +349,30 @@ def _read(instances: list[Instance], draft: Draft) -> None:
         raise InputError(Diagnostic(instances[0].module.path if instances else "<terraform>", 0, 0, "",
                                     "no resources of the kinds scalexpert reads (databases, caches, queues, load "
                                     "balancers, compute: see docs/importers.md) in these Terraform files"))
+
+
+_IDENTIFIERS = ("identifier", "cluster_identifier", "replication_group_id", "cluster_id", "domain_name")
+"""Arguments whose value is the first label of the host name AWS gives the resource (its endpoint)."""
+_NAMES = ("name", "table_name", "broker_name", "function_name", "bucket")
+_ENDPOINT_VALUES = ("endpoint", "address", "reader_endpoint", "primary_endpoint_address", "reader_endpoint_address",
+                    "configuration_endpoint_address", "dns_name", "url")
+
+
+def _names_that_reach(resource: Resource, instance: Instance, comp: ComponentDraft) -> None:
+    """The names and endpoints by which other sources (a Kubernetes env value) reach the resource."""
+    comp.aliases.add(f"{resource.type}.{resource.label}".lower())
+    for key in (*_IDENTIFIERS, *_NAMES):
+        value = _resolve(resource.body.get(key), instance)
+        if isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}", value):
+            comp.aliases.add(value.lower())
+            if key in _IDENTIFIERS:
+                comp.endpoints.add(value.lower())
+    for key in _ENDPOINT_VALUES:  # a plan or state holds the endpoints themselves
+        value = resource.body.get(key)
+        host = re.sub(r"^[a-z]+://", "", value).split("/", 1)[0].rsplit(":", 1)[0] if isinstance(value, str) else ""
+        if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]{0,252}", host) and "." in host:
+            comp.aliases.add(host.lower())
+            comp.endpoints.add(host.lower().split(".", 1)[0])
 
 
 def _egress(instances: list[Instance], draft: Draft) -> None:

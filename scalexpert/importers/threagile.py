@@ -132,6 +132,7 @@ def _component(doc: Document, title: str, asset: dict[str, Any], name: str) -> C
     if technologies and all(t in _NOT_COMPONENTS for t in technologies):
         return None
     comp = ComponentDraft(name, doc.at(*path))
+    comp.aliases |= {slug(title), str(asset.get("id")).lower()}
     kind, why = _kind(doc, path, asset, technologies)
     comp.set("kind", kind, why)
     description = asset.get("description")
