@@ -1,21 +1,20 @@
 """``--output`` never leaves a partial file and never truncates an existing report when the run fails.
 
-Reports are written with :func:`scalexpert.output.write_atomic`: a temporary file beside the
-target, then an atomic rename. Devices and pipes are written to directly (renaming over them would
-replace a device with a file), symlinks are followed, and permissions are the usual ones.
+Reports are written with :func:`scalexpert.output.write_file`: a temporary file beside the
+target, then an atomic rename. Only regular files are written (devices, pipes and symlinks are
+refused: tests/test_hostile_targets.py), and permissions are the usual ones.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-import threading
 from pathlib import Path
 
 import pytest
 
 from scalexpert.cli import main
-from scalexpert.output import write_atomic
+from scalexpert.output import OutputError, write_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "ecommerce-monolith.yaml"
@@ -29,7 +28,7 @@ def run(argv: list[str]) -> int:
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(name for name in os.listdir(folder) if name.startswith(".scalexpert-"))
+    return sorted(name for name in os.listdir(folder) if name.startswith(".scalexpert-") or "scalexpert-tmp" in name)
 
 
 @pytest.fixture(autouse=True)
@@ -91,7 +90,7 @@ def test_a_failure_while_writing_leaves_the_old_file_and_no_temporary(tmp_path: 
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", full_disk)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="No space left on device"):
         write_atomic(str(target), "new text")
     assert target.read_text(encoding="utf-8") == OLD_REPORT
     assert leftovers(tmp_path) == []
@@ -151,25 +150,22 @@ def test_replaced_file_keeps_its_permissions(tmp_path: Path) -> None:
     assert stat.S_IMODE(target.stat().st_mode) == 0o640 and target.read_text(encoding="utf-8") == "new"
 
 
-def test_symlink_is_followed_and_kept(tmp_path: Path) -> None:
+def test_symlink_is_refused_and_kept(tmp_path: Path) -> None:
     real = tmp_path / "real.txt"
     real.write_text("old", encoding="utf-8")
     link = tmp_path / "link.txt"
     link.symlink_to(real)
-    write_atomic(str(link), "new")
-    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new"
+    with pytest.raises(OutputError, match="symbolic link"):
+        write_atomic(str(link), "new")
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "old"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
 def test_a_pipe_stays_a_pipe(tmp_path: Path) -> None:
-    """Like /dev/stdout or /dev/null: written to, never renamed over (that would replace the device)."""
+    """Like /dev/null: never renamed over (that would replace the device) and never opened (a FIFO blocks)."""
     pipe = tmp_path / "pipe"
     os.mkfifo(pipe)
-    received: list[str] = []
-    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")), daemon=True)
-    reader.start()
-    write_atomic(str(pipe), "through the pipe\n")
-    reader.join(timeout=30)
-    assert received == ["through the pipe\n"]
+    with pytest.raises(OutputError, match="named pipe"):
+        write_atomic(str(pipe), "through the pipe\n")
     assert stat.S_ISFIFO(pipe.stat().st_mode)
-
+    assert leftovers(tmp_path) == []

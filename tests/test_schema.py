@@ -119,4 +119,4 @@ def test_schema_command_reports_an_unwritable_place(tmp_path: Path, capsys: pyte
         main(["schema", "--output", str(target)])
     assert caught.value.code == 2
     err = capsys.readouterr().err
-    assert err == f"error: cannot write {str(target)!r} (No such file or directory)\n"
+    assert err == f"error: cannot write --output {target}: No such file or directory\n"

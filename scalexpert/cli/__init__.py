@@ -72,7 +72,14 @@ def _run_as_program() -> None:
     reference counting still frees what it drops), and the process ends with ``os._exit`` once
     its output is flushed: freeing every object of a large check one by one at interpreter exit
     took 5–9 s at 10,000 components (docs/architecture.md#performance).
+
+    The standard streams and signals are the program's (:mod:`.streams`): a closed pipe ends the
+    output quietly with the run's exit code, a failed or closed standard output is exit 2 with one
+    line, Ctrl-C exits 130 and SIGTERM 143.
     """
+    from . import streams
+
+    streams.install()
     gc.disable()
     code: int = 0
     try:
@@ -83,11 +90,20 @@ def _run_as_program() -> None:
         elif exc.code is not None:
             print(exc.code, file=sys.stderr)
             code = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe: the reader left, the exit code still counts
-            pass
+    except streams.Interrupted as exc:  # between the command's end and here
+        code = exc.code
+    streams.finishing()
+    try:
+        sys.stdout.flush()
+    except streams.StreamError as exc:  # what was still buffered could not be written
+        print(f"error: cannot write to standard output: {exc.strerror}", file=sys.stderr)
+        code = EXIT_USAGE if code in (0, 1) else code
+    except (OSError, ValueError):  # pragma: no cover - the guarded stream raises StreamError only
+        pass
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError):  # pragma: no cover - the guarded stream drops what it cannot write
+        pass
     os._exit(code)
 
 

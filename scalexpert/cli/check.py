@@ -74,6 +74,14 @@ def resolve_config(config_file: str | None, *, fail_on: str | None = None, rule_
                    no_suppressions: bool = False, growth: list[float] | None = None,
                    baseline: str | None = None, docs_url: str | None = None) -> Config:
     """The configuration file's settings (or the defaults) with the command-line flags on top."""
+    return resolve_loaded(config_file, fail_on=fail_on, rule_dirs=rule_dirs, no_suppressions=no_suppressions,
+                          growth=growth, baseline=baseline, docs_url=docs_url)[0]
+
+
+def resolve_loaded(config_file: str | None, *, fail_on: str | None = None, rule_dirs: Sequence[str] = (),
+                   no_suppressions: bool = False, growth: list[float] | None = None,
+                   baseline: str | None = None, docs_url: str | None = None) -> tuple[Config, tuple[str, ...]]:
+    """:func:`resolve_config`, and the configuration files it read (inputs no output may overwrite)."""
     from ..review.config_files import load_config
 
     loaded = load_config(config_file)
@@ -85,7 +93,7 @@ def resolve_config(config_file: str | None, *, fail_on: str | None = None, rule_
         growth=growth,
         baseline=baseline,
         docs_url=docs_url,
-    )
+    ), tuple(str(name) for name in loaded.files)
 
 
 def use_color(no_color: bool, output: str | None, choice: str = "auto") -> bool:
@@ -119,31 +127,43 @@ def terminal_width() -> int:
     return 100
 
 
-def emit(text: str | bytes, output: str | None) -> None:
-    """Write the report to ``output`` atomically, or to stdout as UTF-8 whatever the locale."""
-    if output:
-        from ..output import write_atomic
+def emit(text: str | bytes, output: str | None, *, inputs: Sequence[str] = (), option: str = "--output") -> None:
+    """Write the report to ``output`` (a regular file, replaced atomically; ``-`` is stdout) or to stdout.
 
-        try:
-            folder = os.path.dirname(output)
-            if folder:  # CI writes reports into a folder of its own: make it
-                os.makedirs(folder, exist_ok=True)
-            write_atomic(output, text)
-        except OSError as exc:
-            click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
-            raise SystemExit(EXIT_USAGE) from None
-        return
-    stream = getattr(sys.stdout, "buffer", None)
-    try:
-        if stream is None:
-            sys.stdout.write(text if isinstance(text, str) else text.decode("utf-8"))
-        else:
-            sys.stdout.flush()
-            stream.write(text.encode("utf-8") if isinstance(text, str) else text)
-            stream.flush()
-    except BrokenPipeError:  # `scalexpert check ... | head`: the reader left; the exit code still counts
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+    Targets that are not regular files, symlinks and inputs of the run are refused with exit 2
+    (:mod:`scalexpert.output`); standard output is written as UTF-8 whatever the locale, appended
+    to where it is redirected, and a reader that left (``| head``) ends it quietly.
+    """
+    from ..output import write_output, write_stdout
+
+    if output:
+        write_output(output, text, inputs=inputs, make_folders=True, option=option)
+    else:
+        write_stdout(text)
+
+
+def check_outputs(outputs: Sequence[tuple[str, str]], to_stdout: bool, inputs: Sequence[str]) -> None:
+    """Refuse, before any analysis, outputs scalexpert would not write (option, path pairs).
+
+    Every target must be a place :func:`scalexpert.output.check_target` accepts, no two may be the
+    same file, and at most one may be standard output (with ``to_stdout``, the ``--format`` report
+    is that one).
+    """
+    from ..output import OutputError, check_target, is_stdout, same_target
+
+    on_stdout = ["the --format report"] if to_stdout else []
+    for option, path in outputs:
+        if is_stdout(path):
+            on_stdout.append(f"{option} {path}")
+            continue
+        check_target(path, inputs=inputs, option=option)
+    if len(on_stdout) > 1:
+        raise OutputError(f"{' and '.join(on_stdout)} would both go to standard output; send all but one to files")
+    files = [(option, path) for option, path in outputs if not is_stdout(path)]
+    for index, (option, path) in enumerate(files):
+        for other_option, other in files[index + 1:]:
+            if same_target(path, other):
+                raise OutputError(f"{option} {path} and {other_option} {other} are the same file; name two files")
 
 
 def targets_of(paths: Sequence[str], by_content: bool, limits: Limits) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -237,7 +257,8 @@ def run_checks(files: Sequence[str] | Sequence[tuple[str, str, tuple[str, ...]]]
 @click.option("--output", "-o", "outputs", multiple=True, metavar="[FORMAT=]PATH",
               help="Also write FORMAT to PATH, atomically (repeatable; all from the same analysis, e.g. "
                    "-o sarif=scalexpert.sarif -o html=report.html). A plain PATH takes the --format report "
-                   "instead of stdout.")
+                   "instead of stdout. PATH is a regular file or a new name (no directory, device, pipe or "
+                   "symbolic link, never an input); '-' is stdout.")
 @click.option("--base-dir", type=click.Path(file_okay=False), default=None,
               help="Folder that paths in SARIF, GitHub annotations and Code Quality are relative to "
                    "(default: the git repository root around the current folder, else the current folder).")
@@ -254,7 +275,7 @@ def run_checks(files: Sequence[str] | Sequence[tuple[str, str, tuple[str, ...]]]
               help="Configuration file (default: .scalexpert.yaml or pyproject.toml found upwards from here).")
 @click.option("--no-suppressions", is_flag=True, help="Ignore every suppression in the architecture files.")
 @click.option("--baseline", type=click.Path(dir_okay=False), help="Findings in this baseline file are reported but never fail.")
-@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Write a baseline accepting every current finding.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Write a baseline accepting every current finding (a regular file, atomically; '-': stdout).")
 @click.option("--growth", multiple=True, help="Traffic multiples for the capacity growth table, e.g. 2,5,10.")
 @click.option("--color", "color", type=click.Choice(("auto", "always", "never")), default="auto",
               help="Colours in text output (auto: on a terminal, unless NO_COLOR is set or FORCE_COLOR asks for them).")
@@ -282,9 +303,9 @@ def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], bas
     from ..reporters import RenderOptions, render_bytes
     from ..reporters.common import fails
 
-    config = resolve_config(config_file, fail_on=fail_on, rule_dirs=rule_dirs, no_suppressions=no_suppressions,
-                            growth=parse_growth(growth), baseline=os.path.abspath(baseline) if baseline else None,
-                            docs_url=docs_url)
+    config, config_files = resolve_loaded(
+        config_file, fail_on=fail_on, rule_dirs=rule_dirs, no_suppressions=no_suppressions, growth=parse_growth(growth),
+        baseline=os.path.abspath(baseline) if baseline else None, docs_url=docs_url)
     accepted = read_baseline(config.baseline) if config.baseline and not write_baseline else None
     targets, to_stdout = parse_outputs(outputs, fmt or "")
     if fmt is None:  # annotations when the step's log is what people read; a file named plainly gets text
@@ -294,13 +315,17 @@ def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], bas
     chosen = targets_of(files, by_content, limits)
     if not chosen:
         raise SystemExit(EXIT_OK)  # --by-content and nothing of ours among the files: nothing to check
+    inputs = [*(path for path, _, _ in chosen), *(part for _, _, parts in chosen for part in parts), *config_files,
+              *([config.baseline] if accepted is not None and config.baseline else [])]
+    check_outputs([*(("--output", path) for _, path in targets),
+                   *([("--write-baseline", write_baseline)] if write_baseline else [])], to_stdout, inputs)
     reports = run_checks(chosen, config, limits, assess=not no_assess)
     stale: tuple[tuple[str, str], ...] = ()
     if write_baseline:  # the run reports as a later run with this baseline would
         folder = os.path.dirname(os.path.abspath(write_baseline))
         fresh = baseline_of(reports, folder)
         reports, _ = apply_baseline(reports, fresh, folder)
-        emit_baseline(write_baseline, render_baseline(fresh))
+        emit_baseline(write_baseline, render_baseline(fresh), inputs)
     elif accepted is not None and config.baseline:
         ruleset = rules_for(config)  # a baseline written before a rule was renamed names its old id
         reports, outcome = apply_baseline(reports, accepted, os.path.dirname(config.baseline),
@@ -310,7 +335,7 @@ def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], bas
                             baseline_used=bool(write_baseline) or accepted is not None, docs_url=config.docs_url,
                             base_dir=os.path.abspath(base_dir) if base_dir else repository_root(), findings=every)
     for name, path in targets:  # every file first: a report on stdout that ends in a pipe never blocks them
-        emit(render_bytes(name, reports, options), path)
+        emit(render_bytes(name, reports, options), path, inputs=inputs)
     if to_stdout:
         terminal = replace(options, color=fmt == "text" and use_color(no_color, None, color), width=terminal_width())
         emit(render_bytes(fmt, reports, terminal), None)
@@ -333,13 +358,10 @@ def repository_root(start: str | None = None) -> str:
         folder = parent
 
 
-def emit_baseline(path: str, text: str) -> None:
-    """Write the baseline file atomically and say so on stderr."""
-    from ..output import write_atomic
+def emit_baseline(path: str, text: str, inputs: Sequence[str] = ()) -> None:
+    """Write the baseline file atomically (``-``: stdout) and say so on stderr."""
+    from ..output import is_stdout, write_output
 
-    try:
-        write_atomic(path, text)
-    except OSError as exc:
-        click.echo(f"error: cannot write {path}: {exc.strerror or exc}", err=True)
-        raise SystemExit(EXIT_USAGE) from None
-    click.echo(f"baseline written to {path}", err=True)
+    write_output(path, text, inputs=inputs, option="--write-baseline")
+    if not is_stdout(path):
+        click.echo(f"baseline written to {path}", err=True)

@@ -9,6 +9,8 @@ from typing import Any
 import click
 
 from ..errors import ScalexpertError, printable
+from ..output import OutputError
+from .streams import Interrupted, StreamError
 
 EXIT_OK = 0
 """Nothing at or above the failure threshold."""
@@ -22,7 +24,8 @@ def fail(error: ScalexpertError) -> None:
     """Print an error (one line per problem) to stderr and exit with code 2."""
     for line in str(error).splitlines() or [type(error).__name__]:
         line = printable(line)  # no terminal escapes from file names or keys
-        click.echo(f"error: {line}" if not _has_location(line) else line, err=True)
+        located = _has_location(line) and not isinstance(error, OutputError)
+        click.echo(line if located else f"error: {line}", err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -42,6 +45,12 @@ def run_guarded(command: click.Command, argv: list[str]) -> Any:
         sys.exit(EXIT_USAGE)
     except (KeyboardInterrupt, BrokenPipeError):
         raise
+    except Interrupted as exc:  # Ctrl-C or SIGTERM in the program (see streams.py): never 1, "findings"
+        click.echo(f"scalexpert: {exc.what}", err=True)
+        sys.exit(exc.code)
+    except StreamError as exc:  # standard output closed or full (a report's own write says so itself)
+        click.echo(f"error: cannot write to standard output: {exc.strerror}", err=True)
+        sys.exit(EXIT_USAGE)
     except Exception as exc:  # a bug: one clear line, not a traceback (SCALEXPERT_DEBUG=1 shows it)
         if os.environ.get("SCALEXPERT_DEBUG"):
             raise

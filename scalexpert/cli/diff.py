@@ -74,7 +74,8 @@ def _load(version: tuple[str, str | None]) -> LoadedArchitecture:
 @click.argument("args", nargs=-1, required=True, metavar="OLD NEW | REV [REV] -- FILE")
 @click.option("--format", "fmt", type=click.Choice(("text", "markdown", "json")), default="text", show_default=True,
               help="Output format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the comparison to FILE (atomically).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the comparison to FILE (a regular file, atomically; '-': stdout).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default=None, help="Lowest severity of a new finding that makes the exit code 1.")
 @click.option("--fail-on-worse", "worse", multiple=True, metavar="FIGURE=MARGIN",
               help="Exit 1 when a figure got worse by more than MARGIN (repeatable): capacity (breaking point "
@@ -100,9 +101,14 @@ def diff(args: tuple[str, ...], fmt: str, output: str | None, fail_on: str | Non
         raise click.BadParameter(str(exc), param_hint="--fail-on-worse") from None
     config = resolve_config(config_file, fail_on=fail_on, rule_dirs=rule_dirs, no_suppressions=no_suppressions)
     old_version, new_version = versions(args)
+    inputs = [label for label, text in (old_version, new_version) if text is None]
+    if output:  # before the analysis: a refused target wastes no work
+        from ..output import check_target
+
+        check_target(output, inputs=inputs, option="--output")
     before, after = _load(old_version), _load(new_version)
     result = compare(before.model, after.model, check(before, config=config), check(after, config=config))
-    emit(render(fmt, result, config.fail_on), output)
+    emit(render(fmt, result, config.fail_on), output, inputs=inputs)
     worsened = worse_figures(result, margins)
     for line in worsened:
         click.echo(f"regression: {line}", err=True)

@@ -20,22 +20,17 @@ def starter_text() -> str:
 def init(file: str) -> None:
     """Write a commented starter architecture to FILE (default architecture.yaml; '-' prints it)."""
     text = starter_text()
-    if file == "-":
-        click.echo(text, nl=False)
+    from ..output import OutputError, is_stdout, write_file, write_stdout
+
+    if is_stdout(file):
+        write_stdout(text)
         return
-    try:
-        handle = open(file, "x", encoding="utf-8", newline="\n")  # 'x': fails if the file exists
-    except FileExistsError:
+    if os.path.lexists(file):
         click.echo(f"error: {file} already exists; not overwriting it (choose another name, or remove it first)", err=True)
-        raise SystemExit(EXIT_USAGE) from None
-    except OSError as exc:
-        click.echo(f"error: cannot write {file}: {exc.strerror or exc}", err=True)
-        raise SystemExit(EXIT_USAGE) from None
+        raise SystemExit(EXIT_USAGE)
     try:
-        with handle:
-            handle.write(text)
-    except OSError as exc:  # e.g. disk full: leave no half-written file behind
-        os.unlink(file)
-        click.echo(f"error: cannot write {file}: {exc.strerror or exc}", err=True)
+        write_file(file, text, overwrite=False)  # never over a file that appears meanwhile either
+    except OutputError as exc:
+        click.echo(f"error: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None
     click.echo(f"wrote {file}; next: edit it, then run: scalexpert check {file}", err=True)

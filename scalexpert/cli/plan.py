@@ -27,11 +27,12 @@ def plan(file: str, target: str | None, force: bool, fmt: str, config_file: str 
     from ..loader import load_file
     from .check import emit, parse_growth, resolve_config, run_checks, terminal_width
 
-    if target is not None:
-        if os.path.exists(target) and os.path.realpath(target) == os.path.realpath(file):
-            raise click.UsageError(f"--write-target {target} is the architecture file itself; choose another path")
-        if os.path.exists(target) and not force:
-            raise click.UsageError(f"{target} exists; pass --force to overwrite it")
+    if target is not None:  # before the analysis: a refused target wastes no work
+        from ..output import check_target, is_stdout
+
+        if is_stdout(target):
+            raise click.UsageError("--write-target needs a file (the plan itself goes to standard output)")
+        check_target(target, inputs=[file], overwrite=force, option="--write-target")
     config = resolve_config(config_file, growth=parse_growth(growth))
     [report] = run_checks([file], config, Limits())
     if fmt == "text":
@@ -43,15 +44,15 @@ def plan(file: str, target: str | None, force: bool, fmt: str, config_file: str 
 
         emit(render_bytes(fmt, [report], RenderOptions(fail_on=config.fail_on)), None)
     if target is not None:
-        _write_target(report, file, target)
+        _write_target(report, file, target, force)
     raise SystemExit(EXIT_OK)
 
 
-def _write_target(report: object, file: str, target: str) -> None:
+def _write_target(report: object, file: str, target: str, force: bool) -> None:
     from ..assessment.overlay import overlay_text
     from ..errors import InputError
     from ..loader import load_file, load_text
-    from ..output import write_atomic
+    from ..output import write_file
 
     arch = load_file(file).model
     relative = os.path.relpath(os.path.abspath(file), os.path.dirname(os.path.abspath(target)))
@@ -62,9 +63,5 @@ def _write_target(report: object, file: str, target: str) -> None:
         for diagnostic in exc.diagnostics:
             click.echo(str(diagnostic), err=True)
         raise SystemExit(EXIT_USAGE) from None
-    try:
-        write_atomic(target, text)
-    except OSError as exc:
-        click.echo(f"error: cannot write {target}: {exc.strerror or exc}", err=True)
-        raise SystemExit(EXIT_USAGE) from None
+    write_file(target, text, inputs=[file], overwrite=force, option="--write-target")
     click.echo(f"target written to {target} (check it with: scalexpert check {target})", err=True)

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import click
 
-from ..errors import UsageError
-
 
 @click.command()
 @click.option(
     "--output",
     "-o",
     "output",
-    type=click.Path(dir_okay=False, writable=False),
+    type=click.Path(dir_okay=False, writable=False, allow_dash=True),
     default=None,
-    help="Write the schema to FILE (replaced atomically) instead of printing it.",
+    help="Write the schema to FILE (a regular file, replaced atomically; '-': print it) instead of printing it.",
 )
 def schema(output: str | None) -> None:
     """Print the JSON Schema (draft 2020-12) of architecture files, format version 1.
@@ -32,10 +30,7 @@ def schema(output: str | None) -> None:
 
 
 def write_atomically(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` with :func:`scalexpert.output.write_atomic` (old file or new, never half)."""
-    from ..output import write_atomic
+    """Write ``text`` to ``path`` (``-``: stdout) through :mod:`scalexpert.output` (old file or new, never half)."""
+    from ..output import write_output
 
-    try:
-        write_atomic(path, text)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path!r} ({exc.strerror or exc})") from None
+    write_output(path, text, option="--output")
