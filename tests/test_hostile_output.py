@@ -169,3 +169,51 @@ def test_a_pipe_stays_a_pipe(tmp_path: Path) -> None:
         write_atomic(str(pipe), "through the pipe\n")
     assert stat.S_ISFIFO(pipe.stat().st_mode)
     assert leftovers(tmp_path) == []
+
+
+def test_an_interrupt_while_writing_leaves_the_old_file_and_no_temporary(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C or SIGTERM (the program raises them as BaseExceptions) in the middle of a write."""
+    target = tmp_path / "report.txt"
+    target.write_text(OLD_REPORT, encoding="utf-8")
+
+    def interrupted(descriptor: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(str(target), "new text")
+    assert target.read_text(encoding="utf-8") == OLD_REPORT
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="liveness of a process id is a POSIX test")
+def test_only_temporaries_of_gone_processes_for_this_target_are_removed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from scalexpert.output import remove_stale
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    names = {
+        f".report.txt.scalexpert-tmp-{gone}-aaaa": False,  # its process is gone: removed
+        f".report.txt.scalexpert-tmp-{os.getpid()}-bbbb": True,  # a run still writing
+        f".other.txt.scalexpert-tmp-{gone}-cccc": True,  # another target
+        ".report.txt.scalexpert-tmp-notapid-dddd": True,  # not ours
+    }
+    for name in names:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    removed = remove_stale(str(tmp_path), "report.txt")
+    assert [os.path.basename(path) for path in removed] == [f".report.txt.scalexpert-tmp-{gone}-aaaa"]
+    assert {name: (tmp_path / name).exists() for name in names} == names
+
+
+def test_targets_are_compared_as_files_not_spellings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scalexpert.output import same_target
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("a", encoding="utf-8")
+    os.link(tmp_path / "a.txt", tmp_path / "b.txt")
+    assert same_target("a.txt", str(tmp_path / "b.txt")) and same_target("new.txt", "./new.txt")
+    assert not same_target("a.txt", "new.txt") and not same_target("new.txt", "other.txt")
