@@ -6,6 +6,7 @@ import importlib
 import sys
 from pathlib import Path
 
+from ..output import write_file
 from . import PAGES, Page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +53,7 @@ def _write_folder(page: Page, folder: Path) -> int:
         target = folder / name
         data = text.encode("utf-8")
         if not target.is_file() or target.read_bytes() != data:
-            target.write_bytes(data)
+            write_file(str(target), data)  # atomically, never through a link (scalexpert.output)
             changed += 1
     sys.stderr.write(f"{folder}: {len(files)} pages, {changed} written, {len(stale)} removed\n")
     return 0
@@ -80,7 +81,7 @@ def write_all() -> int:
         data = getattr(importlib.import_module(page.module), page.function)().encode("utf-8")
         changed = not target.is_file() or target.read_bytes() != data
         if changed:
-            target.write_bytes(data)
+            write_file(str(target), data)
         sys.stderr.write(f"{page.path}: {'written' if changed else 'unchanged'}\n")
     return 0
 
