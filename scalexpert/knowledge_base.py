@@ -121,7 +121,8 @@ class SeedSection(StrictModel):
     headings: list[SeedHeading] = Field(min_length=1, description="Its headings, in the document's order.")
 
 
-_NOT_ENTRIES = ("categories.yaml", "capacity-defaults.yaml", "coverage.yaml", "documentary-fields.yaml", "assessment.yaml")
+_NOT_ENTRIES = ("categories.yaml", "capacity-defaults.yaml", "coverage.yaml", "documentary-fields.yaml", "assessment.yaml",
+                "secrets.yaml")
 """Files of the knowledge folder that are not knowledge entries."""
 
 

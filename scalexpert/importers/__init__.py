@@ -16,7 +16,7 @@ best in a file of their own that ``extends:`` the imported one.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import os
@@ -30,6 +30,8 @@ from .draft import Draft, Edge, Fact, Origin, apply_policies, as_references, edg
 from .emit import render
 from .merge import merge
 from .provenance import positions
+from .redact import scrub
+from .redact import text as redacted
 from .registry import SourceKind
 from .registry import sources as registered_sources
 from .structurizr import import_structurizr
@@ -84,8 +86,15 @@ def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Lim
     ``guess_names`` also adds dependencies that only names suggest (``catalogue`` → ``catalogue-db``),
     marked as guesses in their comments.
     """
-    if isinstance(paths, str):
-        paths = [paths]
+    try:
+        return _import_paths([paths] if isinstance(paths, str) else list(paths), guess_names, limits)
+    except InputError as exc:  # messages quote the input: no secrets in them either
+        raise InputError([replace(d, message=redacted(d.message), path=redacted(d.path)) for d in exc.diagnostics]) from None
+    except UsageError as exc:
+        raise UsageError(redacted(str(exc))) from None
+
+
+def _import_paths(paths: list[str], guess_names: bool, limits: Limits) -> ImportResult:
     inputs = gather(list(paths), limits)
     if mixed(inputs):
         raise mixed_error(inputs)
@@ -160,7 +169,12 @@ def _restate_unconnected(draft: Draft, found: list[Edge]) -> None:
 
 
 def _finish(draft: Draft, found_edges: list[Edge], chosen: list[Classified], limits: Limits) -> ImportResult:
-    """Write the draft, check that the result is a valid architecture, and say where each value came from."""
+    """Write the draft, check that the result is a valid architecture, and say where each value came from.
+
+    Every value, comment, piece of evidence and note is redacted here (:mod:`.redact`), the one point
+    all sources pass through on their way to text.
+    """
+    found_edges = scrub(draft, found_edges)
     for name, component in sorted(draft.components.items()):
         if not _NAME.fullmatch(name):
             raise UsageError(f"{component.origin}: {name!r} cannot be a component name: use letters, digits, "

@@ -251,8 +251,8 @@ def _tidy(number: float) -> float | None:
 
 
 def shown(value: str, limit: int = 80) -> str:
-    """A value fit for a comment: passwords in URLs hidden, one line, at most ``limit`` characters."""
-    text = re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", value)
-    text = re.sub(r"(?i)((?:password|passwd|pwd|secret|token)=)[^&;\s]+", r"\1***", text)
-    text = " ".join(text.split())
+    """A value fit for a comment: secrets redacted (see :mod:`.redact`), one line, at most ``limit`` characters."""
+    from .redact import text as redacted
+
+    text = " ".join(redacted(value).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
