@@ -33,6 +33,9 @@ from .ratios import RATIO_SOURCES, component_ratios, peak_to_average, ratio_note
 
 _ENTRY_KINDS = ("client", "cdn", "dns", "load-balancer", "api-gateway")
 _ROUTES_SHOWN = 3
+_ROUTES_KEPT = _ROUTES_SHOWN + 1
+"""Route names the blast radius carries along: the first few in name order, enough to say "and others"
+(carrying them all would copy every route's name into everything below a wide one-of)."""
 _MACHINE_DOMAINS = ("host", "vm", "rack")
 """Failure domain kinds that make replicas placed together fail together (a cluster or runtime is shared
 by design and factored into availability, but not reported as defeated redundancy)."""
@@ -206,19 +209,34 @@ def _subgraph(graph: nx.DiGraph, attribute: str) -> nx.DiGraph:
     return sub
 
 
-def _depths(sync: nx.DiGraph) -> tuple[dict[str, int], dict[str, list[str]]]:
-    """Longest sync chain below each node (cycles condensed) and that chain."""
+def _depths(sync: nx.DiGraph) -> tuple[dict[str, int], dict[str, str | None]]:
+    """Longest sync chain below each node (cycles condensed), and the next node on that chain.
+
+    One pass over the condensation: a node keeps only the first step of its chain (:func:`_chain`
+    follows the steps), so that a long chain costs its length, not its length squared.
+    """
     condensed = nx.condensation(sync)
     members = condensed.graph["mapping"]
+    first = {scc: min(condensed.nodes[scc]["members"]) for scc in condensed.nodes}
     depth: dict[int, int] = {}
-    path: dict[int, list[int]] = {}
+    below: dict[int, int | None] = {}
     for scc in reversed(list(nx.topological_sort(condensed))):
-        children = sorted(condensed.successors(scc), key=lambda c: (-depth[c], min(condensed.nodes[c]["members"])))
-        depth[scc] = 1 + depth[children[0]] if children else 0
-        path[scc] = [scc, *path[children[0]]] if children else [scc]
+        child = min(condensed.successors(scc), key=lambda c: (-depth[c], first[c]), default=None)
+        depth[scc] = 1 + depth[child] if child is not None else 0
+        below[scc] = child
     by_node = {n: depth[members[n]] for n in sync.nodes}
-    chains = {n: [n] + [min(condensed.nodes[s]["members"]) for s in path[members[n]][1:]] for n in sync.nodes}
-    return by_node, chains
+    step = {n: (first[below[members[n]]] if below[members[n]] is not None else None) for n in sync.nodes}  # type: ignore[index]
+    return by_node, step
+
+
+def _chain(step: dict[str, str | None], start: str) -> list[str]:
+    """The longest sync chain from ``start``: ``start`` and then the first member of each part below."""
+    chain = [start]
+    node = step.get(start)
+    while node is not None:
+        chain.append(node)
+        node = step.get(node)
+    return chain
 
 
 def _retry_amplification(arch: Architecture, sync: nx.DiGraph, entries: Iterable[str]) -> dict[str, tuple[float, int]]:
@@ -309,6 +327,8 @@ def _blast(hard: nx.DiGraph, shares: dict[str, float], assumed: dict[tuple[str, 
                 else:
                     stated_inflow[other] += certain * data["weight"]
                 names[other] |= names[scc]
+                if len(names[other]) > _ROUTES_KEPT:  # only the first few are ever shown
+                    names[other] = set(sorted(names[other])[:_ROUTES_KEPT])
     return _Blast(radius, stated, routes)
 
 
@@ -325,7 +345,8 @@ class _Context:
     entries: list[str]
     shares: dict[str, float]
     depth: dict[str, int]
-    chains: dict[str, list[str]]
+    chains: dict[str, str | None]
+    """Per component: the next component on its longest sync chain (see :func:`_chain`)."""
     cycles: list[list[str]]
     cycle_of: dict[str, int]
     amplification: dict[str, tuple[float, int]]
@@ -440,6 +461,10 @@ def _component_facts(ctx: _Context, result: GraphAnalysis) -> None:
         for member in members:
             flows_through.setdefault(member, []).append(entry)
     domains = _domains(ctx)
+    startup: dict[str, int] = {}
+    for dep in arch.dependencies:
+        if dep.role == "startup":
+            startup[dep.source] = startup.get(dep.source, 0) + 1
     for name in sorted(arch.components):
         comp = arch.components[name]
         incoming = [arch.dependencies[d["dep"]] for _, _, d in graph.in_edges(name, data=True) if d["dep"] is not None]
@@ -482,7 +507,7 @@ def _component_facts(ctx: _Context, result: GraphAnalysis) -> None:
             cached=name in fronted,
             session_clients=sessions.get(name, 0),
             depth_from_entry=distance.get(name),
-            startup_dependencies=len([d for d in arch.dependencies if d.source == name and d.role == "startup"]),
+            startup_dependencies=startup.get(name, 0),
             machine_domain=domains.machine.get(name),
             routes_domain=domains.routes.get(name),
             **_server_fields(name, domains),
@@ -592,7 +617,7 @@ def _flow_facts(ctx: _Context) -> list[FlowGraph]:
             FlowGraph(
                 entry=entry,
                 sync_depth=ctx.depth[entry],
-                longest_path=" → ".join(ctx.chains[entry]),
+                longest_path=" → ".join(_chain(ctx.chains, entry)),
                 components=len(reached),
                 hard_components=len(ctx.flows_of[entry]),
                 retry_amplification=worst,

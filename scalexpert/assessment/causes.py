@@ -312,16 +312,23 @@ def _subjects(head: Finding, group: Group) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def impact(group: Group, head: Finding, subjects: tuple[str, ...], capacity: dict | None) -> tuple[Impact, tuple[str, ...]]:
-    """Severity × (1 + traffic share) × (1 + nines short) × runway urgency × (1 + ln symptoms)."""
+def impact(group: Group, head: Finding, subjects: tuple[str, ...], capacity: dict | None,
+           members: list[frozenset[str]] | None = None) -> tuple[Impact, tuple[str, ...]]:
+    """Severity × (1 + traffic share) × (1 + nines short) × runway urgency × (1 + ln symptoms).
+
+    ``members``: each flow's hard components as a set (:func:`flow_members`), made once per
+    assessment rather than once per root cause.
+    """
     chosen = set(subjects)
     all_flows = flows(capacity)
+    members = members if members is not None else flow_members(capacity)
     total = sum(f.get("peak_rps") or 0.0 for f in all_flows)
-    hit = [f for f in all_flows if chosen & set(f.get("hard_components") or ())]
+    hit = [f for f, inside in zip(all_flows, members) if not chosen.isdisjoint(inside)]
     share = (sum(f.get("peak_rps") or 0.0 for f in hit) / total) if total else None
     gap = max((f.get("availability_gap_nines") or 0.0 for f in hit), default=0.0)
     gap = max(gap, 0.0)
-    runways = [c.get("runway_months") for n, c in components(capacity).items() if n in chosen]
+    by_name = components(capacity)
+    runways = [by_name[n].get("runway_months") for n in chosen if n in by_name]
     known_runways = [r for r in runways if r is not None]
     runway = min(known_runways) if known_runways else None
     horizon = system(capacity).get("horizon_months")
@@ -339,6 +346,11 @@ def impact(group: Group, head: Finding, subjects: tuple[str, ...], capacity: dic
     entries = tuple(sorted(str(f.get("entry")) for f in hit))
     return Impact(score=round(value, 3), severity=head.severity, traffic_share=share, gap_nines=gap or None,
                   runway_months=runway, symptoms=count, formula=formula), entries
+
+
+def flow_members(capacity: dict | None) -> list[frozenset[str]]:
+    """Each flow's hard components, as a set (same order as the flows)."""
+    return [frozenset(f.get("hard_components") or ()) for f in flows(capacity)]
 
 
 def effect(group: Group, base: Outcome) -> Effect | None:
@@ -367,10 +379,11 @@ def root_causes(groups: list[Group], base: Outcome, locate: Callable[[Change], L
                 position: Callable[[Finding], tuple[object, ...]]) -> list[RootCause]:
     """Typed, ranked root causes (RC1 first)."""
     made = []
+    members = flow_members(base.capacity)
     for group in groups:
         head = headline_of(group, position)
         subjects = _subjects(head, group)
-        score, entries = impact(group, head, subjects, base.capacity)
+        score, entries = impact(group, head, subjects, base.capacity, members)
         location = next((loc for loc in (locate(c) for c in group.changes) if loc is not None), None) or head.location
         made.append(dict(
             basis=group.basis, category=head.category, changes=group.changes, derived_fact=group.derived_fact,

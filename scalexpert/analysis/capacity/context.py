@@ -106,6 +106,8 @@ class Context:
     a function's concurrency ÷ duration): what they pass on is capped there."""
     shares: dict[int, float] = field(default_factory=dict)
     """Route share of each dependency (by id), filled per caller on first use."""
+    caches_called: dict[str, list[tuple[str, frozenset[str]]]] = field(default_factory=dict)
+    """Per caller: the caches it calls (sorted) and the stores each fronts, filled on first use."""
 
     def comp(self, name: str) -> Component:
         """The component called ``name``."""
@@ -280,13 +282,15 @@ def _load_edge(ctx: Context, dep: Dependency) -> LoadEdge:
 
 def _caches_between(ctx: Context, caller: str, store: str) -> list[str]:
     """Caches the caller also calls that front ``store`` (cache-aside)."""
-    called = {dep.target for dep in ctx.outgoing.get(caller, [])}
-    found = []
-    for name in sorted(called):
-        cache = ctx.arch.components[name].cache if name in ctx.arch.components else None
-        if cache is not None and store in (cache.fronts or []):
-            found.append(name)
-    return found
+    caches = ctx.caches_called.get(caller)
+    if caches is None:  # once per caller: a caller with many calls costs its calls, not their square
+        caches = []
+        for name in sorted({dep.target for dep in ctx.outgoing.get(caller, [])}):
+            cache = ctx.arch.components[name].cache if name in ctx.arch.components else None
+            if cache is not None:
+                caches.append((name, frozenset(cache.fronts or ())))
+        ctx.caches_called[caller] = caches
+    return [name for name, fronts in caches if store in fronts]
 
 
 def _delivery_edges(ctx: Context, queue: str, consumers: list[str]) -> list[LoadEdge]:

@@ -35,16 +35,64 @@ class NodeLatency:
     variance: float = 0.0
 
 
+_FAN_OUT_SHOWN = 3
+"""Parallel-call notes a flow's text names; each result keeps only its first ones (their first ones
+are the same), so that a long chain of fan-outs does not copy every note into every caller."""
+
+
 @dataclass
 class _Result:
+    """One component's latency with its callees'. Kept linear in size: a result points at its callees'
+    results (``adds``, ``slowest``) instead of copying their terms and paths; the flow's terms and
+    path are read off those links once, for the entry only (:func:`_terms`, :func:`_path`)."""
+
     ms: float
-    path: list[str]
-    terms: dict[str, float] = field(default_factory=dict)
+    name: str
+    own: float | None = None
+    """The component's own mean time, its term in the flow (None: unknown, no term)."""
+    adds: list[tuple[_Result, float]] = field(default_factory=list)
+    """(callee's result, times its terms count here), in the order they were added."""
+    slowest: _Result | None = None
+    """The callee on the slowest path below this component."""
     network_ms: float = 0.0
     lower_bound: bool = False
     saturated: str | None = None
     variance: float = 0.0
     fan_out: list[str] = field(default_factory=list)
+    order: int = -1
+    """Position in the order results were finished (callees before callers)."""
+
+    @property
+    def path(self) -> list[str]:
+        names, node = [], self
+        while node is not None:
+            names.append(node.name)
+            node = node.slowest
+        return names
+
+    @property
+    def terms(self) -> dict[str, float]:
+        """Per component on the flow: its own mean time × how often one request of this one reaches it.
+
+        Keys in the order a depth-first walk of the callees first meets them; values pushed from
+        this result down its callees in the order results were finished (callers first).
+        """
+        seen: dict[int, _Result] = {}
+        keys: list[_Result] = []
+        stack: list[_Result] = [self]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen[id(node)] = node
+            keys.append(node)
+            stack.extend(child for child, _ in reversed(node.adds))
+        weight = {id(self): 1.0}
+        for node in sorted(seen.values(), key=lambda r: -r.order):
+            w = weight.get(id(node), 0.0)
+            for child, times in node.adds:
+                weight[id(child)] = weight.get(id(child), 0.0) + w * times
+        return {node.name: weight[id(node)] * node.own for node in keys if node.own is not None and id(node) in weight}
 
 
 @dataclass
@@ -54,7 +102,7 @@ class _Frame:
     result: _Result
     index: int = 0
     parallel: list[tuple[Dependency, float, _Result]] = field(default_factory=list)
-    slowest: tuple[float, list[str]] = (-1.0, [])
+    slowest: tuple[float, _Result | None] = (-1.0, None)
 
 
 @dataclass(frozen=True)
@@ -90,9 +138,10 @@ class LatencyModel:
         if result.saturated is not None:
             return FlowLatency(None, result.path, result.lower_bound, result.saturated,
                                f"L(flow {entry}) unbounded: ρ({result.saturated}) ≥ 1 and requests queue")
-        if not result.terms:
+        terms = result.terms
+        if not terms:
             return FlowLatency(None, result.path, True, None, "")
-        parts = " + ".join(f"{name} {num(ms)}" for name, ms in result.terms.items() if ms > 0)
+        parts = " + ".join(f"{name} {num(ms)}" for name, ms in terms.items() if ms > 0)
         mean = result.ms
         p99 = lognormal_quantile(0.99, mean, result.variance)
         mean_text = f"mean L(flow {entry}) = {parts or '0'} + network {num(result.network_ms)} = {num(mean)} ms"
@@ -123,9 +172,10 @@ class LatencyModel:
 
         def enter(name: str) -> None:
             node = self.nodes.get(name, NodeLatency(None))
-            result = _Result(node.ms or 0.0, [name], {name: node.ms} if node.ms is not None else {}, 0.0,
-                             node.ms is None and self.ctx.comp(name).kind != "client", name if node.saturated else None,
-                             node.variance if node.ms is not None else 0.0)
+            result = _Result(node.ms or 0.0, name, node.ms, network_ms=0.0,
+                             lower_bound=node.ms is None and self.ctx.comp(name).kind != "client",
+                             saturated=name if node.saturated else None,
+                             variance=node.variance if node.ms is not None else 0.0)
             frames.append(_Frame(name, self.calls.get(name, []), result))
             on_path.add(name)
 
@@ -170,7 +220,7 @@ class LatencyModel:
             self._add(result, child, hop, times * p, times * (p * (child.variance + one * one) - (p * one) * (p * one)))
         weight = (whole + extra) * one
         if weight > frame.slowest[0]:
-            frame.slowest = (weight, child.path)
+            frame.slowest = (weight, child)
 
     def _finish(self, frame: _Frame) -> None:
         if frame.parallel:
@@ -194,8 +244,9 @@ class LatencyModel:
                 if len(branches) > 1:
                     frame.result.fan_out.append(f"{frame.name}: {len(branches)} calls")
                 if mean > frame.slowest[0]:
-                    frame.slowest = (mean, child.path)
-        frame.result.path = [frame.name, *frame.slowest[1]]
+                    frame.slowest = (mean, child)
+        frame.result.slowest = frame.slowest[1]
+        frame.result.order = len(self._memo)
         self._memo[frame.name] = frame.result
 
     @staticmethod
@@ -203,8 +254,9 @@ class LatencyModel:
         result.ms += times * (hop + child.ms)
         result.network_ms += times * (hop + child.network_ms)
         result.variance += max(0.0, variance)
-        for name, ms in child.terms.items():
-            result.terms[name] = result.terms.get(name, 0.0) + times * ms
+        result.adds.append((child, times))
         for note in child.fan_out:
+            if len(result.fan_out) >= _FAN_OUT_SHOWN:
+                break
             if note not in result.fan_out:
                 result.fan_out.append(note)
