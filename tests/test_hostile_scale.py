@@ -90,3 +90,64 @@ def test_wildcard_suppressions_cannot_backtrack_for_ever() -> None:
     pattern = "*a" * 99 + "*b"
     suppressions = "".join(f"  - {{rule: '*', component: '{pattern}', reason: r}}\n" for _ in range(20))
     checked(architecture(names, list(zip(names, names[1:])), extra="suppressions:\n" + suppressions), formats=("json",))
+
+
+def chain(size: int) -> str:
+    """An entry balancer, then ``size`` services each calling the next, every one with a service time."""
+    comps = "".join(f"  s{i}: {{kind: service, replicas: 2, capacity_rps: 500, service_time_ms: 1}}\n" for i in range(size))
+    deps = "".join(f"  - {{from: s{i}, to: s{i + 1}, timeout_ms: 1000}}\n" for i in range(size - 1))
+    return ("version: 1\nsystem: {traffic: {peak_rps: 100}, entry_points: [edge]}\n"
+            f"components:\n  edge: {{kind: load-balancer, replicas: 2}}\n{comps}"
+            f"dependencies:\n  - {{from: edge, to: s0}}\n{deps}")
+
+
+def fan_out(size: int) -> str:
+    """An entry balancer and a gateway calling ``size`` services, each behind a cache it also calls."""
+    comps = "".join(f"  s{i}: {{kind: service, replicas: 2, capacity_rps: 500}}\n" for i in range(size))
+    deps = "".join(f"  - {{from: gw, to: s{i}}}\n" for i in range(size))
+    return ("version: 1\nsystem: {traffic: {peak_rps: 100}, entry_points: [edge]}\n"
+            "components:\n  edge: {kind: load-balancer, replicas: 2}\n"
+            f"  gw: {{kind: service, replicas: 2, capacity_rps: 5000}}\n{comps}"
+            f"dependencies:\n  - {{from: edge, to: gw}}\n{deps}")
+
+
+@pytest.mark.hostile("budgets")
+def test_a_long_chain_costs_memory_in_proportion_to_its_length() -> None:
+    """3,000 services in a row: the flow's latency names each once, and no component carries the
+    terms or path of everything below it (that took 300 MiB here, growing with the square)."""
+    import tracemalloc
+
+    from scalexpert.analysis import capacity
+    from scalexpert.analysis.graph import analyse_graph
+
+    model = load_text(chain(3_000), "chain.yaml").model
+    with time_limit(300):
+        tracemalloc.start()
+        try:
+            graph = analyse_graph(model)
+            report = capacity.analyse(model)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert peak < 150 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+    [flow] = graph.flows
+    assert flow.longest_path.count(" → ") == 3_000 and flow.sync_depth == 3_000
+    [latency] = report.flows
+    assert latency.latency_path == ["edge", *(f"s{i}" for i in range(3_000))]
+    mean = latency.derivations["latency_mean_ms"]
+    assert all(f" s{i} " in mean for i in range(0, 3_000, 97)) and mean.count(" + ") == 3_000
+
+
+@pytest.mark.hostile("budgets")
+def test_a_wide_fan_out_is_analysed_in_time_proportional_to_its_width() -> None:
+    """A gateway calling 8,000 services: each call's caches were looked up among all 8,000 again
+    (minutes); the time guard fails the test instead of waiting for that."""
+    from scalexpert.analysis import capacity
+    from scalexpert.analysis.graph import analyse_graph
+
+    model = load_text(fan_out(8_000), "fan-out.yaml").model
+    with time_limit(150):
+        graph = analyse_graph(model)
+        report = capacity.analyse(model)
+    assert graph.components["gw"].fan_out == 8_000
+    assert len(report.components) == 8_002
