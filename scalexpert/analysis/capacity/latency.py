@@ -64,7 +64,8 @@ class _Result:
 
     @property
     def path(self) -> list[str]:
-        names, node = [], self
+        names: list[str] = []
+        node: _Result | None = self
         while node is not None:
             names.append(node.name)
             node = node.slowest
