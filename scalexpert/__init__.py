@@ -53,6 +53,7 @@ _EXPORTS: dict[str, str] = {
     "RuleError": "scalexpert.errors",
     "ConfigError": "scalexpert.errors",
     "UsageError": "scalexpert.errors",
+    "BudgetError": "scalexpert.errors",
     "Diagnostic": "scalexpert.errors",
 }
 
@@ -61,6 +62,7 @@ __all__ = [
     "__version__",
     "Architecture",
     "Assumption",
+    "BudgetError",
     "CapacityReport",
     "Catalogue",
     "Condition",
@@ -97,6 +99,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs; "X as X" mar
     from .api import check as check, load as load
     from .config import Config as Config
     from .errors import (
+        BudgetError as BudgetError,
         ConfigError as ConfigError,
         Diagnostic as Diagnostic,
         InputError as InputError,

@@ -14,7 +14,7 @@ from .analysis.capacity.records import CapacityReport
 from .analysis.graph import analyse_graph
 from .config import Config
 from .engine import RuleSession, build_findings, finding_keys, keys_are_unique, run_rules, sort_key
-from .errors import ConfigError, InputError, UsageError
+from .errors import BudgetError, ConfigError, InputError, UsageError
 from .facts.build import build_facts
 from .findings import ArchitectureSummary, Assumption, Catalogue, Change, Location, Report, RuleInfo, RuleReference
 from .language.ruleset import CompiledRule, RuleSet, load_ruleset
@@ -268,6 +268,7 @@ def _check(
     config = config or Config()
     phase("reading")
     loaded = load(source, limits)
+    _check_size(loaded, limits)
     phase("loading rules")
     ruleset = rules_for(config, rules)
     phase("graph analysis")
@@ -284,13 +285,14 @@ def _check(
     chosen = selector(config, ruleset)
     phase(f"rule engine ({len(records):,} facts)")
     result = run_rules(records, ruleset, thresholds=config.thresholds, enabled=chosen,
-                       severities=severities)
+                       severities=severities, limits=limits)
     phase("explanations")
     findings = build_findings(result, ruleset, config.thresholds, config.docs_url)
     run = {r.id: r.name for r in ruleset.finding_rules if chosen(r)}
     findings, meta = apply_suppressions(
         findings, loaded, enabled=config.suppressions, canonical=lambda key: getattr(ruleset.find(key), "id", None),
         evaluated=set(run), meta_enabled=lambda m: _meta_chosen(config, m), meta_severity=dict(config.severity),
+        limits=limits,
     )
     report = Report(
         tool_version=__version__,
@@ -306,11 +308,21 @@ def _check(
     )
     if not assess:
         return report
-    return _assess(report, loaded, ruleset, config, chosen, severities)
+    return _assess(report, loaded, ruleset, config, chosen, severities, limits)
+
+
+def _check_size(loaded: LoadedArchitecture, limits: Limits) -> None:
+    """The component and dependency limits, for models given in code (files are checked as they load)."""
+    for count, name, option in ((len(loaded.model.components), "components", "max_components"),
+                                (len(loaded.model.dependencies), "dependencies", "max_dependencies")):
+        limit = getattr(limits, option)
+        if count > limit:
+            raise BudgetError(f"{loaded.file}: {count:,} {name}, more than the limit of {limit:,} for one check; "
+                              f"raise it with --{option.replace('_', '-')} (Limits.{option})")
 
 
 def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config: Config, chosen: Any,
-            severities: dict[str, str]) -> Report:
+            severities: dict[str, str], limits: Limits = Limits()) -> Report:
     """Root causes, plan and timeline: the assessment stage, handed the ways to re-run the analysis."""
     from .analysis.capacity.defaults import load_defaults
     from .assessment import Outcome, assess
@@ -332,10 +344,12 @@ def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config
         capacity = _capacity(variant.model, config)
         records = build_facts(variant, graph, capacity)
         if not keys_are_unique(records, ruleset):  # pragma: no cover - the loader keeps names unique
-            result = run_rules(records, ruleset, thresholds=config.thresholds, enabled=chosen, severities=severities)
+            result = run_rules(records, ruleset, thresholds=config.thresholds, enabled=chosen, severities=severities,
+                               limits=limits)
         else:
             if not sessions:  # one network for every re-run of this check
-                sessions.append(RuleSession(ruleset, thresholds=config.thresholds, enabled=chosen, severities=severities))
+                sessions.append(RuleSession(ruleset, thresholds=config.thresholds, enabled=chosen, severities=severities,
+                                            limits=limits))
             result = sessions[0].run(records)
         dumped = capacity.model_dump(mode="json") if capacity is not None else None
         return Outcome(finding_keys(result, ruleset, config.thresholds), dumped)
@@ -344,7 +358,7 @@ def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config
         variant = changed(overlay)
         if variant is None:
             return None
-        return _check(variant, rules=ruleset, config=config, limits=Limits(), assess=False), variant.model
+        return _check(variant, rules=ruleset, config=config, limits=limits, assess=False), variant.model
 
     def grow(arch: Architecture, multiples: list[float]) -> dict[str, Any] | None:
         from .analysis import capacity

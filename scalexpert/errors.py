@@ -8,7 +8,8 @@ them into one-line messages and exit code 2. Exceptions of the libraries used un
     ├── InputError          an architecture file is unreadable or invalid (carries Diagnostics)
     ├── RuleError           a rule or knowledge file is invalid (carries Diagnostics)
     ├── ConfigError         a configuration file or option is invalid
-    └── UsageError          a command was called with arguments that do not fit
+    ├── UsageError          a command was called with arguments that do not fit
+    └── BudgetError         a check would exceed one of its limits (``scalexpert.loader.Limits``)
 """
 
 from __future__ import annotations
@@ -70,4 +71,9 @@ class UsageError(ScalexpertError):
     """A command or function was called with arguments that do not fit."""
 
 
-__all__ = ["ConfigError", "Diagnostic", "InputError", "RuleError", "ScalexpertError", "UsageError", "printable"]
+class BudgetError(ScalexpertError):
+    """A check would exceed one of its limits (``scalexpert.loader.Limits``): the message names the
+    limit, what exceeded it and the option that raises it."""
+
+
+__all__ = ["BudgetError", "ConfigError", "Diagnostic", "InputError", "RuleError", "ScalexpertError", "UsageError", "printable"]

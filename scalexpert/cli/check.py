@@ -288,11 +288,22 @@ def run_checks(files: Sequence[str] | Sequence[tuple[str, str, tuple[str, ...]]]
                    "(config key docs_url; no links when unset).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help=f"Largest input file read, in bytes (default {Limits().max_bytes:,}).")
+@click.option("--max-components", type=click.IntRange(min=1), default=None,
+              help=f"Most components in one architecture (default {Limits().max_components:,}).")
+@click.option("--max-dependencies", type=click.IntRange(min=1), default=None,
+              help=f"Most dependencies in one architecture (default {Limits().max_dependencies:,}).")
+@click.option("--max-rule-matches", type=click.IntRange(min=1), default=None,
+              help=f"Most matches one rule may build in one check (default {Limits().max_rule_matches:,}).")
+@click.option("--max-matches", type=click.IntRange(min=1), default=None,
+              help=f"Most matches all rules together may build in one check (default {Limits().max_matches:,}).")
+@click.option("--max-suppression-matches", type=click.IntRange(min=1), default=None,
+              help=f"Most wildcard suppression tests in one check (default {Limits().max_suppression_matches:,}).")
 def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], base_dir: str | None, explain: bool, every: bool,
           no_assess: bool, fail_on: str | None,
           rule_dirs: tuple[str, ...], config_file: str | None, no_suppressions: bool, baseline: str | None,
           write_baseline: str | None, growth: tuple[str, ...], color: str, no_color: bool, by_content: bool, docs_url: str | None,
-          max_bytes: int | None) -> None:
+          max_bytes: int | None, max_components: int | None, max_dependencies: int | None,
+          max_rule_matches: int | None, max_matches: int | None, max_suppression_matches: int | None) -> None:
     """Check architecture FILES and report findings.
 
     Without FILES, or for a folder, the architecture files, Markdown design documents with
@@ -311,7 +322,9 @@ def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], bas
     if fmt is None:  # annotations when the step's log is what people read; a file named plainly gets text
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and to_stdout else "text"
         targets = [(name or fmt, path) for name, path in targets]
-    limits = Limits(max_bytes=max_bytes) if max_bytes else Limits()
+    given = dict(max_bytes=max_bytes, max_components=max_components, max_dependencies=max_dependencies,
+                 max_rule_matches=max_rule_matches, max_matches=max_matches, max_suppression_matches=max_suppression_matches)
+    limits = Limits(**{k: v for k, v in given.items() if v is not None})
     chosen = targets_of(files, by_content, limits)
     if not chosen:
         raise SystemExit(EXIT_OK)  # --by-content and nothing of ours among the files: nothing to check
@@ -320,7 +333,7 @@ def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], bas
     check_outputs([*(("--output", path) for _, path in targets),
                    *([("--write-baseline", write_baseline)] if write_baseline else [])], to_stdout, inputs)
     reports = run_checks(chosen, config, limits, assess=not no_assess)
-    stale: tuple[tuple[str, str], ...] = ()
+    stale = 0
     if write_baseline:  # the run reports as a later run with this baseline would
         folder = os.path.dirname(os.path.abspath(write_baseline))
         fresh = baseline_of(reports, folder)
@@ -330,7 +343,7 @@ def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], bas
         ruleset = rules_for(config)  # a baseline written before a rule was renamed names its old id
         reports, outcome = apply_baseline(reports, accepted, os.path.dirname(config.baseline),
                                           canonical=lambda key: getattr(ruleset.find(key), "id", None))
-        stale = outcome.stale
+        stale = outcome.stale_count
     options = RenderOptions(explain=explain, color=False, fail_on=config.fail_on,
                             baseline_used=bool(write_baseline) or accepted is not None, docs_url=config.docs_url,
                             base_dir=os.path.abspath(base_dir) if base_dir else repository_root(), findings=every)
@@ -340,7 +353,7 @@ def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], bas
         terminal = replace(options, color=fmt == "text" and use_color(no_color, None, color), width=terminal_width())
         emit(render_bytes(fmt, reports, terminal), None)
     if stale:
-        click.echo(f"baseline: {len(stale)} accepted finding(s) no longer occur; refresh it with --write-baseline", err=True)
+        click.echo(f"baseline: {stale:,} accepted finding(s) no longer occur; refresh it with --write-baseline", err=True)
     failing = any(fails(f, config.fail_on) for r in reports for f in r.findings)
     raise SystemExit(EXIT_FINDINGS if failing else EXIT_OK)
 

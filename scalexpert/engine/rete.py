@@ -423,16 +423,56 @@ class QuickWhereNode(_NoCopy, WhereNode):
     """A WhereNode without the token copy."""
 
 
+class MatchBudget:
+    """How many matches (tokens a join builds) each rule, and all rules together, may make in one run.
+
+    A rule whose patterns share no variable joins every fact with every other: five patterns over
+    20 components make 3.2 million matches, and each one is kept in a memory. Every match a join
+    node passes on is counted against the rule it belongs to; past a limit the run stops with an
+    error naming the rule (``on_exceeded``), long before memory runs out.
+    """
+
+    def __init__(self, per_rule: int, total: int, on_exceeded: Callable[[str, int, bool], None]) -> None:
+        self.per_rule = per_rule
+        self.total = total
+        self.on_exceeded = on_exceeded
+        self.counts: dict[str, int] = {}
+        self.spent = 0
+
+    def reset(self) -> None:
+        self.counts = {}
+        self.spent = 0
+
+    def counter(self, rule: str, callback: Callable[[Token], Any]) -> Callable[[Token], Any]:
+        """``callback``, counting each valid token it receives against ``rule``."""
+        budget = self
+
+        def counted(token: Token) -> Any:
+            if token.tag is _VALID:
+                made = budget.counts.get(rule, 0) + 1
+                budget.counts[rule] = made
+                budget.spent += 1
+                if made > budget.per_rule:
+                    budget.on_exceeded(rule, made, False)
+                elif budget.spent > budget.total:
+                    budget.on_exceeded(rule, budget.spent, True)
+            return callback(token)
+
+        return counted
+
+
+_VALID = Token.TagType.VALID
 _SWITCH = {ConflictSetNode: TrackedConflictSetNode, WhereNode: QuickWhereNode}
 _INDEXED = {OrdinaryMatchNode: IndexedMatchNode, NotNode: IndexedNotNode}
 
 
-def adjust_network(matcher: Any, *, indexed: bool = True) -> None:
+def adjust_network(matcher: Any, *, indexed: bool = True, budget: MatchBudget | None = None) -> None:
     """Adjust the network of a DispatchingReteMatcher after experta built it.
 
     Plain feature tests become isolated ones, conflict-set and test nodes skip the token copy, join
     nodes become indexed ones (if ``indexed``), chains of feature tests are folded, and every
-    stored callback is bound again so that it reaches the new classes.
+    stored callback is bound again so that it reaches the new classes. With a ``budget``, what each
+    join node passes on is counted against its rule (:class:`MatchBudget`).
     """
     root = matcher.root_node
     nodes = walk(root)
@@ -455,11 +495,42 @@ def adjust_network(matcher: Any, *, indexed: bool = True) -> None:
         if isinstance(node, IsolatedFeatureTesterNode):
             node.compiled = tuple(compile_check(check, getattr(node, "dispatched", False))
                                   for check in node.checks or (node.matcher,))
+    owners = _rules_below(nodes) if budget is not None else {}
     for node in nodes:
         node.children[:] = [ChildNode(c.node, getattr(c.node, c.callback.__name__)) for c in node.children]
+        if budget is not None and isinstance(node, OrdinaryMatchNode) and owners.get(id(node)):
+            rule = owners[id(node)][0]
+            node.children[:] = [ChildNode(c.node, budget.counter(rule, c.callback)) for c in node.children]
         if isinstance(node, PatternDispatchNode):
             for pattern_id, children in node.by_pattern.items():
                 node.by_pattern[pattern_id] = [ChildNode(c.node, getattr(c.node, c.callback.__name__)) for c in children]
+
+
+def _rules_below(nodes: list[Any]) -> dict[int, list[str]]:
+    """Per node (by id): the ids of the rules whose conflict-set nodes lie below it (sorted).
+
+    experta builds each rule's joins apart, so below a join node there is one rule.
+    """
+    below: dict[int, set[str]] = {}
+    for start in nodes:
+        if not isinstance(start, OrdinaryMatchNode):
+            continue  # below a join there are only its rule's nodes: the shared alpha part is never walked
+        stack: list[tuple[Any, bool]] = [(start, False)]
+        while stack:  # post-order: a node's rules once its children's are known
+            node, ready = stack.pop()
+            if id(node) in below:
+                continue
+            if not ready:
+                stack.append((node, True))
+                stack.extend((child.node, False) for child in node.children if id(child.node) not in below)
+                continue
+            found: set[str] = set()
+            if isinstance(node, ConflictSetNode):
+                found.add(str(getattr(getattr(node.rule, "_wrapped", None), "__name__", "") or node.rule))
+            for child in node.children:
+                found |= below.get(id(child.node), set())
+            below[id(node)] = found
+    return {key: sorted(names) for key, names in below.items() if names}
 
 
 class PatternDispatchNode(_NoCopy, OneInputNode):  # type: ignore[misc]

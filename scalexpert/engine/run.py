@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import Diagnostic, RuleError
+from ..errors import BudgetError, Diagnostic, RuleError
 from ..facts.build import FactRecord
 from ..language.conditions import Pattern, positive_patterns
 from ..language.operators import holds
@@ -28,7 +28,8 @@ from .compile import (
     make_rule,
     var_key,
 )
-from .rete import DispatchingReteMatcher, ExactRemovalStrategy, adjust_network, new_fact, release
+from ..loader.yamlsource import Limits
+from .rete import DispatchingReteMatcher, ExactRemovalStrategy, MatchBudget, adjust_network, new_fact, release
 
 MAX_STEPS = 1_000_000
 _KEY = FACT_KEY
@@ -87,6 +88,7 @@ def run_rules(
     severities: Mapping[str, str] | None = None,
     indexed: bool = True,
     fold: bool = True,
+    limits: Limits = Limits(),
 ) -> EngineResult:
     """Declare the records as facts, run every enabled rule, and return what fired.
 
@@ -95,7 +97,7 @@ def run_rules(
     records' keys are unique); the findings are the same either way, only the time differs.
     """
     session = RuleSession(ruleset, thresholds=thresholds, enabled=enabled, severities=severities, indexed=indexed,
-                          fold=fold and keys_are_unique(records, ruleset))
+                          fold=fold and keys_are_unique(records, ruleset), limits=limits)
     try:
         return session.run(records)
     finally:
@@ -113,7 +115,7 @@ class RuleSession:
 
     def __init__(self, ruleset: RuleSet, *, thresholds: dict[str, float] | None = None,
                  enabled: Callable[[CompiledRule], bool] | None = None, severities: Mapping[str, str] | None = None,
-                 indexed: bool = True, fold: bool = True) -> None:
+                 indexed: bool = True, fold: bool = True, limits: Limits = Limits()) -> None:
         self.ruleset = ruleset
         self.compiled = compiled_rules(ruleset, thresholds or {}, fold=fold)
         self.state = _State()
@@ -133,13 +135,29 @@ class RuleSession:
         members["__matcher__"] = DispatchingReteMatcher
         engine_class = type("CheckEngine", (KnowledgeEngine,), members)
         self.engine: Any = engine_class()
-        adjust_network(self.engine.matcher, indexed=indexed)
+        self.budget = MatchBudget(limits.max_rule_matches, limits.max_matches, self._exceeded)
+        adjust_network(self.engine.matcher, indexed=indexed, budget=self.budget)
+
+    def _exceeded(self, rule_id: str, made: int, total: bool) -> None:
+        """Stop the run: a rule (or all of them) built more matches than the limits allow."""
+        rule = self.ruleset.find(rule_id)
+        where = f" ({rule.file})" if rule is not None and rule.file else ""
+        self.budget.reset()
+        if total:
+            raise BudgetError(
+                f"the rules built more than {self.budget.total:,} matches in one check (rule {rule_id}{where} was "
+                f"matching when the limit was reached); raise the limit with --max-matches (Limits.max_matches)")
+        raise BudgetError(
+            f"rule {rule_id}{where} built more than {self.budget.per_rule:,} matches in one check (patterns that "
+            "share no variable multiply: every fact of one with every fact of the other); make its patterns share "
+            "variables, or raise the limit with --max-rule-matches (Limits.max_rule_matches)")
 
     def run(self, records: list[FactRecord]) -> EngineResult:
         """Run the rules over ``records`` (the network's memories start empty)."""
         builder = self.compiled.builder
         result = self.state.result = EngineResult(records={r.key: r for r in records})
         engine = self.engine
+        self.budget.reset()
         engine.reset()
         facts = []
         for record in records:

@@ -13,7 +13,7 @@ from ..errors import Diagnostic, InputError
 from ..model import ONE_OF_KINDS, Architecture
 from . import messages
 from .typed import model_problems
-from .yamlsource import Limits, Path, Position, SourceMap, decode, format_path, parse_collecting
+from .yamlsource import SIZES, Limits, Path, Position, SourceMap, decode, format_path, parse_collecting, size_problem
 
 _MAX_EXTENDS_DEPTH = 8
 
@@ -71,21 +71,41 @@ def read_text(path: str | os.PathLike[str], limits: Limits = Limits()) -> str:
 def load_file(path: str | os.PathLike[str], limits: Limits = Limits()) -> LoadedArchitecture:
     """Load and validate an architecture file."""
     raw, source, earlier = _read_raw(str(path), limits, ())
+    check_size(raw, source, str(path), limits)
     return validate(raw, source, str(path), earlier)
 
 
 def load_text(text: str, file: str = "<text>", limits: Limits = Limits()) -> LoadedArchitecture:
     """Load and validate architecture YAML given as text (``extends`` resolves against the cwd)."""
-    raw, source, earlier = parse_collecting(text, file, limits)
+    raw, source, earlier = parse_collecting(text, file, limits, architecture=True)
     raw, source, earlier = _apply_extends(raw, source, earlier, file, limits, (os.path.realpath(file),))
+    check_size(raw, source, file, limits)
     return validate(raw, source, file, earlier)
+
+
+def check_size(raw: Any, source: SourceMap, file: str, limits: Limits) -> None:
+    """Refuse, before validating them, more components or dependencies than the limits allow.
+
+    The analysis is near-linear in the size of the system, but a file at the byte limit can still
+    describe tens of thousands of them; the message names the limit and how to raise it. (Each file
+    is also checked as it is parsed, before its values are built; this counts them after ``extends``.)
+    """
+    if not isinstance(raw, dict):
+        return
+    for key, _, _ in SIZES:
+        items = raw.get(key)
+        if isinstance(items, (dict, list)):
+            pos = source.position((key,))
+            problem = size_problem(file, pos.line, pos.column, key, len(items), limits)
+            if problem is not None:
+                raise InputError(problem)
 
 
 _Raw = tuple[Any, SourceMap, list[Diagnostic]]
 
 
 def _read_raw(file: str, limits: Limits, chain: tuple[str, ...]) -> _Raw:
-    raw, source, earlier = parse_collecting(read_text(file, limits), file, limits)
+    raw, source, earlier = parse_collecting(read_text(file, limits), file, limits, architecture=True)
     return _apply_extends(raw, source, earlier, file, limits, (*chain, os.path.realpath(file)))
 
 

@@ -57,11 +57,29 @@ class Position:
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds on what one input file may cost to read. All configurable."""
+    """Bounds on what one input file may cost to read, and one check to run. All configurable.
+
+    The command line sets them with ``--max-bytes``, ``--max-components``, ``--max-dependencies``,
+    ``--max-rule-matches``, ``--max-matches`` and ``--max-suppression-matches``; the library takes a
+    ``Limits`` (``check(path, limits=Limits(max_components=200_000))``). Exceeding one is a
+    :class:`~scalexpert.errors.BudgetError` (or an InputError at the file's position) that names the
+    limit and the option that raises it; docs/security.md lists them.
+    """
 
     max_bytes: int = 8 * 1024 * 1024
     max_depth: int = 64
     max_alias_nodes: int = 100_000
+    max_components: int = 50_000
+    """Components in one architecture (after ``extends``, or written by an import)."""
+    max_dependencies: int = 200_000
+    """Dependencies in one architecture."""
+    max_rule_matches: int = 200_000
+    """Partial and complete matches one rule may build in one run of the rules (a rule joining every
+    component with every other grows with a power of their number)."""
+    max_matches: int = 500_000
+    """Matches all rules together may build in one run of the rules."""
+    max_suppression_matches: int = 5_000_000
+    """Wildcard suppression patterns tried against finding subjects in one check."""
 
 
 @dataclass
@@ -129,13 +147,41 @@ def parse(text: str, file: str, limits: Limits = Limits(), *, empty: bool = Fals
     return value, source
 
 
+SIZES = (("components", "max_components", "--max-components"),
+         ("dependencies", "max_dependencies", "--max-dependencies"))
+"""Top-level lists of an architecture bounded by ``Limits``: key, limit, command-line option."""
+
+
+def size_problem(file: str, line: int, column: int, key: str, count: int, limits: Limits) -> Diagnostic | None:
+    """The problem with ``count`` entries under the top-level ``key``, if more than its limit allows."""
+    for name, limit_name, option in SIZES:
+        limit = getattr(limits, limit_name)
+        if name == key and count > limit:
+            return Diagnostic(file, line, column, key, f"{count:,} {key}, more than the limit of {limit:,} for one check; "
+                                                       f"raise it with {option} (Limits.{limit_name}) if the system really is this large")
+    return None
+
+
+def _check_sizes(node: Any, file: str, limits: Limits) -> None:
+    """Refuse an architecture with too many components or dependencies before building its values."""
+    if not isinstance(node, yaml.MappingNode):
+        return
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and isinstance(value, (yaml.MappingNode, yaml.SequenceNode)):
+            problem = size_problem(file, key.start_mark.line + 1, key.start_mark.column + 1, key.value, len(value.value), limits)
+            if problem is not None:
+                raise InputError(problem)
+
+
 def parse_collecting(text: str, file: str, limits: Limits = Limits(), *, empty: bool = False,
-                     ) -> tuple[Any, SourceMap, list[Diagnostic]]:
+                     architecture: bool = False) -> tuple[Any, SourceMap, list[Diagnostic]]:
     """Like :func:`parse`, but problems that leave the rest readable are returned, not raised.
 
     A duplicate key (the second one is dropped), a forbidden tag or an unreadable scalar (the value
     becomes null) does not stop reading, so that they can be reported together with the file's
-    other problems. Syntax errors and exceeded limits still raise InputError at once.
+    other problems. Syntax errors and exceeded limits still raise InputError at once. For an
+    ``architecture``, more components or dependencies than ``limits`` allow are refused before the
+    values are built.
     """
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
         raise InputError(Diagnostic(file, 0, 0, "", f"file larger than the limit of {limits.max_bytes:,} bytes"))
@@ -154,9 +200,47 @@ def parse_collecting(text: str, file: str, limits: Limits = Limits(), *, empty: 
         return None, SourceMap(file), []
     if node is None:
         raise InputError(Diagnostic(file, 1, 1, "", "empty file: expected a mapping that starts with 'version: 1'"))
+    if architecture:
+        _check_sizes(node, file, limits)
     builder = _Builder(file, limits)
     value = builder.build(node, (), 0, False)
     return value, builder.source, sorted(builder.problems, key=lambda d: (d.line, d.column))
+
+
+def parse_documents(text: str, file: str, limits: Limits = Limits()) -> list[tuple[Any, SourceMap]]:
+    """Every document of a YAML stream (``---``), each parsed as :func:`parse` would, in one pass.
+
+    The stream is composed once, so a manifest of many documents costs its length (parsing each
+    document apart, padded with the lines before it to keep positions, cost the square of it).
+    Positions are those of the whole file. An empty document gives ``(None, its source map)``.
+    """
+    if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
+        raise InputError(Diagnostic(file, 0, 0, "", f"file larger than the limit of {limits.max_bytes:,} bytes"))
+    loader = _Loader(text)
+    documents: list[tuple[Any, SourceMap]] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            builder = _Builder(file, limits)  # limits (aliases, depth) count per document
+            value = None if _is_empty(node) else builder.build(node, (), 0, False)
+            if builder.problems:
+                raise InputError(sorted(builder.problems, key=lambda d: (d.line, d.column)))
+            documents.append((value, builder.source))
+    except yaml.MarkedYAMLError as exc:
+        raise InputError(_yaml_diagnostic(exc, file, text)) from None
+    except yaml.reader.ReaderError as exc:
+        raise InputError(_reader_diagnostic(exc, file, text)) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        raise InputError(Diagnostic(file, 0, 0, "", f"YAML error: {' '.join(str(exc).split())}")) from None
+    finally:
+        loader.dispose()
+    return documents
+
+
+def _is_empty(node: yaml.Node) -> bool:
+    """A document with nothing in it (``---`` followed by nothing, or only comments)."""
+    return (isinstance(node, yaml.ScalarNode) and node.value == "" and node.tag == "tag:yaml.org,2002:null"
+            and node.style in (None, ""))
 
 
 def _reader_diagnostic(exc: yaml.reader.ReaderError, file: str, text: str) -> Diagnostic:
