@@ -30,7 +30,7 @@ class BaselineEntry(BaseModel):
 
     file: str = Field(description="Architecture file, relative to the baseline file's folder ('/' separators).")
     fingerprint: str = Field(min_length=1, description="rule@subject[@subject].")
-    count: int = Field(default=1, ge=1, description="How many such findings are accepted.")
+    count: int = Field(default=1, ge=1, le=1_000_000_000, description="How many such findings are accepted (at most 1,000,000,000).")
 
 
 class BaselineFile(BaseModel):
@@ -48,7 +48,9 @@ class BaselineOutcome:
 
     matched: int
     stale: tuple[tuple[str, str], ...]
-    """(file, fingerprint) of accepted findings that no longer occur in the files checked."""
+    """(file, fingerprint) of accepted findings that no longer occur in the files checked (each once)."""
+    stale_count: int = 0
+    """How many accepted findings no longer occur (an entry's count is a number, never a list)."""
 
 
 def file_key(file: str, base_dir: str) -> str:
@@ -126,8 +128,8 @@ def apply_baseline(reports: Sequence[Report], baseline: BaselineFile, base_dir: 
                 finding = finding.model_copy(update={"baseline": True})
             findings.append(finding)
         result.append(report.model_copy(update={"findings": tuple(findings)}))
-    stale = tuple(sorted(slot for slot, n in remaining.items() if n > 0 and slot[0] in checked for _ in range(n)))
-    return result, BaselineOutcome(matched=matched, stale=stale)
+    left = {slot: n for slot, n in remaining.items() if n > 0 and slot[0] in checked}
+    return result, BaselineOutcome(matched=matched, stale=tuple(sorted(left)), stale_count=sum(left.values()))
 
 
 def _current(fingerprint: str, canonical: Callable[[str], str | None] | None) -> str:

@@ -3,7 +3,10 @@
 A suppressed finding is still reported, marked as suppressed. Suppressions that expired or that
 match no finding are themselves reported, as findings of two built-in meta rules (``SUPP-001``,
 ``SUPP-002``), so that every output format shows them and ``--fail-on`` can count them.
-Suppressions are indexed by rule and exact component, so thousands of them stay fast.
+Suppressions are indexed by rule and exact component, so thousands of them stay fast. Wildcard
+patterns are compiled once each and tried once per distinct (rule, component) of the findings;
+what that would cost is counted first, and above ``Limits.max_suppression_matches`` the check
+stops with an error rather than spending minutes on it.
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
+import re
+from fnmatch import translate
 from typing import cast
 
+from ..errors import BudgetError
 from ..findings import Condition, Explanation, Finding, Location, Proof, SuppressionRecord
-from ..loader import LoadedArchitecture
+from ..loader import LoadedArchitecture, Limits
 from ..model import Suppression
 from ..severity import Severity
 
@@ -43,38 +48,56 @@ META_RULES: dict[str, MetaRule] = {EXPIRED.id: EXPIRED, UNUSED.id: UNUSED}
 
 @dataclass
 class _Index:
-    """Suppression indexes of one rule: by exact component name, and those with wildcards or none."""
+    """Suppression indexes of one rule: by exact component name, those without a component, and the
+    wildcard patterns (each compiled once; ``seen`` remembers the numbers matching a component)."""
 
     exact: dict[str, list[int]] = field(default_factory=dict)
-    wild: list[int] = field(default_factory=list)
+    every: list[int] = field(default_factory=list)
+    wild: list[tuple[int, Callable[[str], object]]] = field(default_factory=list)
+    seen: dict[str, list[int]] = field(default_factory=dict)
+
+    def matching(self, subject: str) -> list[int]:
+        """Numbers of the wildcard suppressions that match ``subject`` (each pattern tried once per subject)."""
+        found = self.seen.get(subject)
+        if found is None:
+            found = self.seen[subject] = [number for number, match in self.wild if match(subject)]
+        return found
 
 
 def _index(items: list[Suppression], key_of: Callable[[str], str]) -> dict[str, _Index]:
     index: dict[str, _Index] = {}
+    compiled: dict[str, Callable[[str], object]] = {}
     for number, item in enumerate(items):
         slot = index.setdefault(key_of(item.rule), _Index())
         component = item.component
-        if component is None or any(ch in component for ch in "*?["):
-            slot.wild.append(number)
+        if component is None:
+            slot.every.append(number)
+        elif any(ch in component for ch in "*?["):
+            if component not in compiled:
+                compiled[component] = re.compile(translate(component)).match
+            slot.wild.append((number, compiled[component]))
         else:
             slot.exact.setdefault(component, []).append(number)
     return index
 
 
-def _candidates(index: dict[str, _Index], keys: Iterable[str], subjects: tuple[str, ...],
-                items: list[Suppression]) -> list[int]:
+def _pattern_tests(index: dict[str, _Index], findings: list[Finding]) -> int:
+    """How many pattern tests matching ``findings`` would take: wildcards × distinct (rule, component)."""
+    pairs = {(key, subject) for f in findings for key in (f.rule_id, f.rule_name) for subject in f.subjects}
+    return sum(len(index[key].wild) for key, _ in pairs if key in index)
+
+
+def _candidates(index: dict[str, _Index], keys: Iterable[str], subjects: tuple[str, ...]) -> list[int]:
     """Numbers of the suppressions that match a finding, in file order."""
     found: set[int] = set()
     for key in dict.fromkeys(keys):
         slot = index.get(key)
         if slot is None:
             continue
+        found.update(slot.every)
         for subject in subjects:
             found.update(slot.exact.get(subject, ()))
-        for number in slot.wild:
-            pattern = items[number].component
-            if pattern is None or any(fnmatchcase(s, pattern) for s in subjects):
-                found.add(number)
+            found.update(slot.matching(subject))
     return sorted(found)
 
 
@@ -88,12 +111,14 @@ def apply_suppressions(
     evaluated: set[str] | None = None,
     meta_enabled: Callable[[MetaRule], bool] | None = None,
     meta_severity: Mapping[str, str] | None = None,
+    limits: Limits = Limits(),
 ) -> tuple[list[Finding], list[Finding]]:
     """Mark suppressed findings; return them and the meta findings about expired and unused suppressions.
 
     ``canonical`` maps a rule id, name or alias to the rule's id (None: unknown rule);
     ``evaluated`` holds the ids of the rules that ran, so that suppressions of disabled rules
-    are not called unused.
+    are not called unused. Matching wildcard patterns may take at most
+    ``limits.max_suppression_matches`` pattern tests (a BudgetError names the limit).
     """
     items = list(loaded.model.suppressions)
     if not enabled or not items:
@@ -104,11 +129,19 @@ def apply_suppressions(
         return (canonical(rule) if canonical else None) or rule
 
     index = _index(items, key_of)
+    tests = _pattern_tests(index, findings)
+    if tests > limits.max_suppression_matches:
+        wild = sum(len(slot.wild) for slot in index.values())
+        raise BudgetError(
+            f"{loaded.file}: matching {wild:,} wildcard suppressions against the findings would take {tests:,} "
+            f"pattern tests, more than the limit of {limits.max_suppression_matches:,}; name components exactly "
+            "(exact names are looked up, not matched), or raise the limit with --max-suppression-matches "
+            "(Limits.max_suppression_matches)")
     used: set[int] = set()
     result: list[Finding] = []
     for finding in findings:
         match = None
-        for number in _candidates(index, (finding.rule_id, finding.rule_name), finding.subjects, items):
+        for number in _candidates(index, (finding.rule_id, finding.rule_name), finding.subjects):
             used.add(number)
             expires = items[number].expires
             if expires is None or expires >= today:
