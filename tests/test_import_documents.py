@@ -78,3 +78,9 @@ def test_the_size_limit_applies_to_the_whole_stream() -> None:
 )
 def test_files_are_classified_by_their_content(values: list[object], expected: str | None) -> None:
     assert classify_documents(values) == expected
+
+
+def test_empty_documents_are_skipped_and_positions_kept_in_one_pass() -> None:
+    text = "# header\n---\n---\nkind: A\n---\n# only a comment\n---\nkind: B\n  # trailing\n"
+    documents = split_documents(text, "m.yaml", "m.yaml")
+    assert [(d.value["kind"], d.line("kind"), d.index) for d in documents] == [("A", 4, 0), ("B", 8, 1)]

@@ -1,10 +1,9 @@
 """Reading deployment files: safe multi-document YAML with the position of every value.
 
-Compose files hold one document, Kubernetes manifests often many (``---``). The stream is first
-split into documents with PyYAML's safe event parser; each document is then parsed on its own by
-:func:`scalexpert.loader.parse`, which rejects non-standard tags and duplicate keys and bounds
-nesting and alias expansion. Each document is padded with the lines before it, so that reported
-lines and columns are those of the whole file.
+Compose files hold one document, Kubernetes manifests often many (``---``). The stream is parsed
+once, document after document, by :func:`scalexpert.loader.yamlsource.parse_documents`, which
+rejects non-standard tags and duplicate keys and bounds nesting and alias expansion per document;
+reported lines and columns are those of the whole file.
 """
 
 from __future__ import annotations
@@ -12,16 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from ..errors import Diagnostic, InputError
-from ..loader import Limits, SourceMap, parse, read_text
-
-try:
-    _EventLoader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _EventLoader = yaml.SafeLoader
-
+from ..loader import Limits, SourceMap, read_text
+from ..loader.yamlsource import parse_documents
 
 @dataclass(frozen=True)
 class Document:
@@ -57,60 +49,11 @@ def read_documents(path: str, label: str, limits: Limits = Limits()) -> list[Doc
 
 def split_documents(text: str, file: str, label: str, limits: Limits = Limits()) -> list[Document]:
     """Every non-empty document of a YAML stream given as text."""
-    if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
-        raise InputError(Diagnostic(file, 0, 0, "", f"file larger than the limit of {limits.max_bytes:,} bytes"))
     documents: list[Document] = []
-    for index, (start, end, first_line) in enumerate(_spans(text, file)):
-        chunk = "\n" * first_line + text[start:end]
-        value, source = parse(chunk, file, limits)
+    index = 0
+    for value, source in parse_documents(text, file, limits):
         if value is not None:
             documents.append(Document(file, label, index, value, source))
+        if value is not None or source.values:
+            index += 1
     return documents
-
-
-def _spans(text: str, file: str) -> list[tuple[int, int, int]]:
-    """(start, end, line) of each document that has content; start is the start of its line."""
-    spans: list[tuple[int, int, int]] = []
-    loader = _EventLoader(text)
-    start_index = start_line = 0
-    empty = True
-    try:
-        while True:
-            event = loader.get_event()
-            if event is None or isinstance(event, yaml.StreamEndEvent):
-                break
-            if isinstance(event, yaml.DocumentStartEvent):
-                mark = event.start_mark
-                assert mark is not None  # the loader marks every event it parses
-                start_index = mark.index - mark.column
-                start_line = mark.line
-                empty = True
-            elif isinstance(event, yaml.DocumentEndEvent):
-                if not empty:
-                    spans.append((start_index, event.end_mark.index if event.end_mark else len(text), start_line))
-            elif not isinstance(event, yaml.StreamStartEvent):
-                empty = empty and _is_empty_scalar(event)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        raise InputError(Diagnostic(file, line, column, "", f"YAML syntax error: {problem}{context}")) from None
-    except yaml.reader.ReaderError:
-        parse(text, file)  # raises the loader's error, with the character's line and column
-        raise InputError(Diagnostic(file, 0, 0, "", "a character YAML does not allow")) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        raise InputError(Diagnostic(file, 0, 0, "", f"YAML error: {exc}")) from None
-    finally:
-        loader.dispose()
-    return spans
-
-
-def _is_empty_scalar(event: yaml.Event) -> bool:
-    return (
-        isinstance(event, yaml.ScalarEvent)
-        and event.value == ""
-        and event.tag is None
-        and event.anchor is None
-        and event.style in (None, "")
-    )
