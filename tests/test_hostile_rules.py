@@ -245,3 +245,56 @@ def test_a_failing_rule_set_never_writes_the_output(tmp_path: Path) -> None:
 def test_input_error_is_not_a_rule_error() -> None:
     """The library tells the three apart, so that callers can say whose file is wrong."""
     assert not issubclass(InputError, RuleError) and not issubclass(RuleError, InputError)
+
+
+CROSS_JOIN = """\
+    id: HOST-900
+    name: hostile.cross-join
+    when:
+      - component: {name: $a}
+      - component: {name: $b}
+      - component: {name: $c}
+      - component: {name: $d}
+      - component: {name: $e}
+    then:
+      finding: {subjects: ["{a}"], message: "{a} {b} {c} {d} {e}"}
+    """
+"""Five patterns that share no variable: 20 components make 3.2 million matches."""
+
+
+def _bounded_memory() -> None:  # pragma: no cover - runs in the child process
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))  # a runaway fails, never the machine
+
+
+@pytest.mark.hostile("budgets")
+def test_a_rule_joining_every_component_with_every_other_stops_with_an_error_naming_it(tmp_path: Path) -> None:
+    rule(tmp_path / "rules", "HOST-900", CROSS_JOIN)
+    arch = tmp_path / "arch.yaml"
+    arch.write_text("version: 1\ncomponents:\n" + "".join(f"  c{i}: {{kind: service, replicas: 2}}\n" for i in range(20)),
+                    encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "scalexpert", "check", "--rules", str(tmp_path / "rules"), str(arch)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300, preexec_fn=_bounded_memory)
+    assert done.returncode == 2, done.stderr
+    assert "rule HOST-900" in done.stderr and "HOST-900.yaml" in done.stderr and "--max-rule-matches" in done.stderr
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.hostile("budgets")
+def test_match_limits_per_rule_and_per_run_are_configurable(tmp_path: Path) -> None:
+    from scalexpert.errors import BudgetError
+    from scalexpert.loader import Limits
+
+    body = CROSS_JOIN.replace("      - component: {name: $c}\n      - component: {name: $d}\n      - component: {name: $e}\n", "")
+    body = body.replace("{a} {b} {c} {d} {e}", "{a} {b}")
+    rule(tmp_path / "rules", "HOST-901", body.replace("HOST-900", "HOST-901"))
+    arch = tmp_path / "arch.yaml"
+    arch.write_text("version: 1\ncomponents:\n" + "".join(f"  c{i}: {{kind: service, replicas: 2}}\n" for i in range(20)),
+                    encoding="utf-8")
+    report = check(arch, rules=[tmp_path / "rules"])  # 400 matches, well within the defaults
+    assert len([f for f in report.findings if f.rule_id == "HOST-901"]) == 20  # one per subject
+    with time_limit(120), pytest.raises(BudgetError, match=r"rule HOST-901 .*more than 100 matches.*--max-rule-matches"):
+        check(arch, rules=[tmp_path / "rules"], limits=Limits(max_rule_matches=100))
+    with time_limit(120), pytest.raises(BudgetError, match=r"more than 300 matches in one check .*--max-matches"):
+        check(arch, rules=[tmp_path / "rules"], limits=Limits(max_matches=300))

@@ -151,3 +151,76 @@ def test_a_wide_fan_out_is_analysed_in_time_proportional_to_its_width() -> None:
         report = capacity.analyse(model)
     assert graph.components["gw"].fan_out == 8_000
     assert len(report.components) == 8_002
+
+
+@pytest.mark.hostile("budgets")
+def test_more_components_or_dependencies_than_the_limits_are_refused_at_their_key() -> None:
+    from scalexpert.errors import InputError
+    from scalexpert.loader import Limits
+
+    text = chain(30)
+    with pytest.raises(InputError) as caught:
+        load_text(text, "big.yaml", limits=Limits(max_components=20))
+    [problem] = caught.value.diagnostics
+    assert (problem.file, problem.line, problem.path) == ("big.yaml", 3, "components")
+    assert "31 components, more than the limit of 20" in problem.message and "--max-components" in problem.message
+    with pytest.raises(InputError, match=r"30 dependencies, more than the limit of 29.*--max-dependencies"):
+        load_text(text, "big.yaml", limits=Limits(max_dependencies=29))
+    assert len(load_text(text, "big.yaml", limits=Limits(max_components=31, max_dependencies=30)).model.components) == 31
+
+
+@pytest.mark.hostile("budgets")
+def test_the_component_limit_is_an_option_of_check(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    (tmp_path / "big.yaml").write_text(chain(30), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "scalexpert", "check", "big.yaml", "--max-components", "20"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stderr.startswith("big.yaml:3:1: components: 31 components"), done.stderr
+    done = subprocess.run([sys.executable, "-m", "scalexpert", "check", "big.yaml", "--max-components", "31",
+                           "--fail-on", "never", "--format", "json"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+
+
+def _findings(count: int) -> list:  # type: ignore[type-arg]
+    from scalexpert.findings import Explanation, Finding
+
+    return [Finding(rule_id="SPOF-001", rule_name="availability.single-point-of-failure", title="t", category="availability",
+                    severity="high", subjects=(f"c{i}",), message="m", explanation=Explanation(proof=()),
+                    fingerprint=f"SPOF-001@c{i}") for i in range(count)]
+
+
+@pytest.mark.hostile("budgets")
+def test_wildcard_suppressions_past_the_matching_limit_stop_before_matching() -> None:
+    """3,000 findings × 2,000 distinct wildcard patterns: 6 million tests, more than the default limit."""
+    import datetime as dt
+
+    from scalexpert.errors import BudgetError
+    from scalexpert.loader import Limits
+    from scalexpert.review import suppressions
+
+    lines = "".join(f"  - {{rule: SPOF-001, component: 'c*x{i}', reason: r}}\n" for i in range(2_000))
+    loaded = load_text(architecture(["c0"], []) + "suppressions:\n" + lines, "s.yaml")
+    with time_limit(60), pytest.raises(BudgetError, match=r"s\.yaml: matching 2,000 wildcard suppressions .* 6,000,000 "
+                                                           r"pattern tests.*--max-suppression-matches"):
+        suppressions.apply_suppressions(_findings(3_000), loaded, today=dt.date(2020, 1, 1))
+    marked, _ = suppressions.apply_suppressions(_findings(3_000), loaded, today=dt.date(2020, 1, 1),
+                                                limits=Limits(max_suppression_matches=6_000_000))
+    assert not any(f.suppressed for f in marked)
+
+
+@pytest.mark.hostile("budgets")
+def test_each_wildcard_pattern_is_compiled_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from scalexpert.review import suppressions
+
+    lines = "".join(f"  - {{rule: SPOF-001, component: 'c1*', reason: r{i}}}\n" for i in range(3_000))
+    loaded = load_text(architecture(["c0"], []) + "suppressions:\n" + lines, "s.yaml")
+    compiled: list[str] = []
+    original = suppressions.translate
+    monkeypatch.setattr(suppressions, "translate", lambda pattern: compiled.append(pattern) or original(pattern))
+    marked, _ = suppressions.apply_suppressions(_findings(200), loaded, today=dt.date(2020, 1, 1))
+    assert compiled == ["c1*"]
+    assert sum(1 for f in marked if f.suppressed) == 111  # c1, c10…c19, c100…c199
