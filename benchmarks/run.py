@@ -3,11 +3,16 @@
     python benchmarks/run.py                    # sizes 10, 100, 1000, 10000; 5 repeats (fewer for 10000)
     python benchmarks/run.py --sizes 10,100 --repeat 3 --json results.json
     python benchmarks/run.py --sizes 10 --checkov        # also time Checkov side by side
+    python benchmarks/run.py --sizes 0 --shapes chain,fanout --shape-sizes 2000,20000 --repeat 1
 
 Medians of wall time per phase, peak traced memory per phase (separate pass), end-to-end wall time and
 peak RSS of the command in a subprocess, start-up time, and a findings digest per size so that an
 optimisation that changes findings is caught: ``--compare before.json`` checks the digests against an
 earlier ``--json`` run and exits 1 if any size's findings differ.
+
+``--shapes chain,fanout`` also checks hostile shapes (``benchmarks/shapes.py``): a dependency chain
+and a fan-out of each ``--shape-sizes`` length, end to end (wall time, peak RSS) with the growth
+from the smallest to the largest size, which stays near-linear (about 10x for 10x the size).
 
 ``--checkov`` times Checkov (``--framework kubernetes``) and ``scalexpert check`` on the same real
 Kubernetes manifest in one run and prints the ratio. Checkov lives in its own virtual environment,
@@ -34,6 +39,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).parent))
+from shapes import SHAPES, shape_text  # noqa: E402
 from synthetic import generate_text  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -188,8 +194,10 @@ def main() -> None:
     parser.add_argument("--checkov", action="store_true", help="also time Checkov against scalexpert on --manifest")
     parser.add_argument("--checkov-exe", help="a Checkov executable to use instead of benchmarks/.venv-checkov")
     parser.add_argument("--manifest", type=Path, default=MANIFEST, help="Kubernetes manifest for --checkov")
+    parser.add_argument("--shapes", default="", help=f"hostile shapes to check end to end: {', '.join(SHAPES)}")
+    parser.add_argument("--shape-sizes", default="2000,20000", help="lengths of the --shapes")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in args.sizes.split(",") if int(s) > 0]
     results: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
                                "sizes": {}}
     print(f"machine: {results['machine']}")
@@ -209,6 +217,9 @@ def main() -> None:
             for name, seconds in timings.items():
                 print(f"  {name:<16} {seconds:>9.3f} {peaks[name]:>9.1f}")
             print(f"  {'end to end':<16} {wall:>9.3f} {rss:>9.1f}  (scalexpert check, new process, peak RSS)")
+        if args.shapes:
+            results["shapes"] = shapes(tmp, [s for s in args.shapes.split(",") if s],
+                                       [int(s) for s in args.shape_sizes.split(",")], args.repeat)
     example = ROOT / "examples" / "large-marketplace.yaml"
     quick = startup(args.repeat)
     if example.exists():
@@ -238,6 +249,26 @@ def main() -> None:
 
     if changed:
         raise SystemExit(1)
+
+
+def shapes(tmp: str, names: list[str], sizes: list[int], repeat: int) -> dict[str, Any]:
+    """End-to-end wall time and peak RSS of ``check`` on each shape and size, and the growth between sizes."""
+    found: dict[str, Any] = {}
+    for name in names:
+        rows: dict[str, Any] = {}
+        for size in sizes:
+            path = os.path.join(tmp, f"{name}-{size}.yaml")
+            Path(path).write_text(shape_text(name, size), "utf-8")
+            wall, rss = end_to_end(path, repeat, "--fail-on", "never")
+            rows[str(size)] = {"end_to_end_s": wall, "peak_rss_mib": rss}
+            print(f"{name} of {size:,}: {wall:.2f} s, {rss:.0f} MiB peak RSS (scalexpert check, median of {repeat})",
+                  flush=True)
+        low, high = rows[str(min(sizes))], rows[str(max(sizes))]
+        growth = {"size": max(sizes) / min(sizes), "time": high["end_to_end_s"] / low["end_to_end_s"],
+                  "memory": high["peak_rss_mib"] / low["peak_rss_mib"]}
+        found[name] = {"sizes": rows, "growth": growth}
+        print(f"{name}: {growth['size']:.0f}x the size took {growth['time']:.1f}x the time and {growth['memory']:.1f}x the memory")
+    return found
 
 
 def compare(results: dict[str, Any], earlier_path: Path) -> list[str]:
