@@ -16,7 +16,7 @@ import pytest
 
 from helpers import SHOP
 
-pytestmark = pytest.mark.hostile("budgets")
+pytestmark = [pytest.mark.hostile("budgets"), pytest.mark.slow]  # starts processes
 
 
 def _bounded_memory() -> None:  # pragma: no cover - runs in the child process

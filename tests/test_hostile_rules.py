@@ -268,6 +268,7 @@ def _bounded_memory() -> None:  # pragma: no cover - runs in the child process
     resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))  # a runaway fails, never the machine
 
 
+@pytest.mark.slow
 @pytest.mark.hostile("budgets")
 def test_a_rule_joining_every_component_with_every_other_stops_with_an_error_naming_it(tmp_path: Path) -> None:
     rule(tmp_path / "rules", "HOST-900", CROSS_JOIN)
