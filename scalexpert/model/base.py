@@ -43,6 +43,7 @@ class StrictModel(BaseModel):
         allow_inf_nan=False,
         populate_by_name=True,
         use_enum_values=True,
+        defer_build=True,
     )
 
 
