@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import Diagnostic, InputError, RuleError
 from ..facts.schema import FactType, FieldSpec, FieldType, base_fact_types
 from ..knowledge_base import KnowledgeBase, KnowledgeEntry, load_knowledge
+from ..knowledge_base import builtin_dir as builtin_knowledge_dir
 from ..loader.load import read_text
 from ..loader.typed import model_problems
 from ..loader.yamlsource import Path, SourceMap, format_path, parse
@@ -112,14 +113,27 @@ def load_ruleset(
     builtin: bool = True,
     knowledge: KnowledgeBase | None = None,
 ) -> RuleSet:
-    """Read and check the built-in rules and the rules of ``extra_dirs``."""
-    kb = knowledge or load_knowledge()
+    """Read and check the built-in rules and the rules of ``extra_dirs``.
+
+    With the built-in knowledge base (``knowledge`` not given), the checked rule set is kept in the
+    rule cache (:mod:`scalexpert.language.cache`), keyed by the content of every file read.
+    """
     files: list[tuple[FsPath, bool]] = [(p, True) for p in rule_files(builtin_rules_dir())] if builtin else []
     for folder in extra_dirs or []:
         path = FsPath(folder)
         if not path.is_dir():
             raise RuleError(Diagnostic(str(folder), 0, 0, "", "rules folder not found (expected a directory)"))
         files.extend((p, False) for p in rule_files(path))
+    if knowledge is not None:
+        return _load(files, knowledge)
+    from . import cache
+
+    read = [*sorted(builtin_knowledge_dir().rglob("*.yaml")), *(p for p, _ in files)]
+    kind = "ruleset " + " ".join(f"{int(b)}:{p}" for p, b in files)
+    return cache.cached(read, kind, lambda: _load(files, load_knowledge()), RuleSet)
+
+
+def _load(files: list[tuple[FsPath, bool]], kb: KnowledgeBase) -> RuleSet:
     problems: list[Diagnostic] = []
     pending: list[tuple[RuleSpec, Any, SourceMap, str, bool]] = []
     for path, is_builtin in files:

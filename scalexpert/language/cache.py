@@ -1,0 +1,216 @@
+"""A cache of checked rule sets, so that a command does not re-read and re-check every rule file.
+
+Reading the built-in rules and knowledge (about 400 YAML files, each parsed with positions and
+checked against the fact schema) is most of what ``scalexpert rules`` and ``explain`` do, and a
+fixed cost of every ``check``. The checked :class:`RuleSet` is stored once per content and read back
+on later runs.
+
+Key. A SHA-256 over the scalexpert version, the Python and pydantic versions, the source of the
+scalexpert package itself (so that an edited checkout never reads a rule set built by other code),
+and the path and bytes of every rule and knowledge file read. Any change to any of them is a new
+key, hence a new entry; nothing is trusted by date.
+
+Where. ``$SCALEXPERT_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/scalexpert``, else
+``~/.cache/scalexpert``. ``SCALEXPERT_CACHE=off`` (or ``0``, ``no``, ``false``) disables it: every
+run reads the files. The folder is made private (mode 0700).
+
+Format and trust. An entry is a header line (format, key, SHA-256 of the payload) and the rule set
+pickled. Pickle can run code when read, so an entry is unpickled only when it is a regular file
+owned by the current user, in a folder owned by that user, neither writable by group or others,
+whose header names the expected key and whose payload has the recorded digest: a file only this
+user's scalexpert can have written, whole. Anything else — missing, truncated, corrupted, written
+by another program or version — is ignored and the rule set is built from the files (and stored
+again). What is read back must be a RuleSet, or it is ignored too.
+
+Concurrency. An entry is written to a temporary file in the same folder and renamed over the final
+name (atomic on POSIX and Windows), so concurrent writers of the same key each leave a complete
+file and readers never see a partial one. Failing to write (read-only home, full disk) is silent:
+the cache is an optimisation only.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..version import __version__
+
+FORMAT = b"scalexpert-rules-cache 1"
+KEEP = 8
+"""Entries kept in the folder (the newest); older ones are removed when a new one is written."""
+
+_OFF = {"0", "off", "no", "false"}
+_T = TypeVar("_T")
+
+
+def cache_dir() -> Path | None:
+    """Folder of the cache, or None when it is disabled."""
+    if os.environ.get("SCALEXPERT_CACHE", "").strip().lower() in _OFF:
+        return None
+    given = os.environ.get("SCALEXPERT_CACHE_DIR")
+    if given:
+        return Path(given)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "scalexpert"
+
+
+_CODE: list[str] = []
+
+
+def _code_digest() -> str:
+    """SHA-256 of the scalexpert package's Python source (computed once per process)."""
+    if not _CODE:
+        digest = hashlib.sha256()
+        root = Path(__file__).resolve().parent.parent
+        for path in sorted(root.rglob("*.py")):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(b"\0")
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                digest.update(b"?")
+        _CODE.append(digest.hexdigest())
+    return _CODE[0]
+
+
+def cache_key(files: Iterable[Path], kind: str) -> str | None:
+    """Key of an entry built from ``files`` (None when a file cannot be read: no caching then)."""
+    import pydantic
+
+    digest = hashlib.sha256()
+    for part in (kind, __version__, sys.version, pydantic.VERSION, _code_digest()):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    for path in files:
+        data = _regular_file_bytes(path)
+        if data is None:
+            return None
+        digest.update(str(path.resolve()).encode())
+        digest.update(b"\0")
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def _regular_file_bytes(path: Path, limit: int = 8 * 2**20) -> bytes | None:
+    """The bytes of a regular file up to ``limit``; None for anything else (a device, a pipe, a
+    link loop, a file too large): the files are then read the usual way, which reports them."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        with os.fdopen(os.dup(handle), "rb") as source:
+            data = source.read(limit + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+    return data if len(data) <= limit else None
+
+
+def _private(st: os.stat_result, directory: bool) -> bool:
+    """Owned by this user and not writable by group or others (POSIX); a regular file or a folder."""
+    if not (stat.S_ISDIR(st.st_mode) if directory else stat.S_ISREG(st.st_mode)):
+        return False
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        return False
+    return not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def entry_path(folder: Path, key: str) -> Path:
+    return folder / f"rules-{key[:40]}.pickle"
+
+
+def read(folder: Path, key: str, expected: type[_T]) -> _T | None:
+    """The cached object for ``key`` if an entry passes every check above, else None."""
+    path = entry_path(folder, key)
+    try:
+        if not _private(os.stat(folder), True):
+            return None
+        with open(path, "rb") as handle:
+            if not _private(os.fstat(handle.fileno()), False):
+                return None
+            header = handle.readline()
+            payload = handle.read()
+    except OSError:
+        return None
+    parts = header.rstrip(b"\n").split(b" ")
+    if len(parts) != 4 or b" ".join(parts[:2]) != FORMAT or parts[2] != key.encode():
+        return None
+    if hashlib.sha256(payload).hexdigest().encode() != parts[3]:
+        return None  # truncated or altered after it was written
+    enabled = gc.isenabled()
+    gc.disable()  # unpickling allocates many objects that all live: no point scanning them
+    try:
+        found = pickle.loads(payload)  # noqa: S301 - a private, digest-checked entry this user's scalexpert wrote
+    except Exception:  # any failure to read back is a miss
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+    return found if isinstance(found, expected) else None
+
+
+def write(folder: Path, key: str, value: Any) -> bool:
+    """Store ``value`` under ``key`` (atomically); False if it could not be written."""
+    try:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # something unpicklable (e.g. a user's object): just don't cache
+        return False
+    header = b" ".join((FORMAT, key.encode(), hashlib.sha256(payload).hexdigest().encode())) + b"\n"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _private(os.stat(folder), True):
+            return False
+        handle, temporary = tempfile.mkstemp(prefix=".rules-", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(header)
+                out.write(payload)
+            os.replace(temporary, entry_path(folder, key))
+        except BaseException:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+            raise
+    except OSError:
+        return False
+    _prune(folder)
+    return True
+
+
+def _prune(folder: Path) -> None:
+    """Keep the newest KEEP entries."""
+    try:
+        entries = sorted(folder.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in entries[KEEP:]:
+            old.unlink()
+    except OSError:
+        pass
+
+
+def cached(files: list[Path], kind: str, build: Callable[[], _T], expected: type[_T]) -> _T:
+    """``build()``, or the entry a previous run stored for the same ``files`` and code."""
+    folder = cache_dir()
+    key = cache_key(files, kind) if folder is not None else None
+    if folder is None or key is None:
+        return build()
+    found = read(folder, key, expected)
+    if found is not None:
+        return found
+    value = build()
+    write(folder, key, value)
+    return value
