@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from scalexpert.api import check
-from scalexpert.language import cache
+from scalexpert import cache
 from scalexpert.language import ruleset as ruleset_module
 from scalexpert.language.ruleset import RuleSet, load_ruleset
 

@@ -105,7 +105,18 @@ def _walk(model: type[BaseModel], origin: Origin, prefix: str = "") -> list[Fiel
 
 @lru_cache(maxsize=1)
 def base_fact_types() -> dict[str, FactType]:
-    """The fact types scalexpert declares before the engine runs."""
+    """The fact types scalexpert declares before the engine runs.
+
+    They follow from scalexpert's own models only, so they are kept in the rule cache
+    (:mod:`scalexpert.cache`, keyed by scalexpert's source): generating the models' JSON schemas
+    is a fixed cost of every check otherwise.
+    """
+    from .. import cache
+
+    return cache.cached([], "fact-types", _base_fact_types, dict)
+
+
+def _base_fact_types() -> dict[str, FactType]:
     system = FactType("system", "The system as a whole (one fact).")
     component = FactType("component", "One component of the architecture.", key=("name",))
     dependency = FactType("dependency", "A dependency between two components.", key=("from", "to"))

@@ -116,7 +116,7 @@ def load_ruleset(
     """Read and check the built-in rules and the rules of ``extra_dirs``.
 
     With the built-in knowledge base (``knowledge`` not given), the checked rule set is kept in the
-    rule cache (:mod:`scalexpert.language.cache`), keyed by the content of every file read.
+    rule cache (:mod:`scalexpert.cache`), keyed by the content of every file read.
     """
     files: list[tuple[FsPath, bool]] = [(p, True) for p in rule_files(builtin_rules_dir())] if builtin else []
     for folder in extra_dirs or []:
@@ -126,7 +126,7 @@ def load_ruleset(
         files.extend((p, False) for p in rule_files(path))
     if knowledge is not None:
         return _load(files, knowledge)
-    from . import cache
+    from .. import cache
 
     read = [*sorted(builtin_knowledge_dir().rglob("*.yaml")), *(p for p, _ in files)]
     kind = "ruleset " + " ".join(f"{int(b)}:{p}" for p, b in files)

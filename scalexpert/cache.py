@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..version import __version__
+from .version import __version__
 
 FORMAT = b"scalexpert-rules-cache 1"
 KEEP = 8
@@ -70,7 +70,7 @@ def _code_digest() -> str:
     """SHA-256 of the scalexpert package's Python source (computed once per process)."""
     if not _CODE:
         digest = hashlib.sha256()
-        root = Path(__file__).resolve().parent.parent
+        root = Path(__file__).resolve().parent
         for path in sorted(root.rglob("*.py")):
             digest.update(str(path.relative_to(root)).encode())
             digest.update(b"\0")
