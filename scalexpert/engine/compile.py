@@ -223,6 +223,9 @@ class ExpertaBuilder:
         operation = OPERATIONS[c.op]
         operand = self.resolve(c.operand)
         operand = tuple(operand) if isinstance(operand, list) else operand
+        special = _special_test(c.op, name, operand)
+        if special is not None:
+            return special
         return lambda values: name in values and _safe(operation, values[name], operand)
 
     def tests(self, pattern: Pattern, index: int) -> list[Any]:
@@ -234,6 +237,30 @@ class ExpertaBuilder:
                 check = _Test([left, right], lambda _o=c.op, _a=left, _b=right, **kw: holds(_o, kw[_a], kw[_b]))
                 found.append(TEST(check))
         return found
+
+
+_MISSING: Any = object()
+
+
+def _special_test(op: str, name: str, operand: Any) -> LiteralTest | None:
+    """The most common literal tests written out (same results as the operator table; they run
+    once per fact and pattern, so a call less matters): equality with a text or a flag, numeric
+    comparisons with a number, membership in a list of texts. None for anything else."""
+    if op == "eq" and type(operand) in (str, bool):
+        kind = type(operand)
+        return lambda values: type(values.get(name, _MISSING)) is kind and values[name] == operand
+    if op in ("lt", "le", "gt", "ge") and type(operand) in (int, float):
+        compare = OPERATIONS[op]
+
+        def numeric(values: dict[str, Any]) -> bool:
+            value = values.get(name, _MISSING)
+            return value is not _MISSING and bool(compare(value, operand))
+
+        return numeric
+    if op == "in" and isinstance(operand, tuple) and operand and all(type(o) is str for o in operand):
+        options = frozenset(operand)
+        return lambda values: isinstance(values.get(name, _MISSING), str) and values[name] in options
+    return None
 
 
 def _literal_constraints(pattern: Pattern) -> list[Constraint]:

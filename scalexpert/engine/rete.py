@@ -35,6 +35,7 @@ from typing import Any
 
 from . import _compat  # noqa: F401  (experta is imported through the shim first)
 from experta.fact import Fact, InitialFact  # noqa: E402
+from experta.fieldconstraint import W  # noqa: E402
 from experta.utils import freeze  # noqa: E402
 from experta.matchers.rete import ReteMatcher  # noqa: E402
 from experta.matchers.rete.abstract import OneInputNode  # noqa: E402
@@ -48,7 +49,7 @@ from experta.matchers.rete.nodes import (  # noqa: E402
     WhereNode,
 )
 from experta.matchers.rete.token import Token, TokenInfo  # noqa: E402
-from experta.matchers.rete.utils import extract_facts, generate_checks  # noqa: E402
+from experta.matchers.rete.utils import extract_facts, generate_checks, prepare_rule  # noqa: E402
 from experta.rule import Rule  # noqa: E402
 from experta.strategies import DepthStrategy  # noqa: E402
 
@@ -131,7 +132,12 @@ class _Joins:
         return len(context) == size
 
     def key(self, context: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple([context[name] for name in self.shared]) if self.shared else ()
+        shared = self.shared
+        if not shared:
+            return ()
+        if len(shared) == 1:
+            return (context[shared[0]],)
+        return tuple([context[name] for name in shared])
 
     def _bucket(self, side: int, context: dict[str, Any]) -> dict[Any, list[list[Any]]]:
         return self.buckets[side].setdefault(self.key(context), {})
@@ -140,8 +146,15 @@ class _Joins:
         """Every entry of a side."""
         return [e for bucket in self.buckets[side].values() for entries in bucket.values() for e in entries]
 
-    def add(self, side: int, entry: list[Any]) -> None:
-        self._bucket(side, entry[1]).setdefault(_data_key(entry[0]), []).append(entry)
+    def add(self, side: int, entry: list[Any], key: tuple[Any, ...] | None = None) -> None:
+        bucket = self.buckets[side].setdefault(self.key(entry[1]) if key is None else key, {})
+        data = entry[0]
+        identity = id(next(iter(data))) if len(data) == 1 else frozenset(map(id, data))
+        found = bucket.get(identity)
+        if found is None:
+            bucket[identity] = [entry]
+        else:
+            found.append(entry)
 
     def find(self, side: int, data: Any, context: dict[str, Any]) -> list[Any] | None:
         for entry in self.buckets[side].get(self.key(context), {}).get(_data_key(data), ()):
@@ -149,8 +162,8 @@ class _Joins:
                 return entry
         return None
 
-    def remove(self, side: int, data: Any, context: dict[str, Any]) -> list[Any] | None:
-        bucket = self.buckets[side].get(self.key(context), {})
+    def remove(self, side: int, data: Any, context: dict[str, Any], key: tuple[Any, ...] | None = None) -> list[Any] | None:
+        bucket = self.buckets[side].get(self.key(context) if key is None else key, {})
         entries = bucket.get(_data_key(data), [])
         for position, entry in enumerate(entries):
             if entry[1] == context:
@@ -158,9 +171,14 @@ class _Joins:
                 return entry
         return None
 
-    def partners(self, side: int, context: dict[str, Any]) -> list[list[Any]]:
+    def partners(self, side: int, context: dict[str, Any], key: tuple[Any, ...] | None = None) -> list[list[Any]]:
         """Entries of the other side that match a token of ``side`` (0 left, 1 right)."""
-        bucket = self.buckets[1 - side].get(self.key(context), {})
+        bucket = self.buckets[1 - side].get(self.key(context) if key is None else key)
+        if not bucket:
+            return []
+        if len(bucket) == 1:
+            for entries in bucket.values():
+                return list(entries)
         return [e for entries in bucket.values() for e in entries]
 
     def count(self, side: int, context: dict[str, Any]) -> int:
@@ -203,12 +221,13 @@ class IndexedMatchNode(_IndexedJoin, OrdinaryMatchNode):
             self._fallback()
             (super()._activate_left if side == 0 else super()._activate_right)(token)
             return
+        key = joins.key(context)
         if token.tag is Token.TagType.VALID:
-            joins.add(side, [token.data, context, 0])
+            joins.add(side, [token.data, context, 0], key)
         else:
-            joins.remove(side, token.data, context)
+            joins.remove(side, token.data, context, key)
         tag, data = token.tag, token.data
-        for entry in joins.partners(side, context):
+        for entry in joins.partners(side, context, key):
             merged = {**entry[1], **context} if side else {**context, **entry[1]}
             new = _token(tag, data | entry[0], merged)
             for child in self.children:
@@ -337,10 +356,34 @@ class IsolatedFeatureTesterNode(_NoCopy, FeatureTesterNode):
     checks: tuple[Any, ...] = ()
     compiled: tuple[Callable[[Any], Any], ...] = ()
     """The checks as plain functions (:func:`compile_check`), set by :func:`adjust_network`."""
+    plan: tuple[tuple[type, ...], tuple[tuple[str, str], ...], str | None] | None = None
+    """The checks as data when they are all of the common kinds (:func:`fast_plan`): fact types,
+    (variable, field) bindings and the fact capture, applied inline by ``_activate``."""
 
     def _activate(self, token: Token) -> None:
         (fact,) = token.data
         context = token.context
+        plan = self.plan
+        if plan is not None:  # the same tests and bindings as the loop below, without a call per check
+            types, binds, capture = plan
+            for fact_type in types:
+                if type(fact) != fact_type:
+                    return
+            if binds or capture is not None:
+                bound = dict(context)
+                for name, what in binds:
+                    value = dict.get(fact, what, _UNSET)
+                    if value is _UNSET or bound.get(name, value) != value or bound.get((False, name), _UNSET) == value:
+                        return
+                    bound[name] = value
+                if capture is not None:
+                    if bound.get(capture, fact) != fact or bound.get((False, capture), _UNSET) == fact:
+                        return
+                    bound[capture] = fact
+                token = _token(token.tag, token.data, bound)
+            for child in self.children:
+                child.callback(token)
+            return
         bound: dict[Any, Any] | None = None
         for check in self.compiled or self.checks or (self.matcher,):
             match = check(fact)
@@ -395,6 +438,35 @@ def compile_check(check: Any, dispatched: bool = False) -> Callable[[Any], Any]:
 
         return feature
     return check
+
+
+def fast_plan(checks: tuple[Any, ...], dispatched: bool) -> tuple[tuple[type, ...], tuple[tuple[str, str], ...], str | None] | None:
+    """Fact types, (variable, field) bindings and capture of a run of checks, if every check is
+    one of those (or a pattern membership under a dispatch node, which always holds); else None.
+
+    A binding is a field wildcard bound to a variable (``MATCH.v_x``): it fails when the fact lacks
+    the field (experta's ``fact[what]`` raises KeyError: our fact classes declare no defaults).
+    """
+    types: list[type] = []
+    binds: list[tuple[str, str]] = []
+    capture: str | None = None
+    for check in checks:
+        if isinstance(check, TypeCheck):
+            types.append(check.fact_type)
+        elif isinstance(check, FactCapture) and capture is None:
+            capture = check.bind
+        elif isinstance(check, FeatureCheck) and isinstance(check.what, str) and not ("__" in check.what or check.what.isnumeric()):
+            how = check.how
+            if dispatched and isinstance(getattr(how, "match", None), PatternMember):
+                continue
+            if type(how) is not W or how.__bind__ is None or not isinstance(how.__bind__, str):
+                return None
+            binds.append((how.__bind__, check.what))
+        else:
+            return None
+    if capture is not None and any(name == capture for name, _ in binds):
+        return None
+    return tuple(types), tuple(binds), capture
 
 
 def merge_chains(root: Any) -> None:
@@ -493,17 +565,30 @@ def adjust_network(matcher: Any, *, indexed: bool = True, budget: MatchBudget | 
                 child.node.dispatched = True
     for node in nodes:
         if isinstance(node, IsolatedFeatureTesterNode):
-            node.compiled = tuple(compile_check(check, getattr(node, "dispatched", False))
-                                  for check in node.checks or (node.matcher,))
+            dispatched = getattr(node, "dispatched", False)
+            node.compiled = tuple(compile_check(check, dispatched) for check in node.checks or (node.matcher,))
+            node.plan = fast_plan(node.checks or (node.matcher,), dispatched)
     owners = _rules_below(nodes) if budget is not None else {}
     for node in nodes:
-        node.children[:] = [ChildNode(c.node, getattr(c.node, c.callback.__name__)) for c in node.children]
+        node.children[:] = [_rebound(c) for c in node.children]
         if budget is not None and isinstance(node, OrdinaryMatchNode) and owners.get(id(node)):
             rule = owners[id(node)][0]
             node.children[:] = [ChildNode(c.node, budget.counter(rule, c.callback)) for c in node.children]
         if isinstance(node, PatternDispatchNode):
             for pattern_id, children in node.by_pattern.items():
-                node.by_pattern[pattern_id] = [ChildNode(c.node, getattr(c.node, c.callback.__name__)) for c in children]
+                node.by_pattern[pattern_id] = [_rebound(c) for c in children]
+
+
+_DIRECT = {"activate": "_activate", "activate_left": "_activate_left", "activate_right": "_activate_right"}
+
+
+def _rebound(child: Any) -> Any:
+    """The child with its callback bound again (to its node's new class); for our node classes,
+    straight to the method that does the work (``activate`` only forwards to it, see _NoCopy)."""
+    name = child.callback.__name__
+    if isinstance(child.node, _NoCopy):
+        name = _DIRECT.get(name, name)
+    return ChildNode(child.node, getattr(child.node, name))
 
 
 def _rules_below(nodes: list[Any]) -> dict[int, list[str]]:
@@ -588,6 +673,13 @@ class DispatchingReteMatcher(ReteMatcher):  # type: ignore[misc]
             added.extend(new)
             removed.extend(gone)
         return added, removed
+
+    @staticmethod
+    def prepare_ruleset(engine: Any) -> set[Any]:
+        """experta's rule preparation (normal form), except for rules :func:`prepared_rule` made:
+        those are already in that form and are only copied (unbound from the engine class)."""
+        return {rule.new_conditions(*rule) if getattr(rule, "prepared", False) else prepare_rule(rule)
+                for rule in engine.get_rules()}
 
     def _get_conflict_set_nodes(self) -> list[Any]:
         """The conflict-set nodes, found once per matcher (experta caches them process-wide)."""
@@ -678,3 +770,17 @@ def _child_for(node: Any, check: Any) -> Any:
     new = IsolatedFeatureTesterNode(check)
     node.add_child(new, new.activate)
     return new
+
+
+def prepared_form(conditions: list[Any], salience: int) -> Any:
+    """The conditions of a rule as experta's matcher prepares them (disjunctive normal form, an
+    initial fact before a leading ``not``): most of the cost of building a network, and the same
+    for every network built from the same compiled conditions, so the caller keeps it."""
+    return prepare_rule(Rule(*conditions, salience=salience))
+
+
+def prepared_rule(form: Any, action: Callable[..., None]) -> Any:
+    """A rule with an already prepared form (see :func:`prepared_form`) and its action."""
+    rule = Rule(*form, salience=form.salience)(action)
+    rule.prepared = True
+    return rule

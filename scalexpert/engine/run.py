@@ -25,11 +25,19 @@ from .compile import (
     PATTERN_FIELD,
     ExpertaBuilder,
     fact_key,
-    make_rule,
     var_key,
 )
 from ..loader.yamlsource import Limits
-from .rete import DispatchingReteMatcher, ExactRemovalStrategy, MatchBudget, adjust_network, new_fact, release
+from .rete import (
+    DispatchingReteMatcher,
+    ExactRemovalStrategy,
+    MatchBudget,
+    adjust_network,
+    new_fact,
+    prepared_form,
+    prepared_rule,
+    release,
+)
 
 MAX_STEPS = 1_000_000
 _KEY = FACT_KEY
@@ -63,6 +71,15 @@ class CompiledRules:
     builder: ExpertaBuilder
     conditions: dict[str, list[Any]]
     used: dict[str, set[str]]
+    prepared: dict[str, Any] = field(default_factory=dict)
+    """Rule id → its conditions as experta's matcher prepares them (rete.prepared_form), made by
+    the first network that uses the rule and reused by every later one."""
+
+    def prepared_form(self, rule: CompiledRule) -> Any:
+        form = self.prepared.get(rule.id)
+        if form is None:
+            form = self.prepared[rule.id] = prepared_form(self.conditions[rule.id], rule.spec.salience)
+        return form
 
 
 def compiled_rules(ruleset: RuleSet, thresholds: dict[str, float], *, fold: bool = True) -> CompiledRules:
@@ -127,8 +144,8 @@ class RuleSession:
         for rule in ruleset.rules:
             if enabled is not None and not enabled(rule):
                 continue
-            members[f"rule_{len(members)}"] = make_rule(
-                self.compiled.conditions[rule.id], rule.spec.salience,
+            members[f"rule_{len(members)}"] = prepared_rule(
+                self.compiled.prepared_form(rule),
                 _action(rule, self.state, self.compiled.builder, threshold, severities or {}),
             )
         members["__strategy__"] = ExactRemovalStrategy
