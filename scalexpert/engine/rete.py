@@ -35,7 +35,7 @@ from typing import Any
 
 from . import _compat  # noqa: F401  (experta is imported through the shim first)
 from experta.fact import Fact, InitialFact  # noqa: E402
-from experta.fieldconstraint import W  # noqa: E402
+from experta.fieldconstraint import ANDFC, NOTFC, ORFC, W  # noqa: E402
 from experta.utils import freeze  # noqa: E402
 from experta.matchers.rete import ReteMatcher  # noqa: E402
 from experta.matchers.rete.abstract import OneInputNode  # noqa: E402
@@ -334,9 +334,14 @@ def new_fact(cls: type[Fact], values: dict[str, Any]) -> Fact:
     they are, anything else goes through ``freeze``.
     """
     fact = dict.__new__(cls)
-    dict.update(fact, {k: v if type(v) in _AS_IS else freeze(v) for k, v in values.items()})
+    dict.update(fact, {k: v if type(v) in _AS_IS or _scalars(v) else freeze(v) for k, v in values.items()})
     fact._Fact__defaults = {}  # what Fact.__init__ sets besides the fields
     return fact
+
+
+def _scalars(value: Any) -> bool:
+    """A frozenset of ints or texts (a fact's pattern ids): ``freeze`` would rebuild an equal one."""
+    return type(value) is frozenset and all(type(v) is int or type(v) is str for v in value)
 
 
 def _order_value(value: Any) -> str:
@@ -359,6 +364,9 @@ class IsolatedFeatureTesterNode(_NoCopy, FeatureTesterNode):
     plan: tuple[tuple[type, ...], tuple[tuple[str, str], ...], str | None] | None = None
     """The checks as data when they are all of the common kinds (:func:`fast_plan`): fact types,
     (variable, field) bindings and the fact capture, applied inline by ``_activate``."""
+    negated: bool = True
+    """Whether a token may carry negated bindings (only when some check of the network negates a
+    constraint); without them, ``_activate`` skips looking for them."""
 
     def _activate(self, token: Token) -> None:
         (fact,) = token.data
@@ -371,13 +379,16 @@ class IsolatedFeatureTesterNode(_NoCopy, FeatureTesterNode):
                     return
             if binds or capture is not None:
                 bound = dict(context)
+                negated = self.negated
                 for name, what in binds:
                     value = dict.get(fact, what, _UNSET)
-                    if value is _UNSET or bound.get(name, value) != value or bound.get((False, name), _UNSET) == value:
+                    if value is _UNSET or (name in bound and bound[name] != value) or (
+                            negated and bound.get((False, name), _UNSET) == value):
                         return
                     bound[name] = value
                 if capture is not None:
-                    if bound.get(capture, fact) != fact or bound.get((False, capture), _UNSET) == fact:
+                    if (capture in bound and bound[capture] != fact) or (
+                            negated and bound.get((False, capture), _UNSET) == fact):
                         return
                     bound[capture] = fact
                 token = _token(token.tag, token.data, bound)
@@ -467,6 +478,20 @@ def fast_plan(checks: tuple[Any, ...], dispatched: bool) -> tuple[tuple[type, ..
     if capture is not None and any(name == capture for name, _ in binds):
         return None
     return tuple(types), tuple(binds), capture
+
+
+def _negates(check: Any) -> bool:
+    """Whether a check can bind negated variables (a NOTFC anywhere in its constraint)."""
+    if not isinstance(check, FeatureCheck):
+        return not isinstance(check, (TypeCheck, FactCapture))
+    stack = [check.how]
+    while stack:
+        how = stack.pop()
+        if isinstance(how, NOTFC):
+            return True
+        if isinstance(how, (ANDFC, ORFC)):
+            stack.extend(how)
+    return False
 
 
 def merge_chains(root: Any) -> None:
@@ -568,6 +593,11 @@ def adjust_network(matcher: Any, *, indexed: bool = True, budget: MatchBudget | 
             dispatched = getattr(node, "dispatched", False)
             node.compiled = tuple(compile_check(check, dispatched) for check in node.checks or (node.matcher,))
             node.plan = fast_plan(node.checks or (node.matcher,), dispatched)
+    negated = any(_negates(check) for node in nodes if isinstance(node, IsolatedFeatureTesterNode)
+                  for check in node.checks or (node.matcher,))
+    for node in nodes:
+        if isinstance(node, IsolatedFeatureTesterNode):
+            node.negated = negated
     owners = _rules_below(nodes) if budget is not None else {}
     for node in nodes:
         node.children[:] = [_rebound(c) for c in node.children]
