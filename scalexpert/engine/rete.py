@@ -378,20 +378,20 @@ class IsolatedFeatureTesterNode(_NoCopy, FeatureTesterNode):
                 if type(fact) != fact_type:
                     return
             if binds or capture is not None:
-                bound = dict(context)
+                inline = dict(context)
                 negated = self.negated
                 for name, what in binds:
                     value = dict.get(fact, what, _UNSET)
-                    if value is _UNSET or (name in bound and bound[name] != value) or (
-                            negated and bound.get((False, name), _UNSET) == value):
+                    if value is _UNSET or (name in inline and inline[name] != value) or (
+                            negated and inline.get((False, name), _UNSET) == value):
                         return
-                    bound[name] = value
+                    inline[name] = value
                 if capture is not None:
-                    if (capture in bound and bound[capture] != fact) or (
-                            negated and bound.get((False, capture), _UNSET) == fact):
+                    if (capture in inline and inline[capture] != fact) or (
+                            negated and inline.get((False, capture), _UNSET) == fact):
                         return
-                    bound[capture] = fact
-                token = _token(token.tag, token.data, bound)
+                    inline[capture] = fact
+                token = _token(token.tag, token.data, inline)
             for child in self.children:
                 child.callback(token)
             return
