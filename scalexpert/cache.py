@@ -129,13 +129,14 @@ def _private(st: os.stat_result, directory: bool) -> bool:
     return not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def entry_path(folder: Path, key: str) -> Path:
-    return folder / f"rules-{key[:40]}.pickle"
+def entry_path(folder: Path, key: str, name: str = "rules") -> Path:
+    """Where the entry for ``key`` lives (``name``: what it holds, ``rules`` or ``facts``)."""
+    return folder / f"{name}-{key[:40]}.pickle"
 
 
-def read(folder: Path, key: str, expected: type[_T]) -> _T | None:
+def read(folder: Path, key: str, expected: type[_T], name: str = "rules") -> _T | None:
     """The cached object for ``key`` if an entry passes every check above, else None."""
-    path = entry_path(folder, key)
+    path = entry_path(folder, key, name)
     try:
         if not _private(os.stat(folder), True):
             return None
@@ -163,7 +164,7 @@ def read(folder: Path, key: str, expected: type[_T]) -> _T | None:
     return found if isinstance(found, expected) else None
 
 
-def write(folder: Path, key: str, value: Any) -> bool:
+def write(folder: Path, key: str, value: Any, name: str = "rules") -> bool:
     """Store ``value`` under ``key`` (atomically); False if it could not be written."""
     try:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
@@ -179,7 +180,7 @@ def write(folder: Path, key: str, value: Any) -> bool:
             with os.fdopen(handle, "wb") as out:
                 out.write(header)
                 out.write(payload)
-            os.replace(temporary, entry_path(folder, key))
+            os.replace(temporary, entry_path(folder, key, name))
         except BaseException:
             try:
                 os.unlink(temporary)
@@ -188,29 +189,29 @@ def write(folder: Path, key: str, value: Any) -> bool:
             raise
     except OSError:
         return False
-    _prune(folder)
+    _prune(folder, name)
     return True
 
 
-def _prune(folder: Path) -> None:
-    """Keep the newest KEEP entries."""
+def _prune(folder: Path, name: str) -> None:
+    """Keep the newest KEEP entries of a kind."""
     try:
-        entries = sorted(folder.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        entries = sorted(folder.glob(f"{name}-*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in entries[KEEP:]:
             old.unlink()
     except OSError:
         pass
 
 
-def cached(files: list[Path], kind: str, build: Callable[[], _T], expected: type[_T]) -> _T:
+def cached(files: list[Path], kind: str, build: Callable[[], _T], expected: type[_T], name: str = "rules") -> _T:
     """``build()``, or the entry a previous run stored for the same ``files`` and code."""
     folder = cache_dir()
     key = cache_key(files, kind) if folder is not None else None
     if folder is None or key is None:
         return build()
-    found = read(folder, key, expected)
+    found = read(folder, key, expected, name)
     if found is not None:
         return found
     value = build()
-    write(folder, key, value)
+    write(folder, key, value, name)
     return value

@@ -228,6 +228,19 @@ def test_concurrent_processes_share_one_cache(tmp_path: Path) -> None:
     outputs = [json.loads(run.communicate(timeout=300)[0]) for run in runs]
     assert all(run.returncode == 0 for run in runs)
     assert all(output == outputs[0] for output in outputs) and "USER-001" in outputs[0]
-    assert [p.suffix for p in store.iterdir()] == [".pickle"]  # one entry, no temporary files
+    assert sorted(p.name.split("-")[0] for p in store.iterdir()) == ["facts", "rules"]  # no temporary files
     again = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
     assert json.loads(again.stdout) == outputs[0]
+
+
+def test_the_fact_types_come_back_from_the_cache_equal(cache_dir: Path) -> None:
+    from scalexpert.facts import schema
+
+    fresh = schema._base_fact_types()
+    cache.cached([], "fact-types", schema._base_fact_types, dict, name="facts")
+    assert [p.name.split("-")[0] for p in cache_dir.iterdir()] == ["facts"]
+
+    def again() -> dict[str, object]:
+        raise AssertionError("built again")
+
+    assert cache.cached([], "fact-types", again, dict, name="facts") == fresh

@@ -113,7 +113,7 @@ def base_fact_types() -> dict[str, FactType]:
     """
     from .. import cache
 
-    return cache.cached([], "fact-types", _base_fact_types, dict)
+    return cache.cached([], "fact-types", _base_fact_types, dict, name="facts")
 
 
 def _base_fact_types() -> dict[str, FactType]:
