@@ -6,6 +6,7 @@ import contextlib
 import gc
 import os
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,13 @@ from .analysis.capacity.records import CapacityReport
 from .analysis.graph import analyse_graph
 from .config import Config
 from .engine import RuleSession, build_findings, finding_keys, keys_are_unique, run_rules, sort_key
-from .errors import BudgetError, ConfigError, InputError, UsageError
+from .errors import BudgetError, ConfigError, Diagnostic, InputError, RuleError, UsageError
 from .facts.build import build_facts
 from .findings import ArchitectureSummary, Assumption, Catalogue, Change, Location, Report, RuleInfo, RuleReference
 from .language.ruleset import CompiledRule, RuleSet, load_ruleset
 from .loader import Limits, LoadedArchitecture, Position, SourceMap, load_file, load_text, merge, validate
+from .loader.load import path_problem
+from .loader.yamlsource import read_bounded, shown
 from .model import Architecture
 from .progress import phase
 from .review.suppressions import CATEGORY as SUPPRESSION_CATEGORY
@@ -76,7 +79,7 @@ def _head(path: str, limits: Limits) -> bytes | None:
         return None  # devices, pipes, directories: the loader refuses them with its own message
     try:
         with open(path, "rb") as handle:
-            return handle.read(limits.max_bytes)
+            return read_bounded(handle, limits.max_bytes - 1)
     except OSError:
         return None
 
@@ -174,11 +177,29 @@ _RULESETS: dict[tuple[Any, ...], RuleSet] = {}
 
 def _cached_ruleset(folders: tuple[str, ...]) -> RuleSet:
     """Rule sets are kept for the process; a change to a file in a users' folder reloads it."""
+    for folder in folders:  # before resolving: a NUL byte or a symlink loop has no real path
+        refused = _folder_problem(folder)
+        if refused:
+            raise RuleError(Diagnostic(folder, 0, 0, "", refused))
     key = tuple((str(Path(f).resolve()), _signature(f)) for f in folders)
     if key not in _RULESETS:
         _RULESETS.clear()  # keep only the current version of each folder set
         _RULESETS[key] = load_ruleset(list(folders))
     return _RULESETS[key]
+
+
+def _folder_problem(folder: str) -> str | None:
+    """Why ``folder`` cannot be a rules folder (a NUL byte, an undecodable name, a symlink loop, missing), or None."""
+    refused = path_problem(folder)
+    if refused:
+        return refused
+    try:
+        os.stat(folder)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:  # a symlink loop: "Too many levels of symbolic links"
+        return f"cannot read the rules folder: {exc.strerror or exc}"
+    return None if os.path.isdir(folder) else "rules folder not found (expected a directory)"
 
 
 def _signature(folder: str) -> tuple[tuple[str, int, int], ...]:
@@ -196,10 +217,10 @@ def selector(config: Config, ruleset: RuleSet) -> Any:
     known |= {key for m in META_RULES.values() for key in (m.id, m.name, SUPPRESSION_CATEGORY)}
     for key in [*config.enable, *config.disable, *config.severity]:
         if key not in known:
-            raise ConfigError(f"unknown rule or category {key!r} in configuration")
+            raise ConfigError(f"unknown rule or category {shown(key)} in configuration")
     for name in config.thresholds:
         if name not in ruleset.knowledge.thresholds:
-            raise ConfigError(f"unknown threshold {name!r} in configuration")
+            raise ConfigError(f"unknown threshold {shown(name)} in configuration")
 
     def chosen(rule: CompiledRule) -> bool:
         keys = {rule.id, rule.name, rule.category, *rule.spec.aliases}
@@ -214,6 +235,11 @@ _RELAXED_GC = (100_000, 50, 1_000)
 """Collector thresholds during a check: young collections 140× rarer than Python's default."""
 
 
+_GC_LOCK = threading.Lock()
+_GC_STATE: dict[str, Any] = {"depth": 0, "saved": None}
+"""Checks running now (in any thread) and the thresholds to restore when the last one ends."""
+
+
 @contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
     """Collect cyclic garbage rarely during one check.
@@ -221,17 +247,22 @@ def _gc_paused() -> Iterator[None]:
     A check allocates many small objects that live until it ends; with Python's default
     thresholds, full collections rescan them again and again and time grows faster than the
     architecture (measured: 3,000 components took 2.4× longer). Reference counting still frees
-    everything as usual; the collector's thresholds (and whether it was on) are restored afterwards.
+    everything as usual. The thresholds are process-wide: the first check to start (in any thread)
+    saves them and the last one to end restores them, so concurrent checks never leave them changed.
     """
-    was_enabled = gc.isenabled()
-    thresholds = gc.get_threshold()
-    gc.set_threshold(*_RELAXED_GC)
+    with _GC_LOCK:
+        if _GC_STATE["depth"] == 0:
+            _GC_STATE["saved"] = gc.get_threshold()
+            gc.set_threshold(*_RELAXED_GC)
+        _GC_STATE["depth"] += 1
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
-        if was_enabled:
-            gc.enable()
+        with _GC_LOCK:
+            _GC_STATE["depth"] -= 1
+            if _GC_STATE["depth"] == 0 and _GC_STATE["saved"] is not None:
+                gc.set_threshold(*_GC_STATE["saved"])
+                _GC_STATE["saved"] = None
 
 
 def check(

@@ -21,6 +21,7 @@ from typing import Literal
 
 from .errors import ScalexpertError, UsageError
 from .loader import Limits, read_text
+from .loader.load import path_problem
 from .loader.markdown import has_blocks, is_markdown
 
 Kind = Literal["architecture", "markdown", "deployment"]
@@ -60,6 +61,8 @@ def classify(path: str, limits: Limits = Limits(), *, deployments: bool = True) 
 
 def _classify(path: str, limits: Limits, deployments: bool) -> tuple[Kind | None, str]:
     """The kind, and for deployment descriptions their format (``compose``, ``kubernetes`` ...)."""
+    if path_problem(path) and path.lower().endswith(YAML_SUFFIXES):
+        return "architecture", ""  # a name no report can carry: checking it says so, rather than skipping it unseen
     try:
         text = read_text(path, limits)
     except ScalexpertError:

@@ -14,6 +14,7 @@ them into one-line messages and exit code 2. Exceptions of the libraries used un
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -30,7 +31,7 @@ class Diagnostic:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
-        return printable(text)
+        return printable(shortened(text))
 
 
 def printable(text: str) -> str:
@@ -42,6 +43,24 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
+_LONG_WORD = re.compile("[^\\s:'\",]{200,}")
+LINE_LIMIT = 2_000
+"""Longest message line printed; longer ones are cut with their length said."""
+
+
+def shortened(text: str) -> str:
+    """A message with what it echoes from the input cut to a readable length.
+
+    A name, key, value or path of 200 characters or more (no spaces) keeps its first 80 and says how
+    long it was; a line longer than :data:`LINE_LIMIT` is cut there. A 100,000-character key echoed
+    whole would bury the message (and fill a CI log).
+    """
+    if len(text) < 200:
+        return text
+    text = _LONG_WORD.sub(lambda m: f"{m.group()[:80]}… ({len(m.group()):,} characters)", text)
+    return text if len(text) <= LINE_LIMIT else f"{text[:LINE_LIMIT]}… ({len(text):,} characters)"
 
 
 class ScalexpertError(Exception):
@@ -76,4 +95,5 @@ class BudgetError(ScalexpertError):
     limit, what exceeded it and the option that raises it."""
 
 
-__all__ = ["BudgetError", "ConfigError", "Diagnostic", "InputError", "RuleError", "ScalexpertError", "UsageError", "printable"]
+__all__ = ["BudgetError", "ConfigError", "Diagnostic", "InputError", "RuleError", "ScalexpertError", "UsageError", "printable",
+           "shortened"]

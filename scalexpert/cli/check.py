@@ -19,12 +19,14 @@ import click
 
 from ..errors import InputError
 from ..loader import Limits
+from ..loader.yamlsource import MAX_LIMIT, shown
 from ..severity import FAIL_ON
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from ..config import Config
     from ..findings import Report
+    from ..loader import LoadedArchitecture
 
 FORMAT_NAMES = ("text", "json", "markdown", "sarif", "junit", "github", "html", "codequality")
 
@@ -63,9 +65,9 @@ def parse_growth(values: Sequence[str]) -> list[float] | None:
             try:
                 number = float(part)
             except ValueError:
-                raise click.BadParameter(f"{part!r} is not a number", param_hint="--growth") from None
+                raise click.BadParameter(f"{shown(part)} is not a number", param_hint="--growth") from None
             if not number > 0 or number == float("inf"):
-                raise click.BadParameter(f"{part!r} must be a positive multiple of today's traffic", param_hint="--growth")
+                raise click.BadParameter(f"{shown(part)} must be a positive multiple of today's traffic", param_hint="--growth")
             found.append(number)
     return sorted(set(found)) if found else None
 
@@ -207,23 +209,42 @@ def _merge_sources(items: list[tuple[str, str, tuple[str, ...]]], limits: Limits
 
 def run_checks(files: Sequence[str] | Sequence[tuple[str, str, tuple[str, ...]]], config: Config,
                limits: Limits | None = None, *, assess: bool = True) -> list[Report]:
-    """Check every file; input errors of all files are printed together, then exit 2.
+    """Check every file. Every file is read and validated first: the input errors of all of them are
+    printed together and the run exits 2 before any is analysed (one bad file among 500 is reported at
+    once, not after the other 499 are assessed).
 
     ``assess=False`` skips the assessment (root causes, plan, timeline): findings only.
     """
     from ..api import check as run_check
+    from ..api import load as load_one
     from ..api import load_deployment
     from ..loader.markdown import load_blocks
     from ..progress import LARGE_BYTES, Progress
 
-    reports = []
+    limits = limits or Limits()
+    items = _merge_sources([(item, "", ()) if isinstance(item, str) else item for item in files], limits)
+    loaded: list[tuple[str, list[LoadedArchitecture]]] = []
     failed = False
-    items = _merge_sources([(item, "", ()) if isinstance(item, str) else item for item in files], limits or Limits())
-    with Progress(len(items)) as progress:
-        for index, (name, kind, parts) in enumerate(items):
+    for name, kind, parts in items:
+        try:
+            if kind == "markdown":
+                loaded.append((name, list(load_blocks(name, limits))))
+            elif kind == "deployment" and parts:
+                loaded.append((name, [load_deployment(parts, label=name, limits=limits)]))
+            else:
+                loaded.append((name, [load_one(Path(name), limits)]))
+        except InputError as exc:
+            failed = True
+            for diagnostic in exc.diagnostics:
+                click.echo(str(diagnostic), err=True)
+    if failed:
+        raise SystemExit(EXIT_USAGE)
+    reports = []
+    with Progress(len(loaded)) as progress:
+        for index, (name, architectures) in enumerate(loaded):
             try:
                 large = os.path.getsize(name) >= LARGE_BYTES
-            except OSError:  # a folder, or missing (the check says so)
+            except OSError:  # a folder, or several files
                 large = False
             progress.step(index, name, large=large)
             if index and not gc.isenabled():
@@ -231,22 +252,8 @@ def run_checks(files: Sequence[str] | Sequence[tuple[str, str, tuple[str, ...]]]
                 # collect what the previous check left (experta's wiring builds cycles), scanning
                 # only the objects made since the last collection
                 gc.collect(0)
-            try:
-                if kind == "markdown":
-                    for block in load_blocks(name, limits or Limits()):
-                        reports.append(run_check(block, config=config, limits=limits or Limits(), assess=assess))
-                elif kind == "deployment" and parts:
-                    loaded = load_deployment(parts, label=name, limits=limits or Limits())
-                    reports.append(run_check(loaded, config=config, limits=limits or Limits(), assess=assess))
-                else:
-                    reports.append(run_check(Path(name), config=config, limits=limits or Limits(), assess=assess))
-            except InputError as exc:
-                failed = True
-                progress.close()
-                for diagnostic in exc.diagnostics:
-                    click.echo(str(diagnostic), err=True)
-    if failed:
-        raise SystemExit(EXIT_USAGE)
+            for architecture in architectures:
+                reports.append(run_check(architecture, config=config, limits=limits, assess=assess))
     return reports
 
 
@@ -286,17 +293,17 @@ def run_checks(files: Sequence[str] | Sequence[tuple[str, str, tuple[str, ...]]]
 @click.option("--docs-url", default=None, metavar="URL",
               help="Base address of your copy of the documentation site: findings and SARIF rules link to it "
                    "(config key docs_url; no links when unset).")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+@click.option("--max-bytes", type=click.IntRange(min=1, max=MAX_LIMIT, clamp=True), default=None,
               help=f"Largest input file read, in bytes (default {Limits().max_bytes:,}).")
-@click.option("--max-components", type=click.IntRange(min=1), default=None,
+@click.option("--max-components", type=click.IntRange(min=1, max=MAX_LIMIT, clamp=True), default=None,
               help=f"Most components in one architecture (default {Limits().max_components:,}).")
-@click.option("--max-dependencies", type=click.IntRange(min=1), default=None,
+@click.option("--max-dependencies", type=click.IntRange(min=1, max=MAX_LIMIT, clamp=True), default=None,
               help=f"Most dependencies in one architecture (default {Limits().max_dependencies:,}).")
-@click.option("--max-rule-matches", type=click.IntRange(min=1), default=None,
+@click.option("--max-rule-matches", type=click.IntRange(min=1, max=MAX_LIMIT, clamp=True), default=None,
               help=f"Most matches one rule may build in one check (default {Limits().max_rule_matches:,}).")
-@click.option("--max-matches", type=click.IntRange(min=1), default=None,
+@click.option("--max-matches", type=click.IntRange(min=1, max=MAX_LIMIT, clamp=True), default=None,
               help=f"Most matches all rules together may build in one check (default {Limits().max_matches:,}).")
-@click.option("--max-suppression-matches", type=click.IntRange(min=1), default=None,
+@click.option("--max-suppression-matches", type=click.IntRange(min=1, max=MAX_LIMIT, clamp=True), default=None,
               help=f"Most wildcard suppression tests in one check (default {Limits().max_suppression_matches:,}).")
 def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], base_dir: str | None, explain: bool, every: bool,
           no_assess: bool, fail_on: str | None,

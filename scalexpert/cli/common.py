@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..errors import ScalexpertError, printable
+from ..errors import ScalexpertError, printable, shortened
 from ..output import OutputError
 from .streams import Interrupted, StreamError
 
@@ -23,7 +23,7 @@ EXIT_USAGE = 2
 def fail(error: ScalexpertError) -> None:
     """Print an error (one line per problem) to stderr and exit with code 2."""
     for line in str(error).splitlines() or [type(error).__name__]:
-        line = printable(line)  # no terminal escapes from file names or keys
+        line = printable(shortened(line))  # no terminal escapes from file names or keys, no 100,000-character echo
         located = _has_location(line) and not isinstance(error, OutputError)
         click.echo(line if located else f"error: {line}", err=True)
     sys.exit(EXIT_USAGE)

@@ -11,7 +11,7 @@ from .common import EXIT_USAGE
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, allow_dash=False))
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing when the files are valid.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+@click.option("--max-bytes", type=click.IntRange(min=1, max=2**53, clamp=True), default=None,  # 2**53: loader.yamlsource.MAX_LIMIT
               help="Largest input file read, in bytes (default 8 MiB).")
 def validate(files: tuple[str, ...], quiet: bool, max_bytes: int | None) -> None:
     """Validate architecture FILES; print every problem as file:line:column: path: message."""

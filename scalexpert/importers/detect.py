@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import Diagnostic, InputError, UsageError
 from ..loader import Limits, read_text
-from ..loader.yamlsource import decode
+from ..loader.yamlsource import decode, read_bounded
 from .documents import split_documents
 from .registry import sources
 
@@ -238,7 +238,7 @@ def _refused(path: str, label: str, text: str, documents: list[Any] | None = Non
 def _read(path: str, limits: Limits) -> str:
     if path != "-":
         return read_text(path, limits)
-    data = sys.stdin.buffer.read(limits.max_bytes + 1)
+    data = read_bounded(sys.stdin.buffer, limits.max_bytes)
     if len(data) > limits.max_bytes:
         raise InputError(Diagnostic("<stdin>", 0, 0, "", f"standard input larger than the limit of {limits.max_bytes:,} bytes"))
     return decode(data, "<stdin>")

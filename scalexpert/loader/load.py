@@ -13,7 +13,8 @@ from ..errors import Diagnostic, InputError
 from ..model import ONE_OF_KINDS, Architecture
 from . import messages
 from .typed import model_problems
-from .yamlsource import SIZES, Limits, Path, Position, SourceMap, decode, format_path, parse_collecting, size_problem
+from .yamlsource import (SIZES, Limits, Path, Position, SourceMap, decode, format_path, parse_collecting,
+                         read_bounded, size_problem)
 
 _MAX_EXTENDS_DEPTH = 8
 
@@ -48,6 +49,9 @@ class LoadedArchitecture:
 def read_text(path: str | os.PathLike[str], limits: Limits = Limits()) -> str:
     """Read a file as UTF-8 text, with clear errors for every way that can fail."""
     name = str(path)
+    refused = path_problem(name)
+    if refused:
+        raise InputError(Diagnostic(name, 0, 0, "", refused))
     try:
         info = os.stat(name)
     except FileNotFoundError:
@@ -62,10 +66,19 @@ def read_text(path: str | os.PathLike[str], limits: Limits = Limits()) -> str:
         raise InputError(Diagnostic(name, 0, 0, "", f"file of {info.st_size:,} bytes is larger than the limit of {limits.max_bytes:,}"))
     try:
         with open(name, "rb") as handle:
-            data = handle.read(limits.max_bytes + 1)
+            data = read_bounded(handle, limits.max_bytes)
     except OSError as exc:
         raise InputError(Diagnostic(name, 0, 0, "", f"cannot read: {exc.strerror or exc}")) from None
     return decode(data, name)
+
+
+def path_problem(name: str) -> str | None:
+    """Why a path cannot name a file scalexpert reads (a NUL byte, a name that is not UTF-8), or None."""
+    if "\0" in name:
+        return "a file name cannot contain a NUL byte"
+    if any("\udc80" <= ch <= "\udcff" for ch in name):  # bytes the file system gave that UTF-8 cannot decode
+        return "the file name is not valid UTF-8 (undecodable bytes shown as \\udcXX); rename the file"
+    return None
 
 
 def load_file(path: str | os.PathLike[str], limits: Limits = Limits()) -> LoadedArchitecture:
@@ -117,6 +130,8 @@ def _apply_extends(
         return raw, source, earlier
     pos = source.position(("extends",))
     written = raw["extends"]
+    if "\0" in written:
+        raise InputError(Diagnostic(file, pos.line, pos.column, "extends", "a path with a NUL byte cannot name a file"))
     base_name = os.path.normpath(FsPath(file).parent / written) if not file.startswith("<") else written
     if os.path.realpath(base_name) in chain:
         raise InputError(Diagnostic(file, pos.line, pos.column, "extends",

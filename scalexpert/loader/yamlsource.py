@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import Diagnostic, InputError
+from ..errors import Diagnostic, InputError, UsageError
 
 try:  # the C composer is several times faster; marks are the same
     _Loader: Any = yaml.CSafeLoader
@@ -81,6 +81,18 @@ class Limits:
     max_suppression_matches: int = 5_000_000
     """Wildcard suppression patterns tried against finding subjects in one check."""
 
+    def __post_init__(self) -> None:
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise UsageError(f"Limits.{name} must be a positive integer, got {shown(value)}")
+            if value > MAX_LIMIT:  # "no limit" in practice; larger values overflow the reads that use them
+                object.__setattr__(self, name, MAX_LIMIT)
+
+
+MAX_LIMIT = 2**53
+"""Largest value a limit takes (larger ones are read as this): far beyond any file, and within every read() size."""
+
 
 @dataclass
 class SourceMap:
@@ -112,7 +124,7 @@ def format_path(path: Path) -> str:
     """``("dependencies", 3, "to")`` → ``dependencies[3].to`` (overlong keys shortened, so messages stay short)."""
     text = ""
     for part in path:
-        name = shown(part, 130, quote=False)
+        name = shown(part, 80, quote=False)
         text += f"[{name}]" if isinstance(part, int) else (f".{name}" if text else name)
     return text
 
@@ -120,7 +132,20 @@ def format_path(path: Path) -> str:
 def shown(value: Any, limit: int = 60, quote: bool = True) -> str:
     """A value from the input for a message: ``repr`` (or ``str``) cut to about ``limit`` characters."""
     text = repr(value) if quote else str(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return text if len(text) <= limit else f"{text[: limit - 3]}... ({len(text):,} characters)"
+
+
+def read_bounded(handle: Any, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of a binary stream, read in pieces (``read(n)`` reserves ``n`` bytes at once)."""
+    chunks: list[bytes] = []
+    total = 0
+    while total <= limit:
+        chunk = handle.read(min(limit + 1 - total, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def decode(data: bytes, file: str) -> str:

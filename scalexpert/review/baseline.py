@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import ConfigError, UsageError
 from ..findings import Report
+from ..loader.load import path_problem
 
 FORMAT_VERSION = 1
 
@@ -84,17 +86,25 @@ def render_baseline(baseline: BaselineFile) -> str:
 
 def read_baseline(path: str) -> BaselineFile:
     """Read and validate a baseline file (usage error when missing, configuration error when invalid)."""
+    refused = path_problem(path)
+    if refused:
+        raise UsageError(f"{path}: {refused}")
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the run, a device never end
+            raise UsageError(f"{path}: the baseline is not a regular file (device, pipe, socket or directory)")
         with open(path, encoding="utf-8") as handle:
             raw = json.loads(handle.read(64 * 1024 * 1024))  # bounded: the path may be a symlink to /dev/zero
     except FileNotFoundError:
         raise UsageError(f"{path}: baseline file not found (create one with --write-baseline)") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read the baseline: {exc}") from None
+        raise UsageError(f"{path}: cannot read the baseline: {exc.strerror if isinstance(exc, OSError) else exc}") from None
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{path}:{exc.lineno}:{exc.colno}: baseline is not valid JSON: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:  # an integer of thousands of digits, [[[[...]]]] nested too deep
+        what = "an integer too long to read" if isinstance(exc, ValueError) else "nesting too deep to read"
+        raise ConfigError(f"{path}: baseline is not a valid baseline: {what}") from None
     try:
-        baseline = BaselineFile.model_validate(raw)
+        baseline = BaselineFile.model_validate(raw, strict=True)  # a count is never true
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"]) or "(top level)"

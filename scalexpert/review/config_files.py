@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass
 from importlib import resources
@@ -24,7 +25,7 @@ from pydantic import ValidationError
 
 from ..config import Config
 from ..errors import ConfigError, Diagnostic, InputError
-from ..loader.load import read_text
+from ..loader.load import path_problem, read_text
 from ..loader.typed import model_problems
 from ..loader.yamlsource import SourceMap, parse, shown
 
@@ -218,15 +219,28 @@ def _settings(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], tupl
     return _merge(inherited, settings), (*files, *more)
 
 
+def _file_problem(name: str) -> str | None:
+    """Why ``name`` cannot be read as a configuration file, or None."""
+    refused = path_problem(name)
+    if refused:
+        return refused
+    try:
+        info = os.stat(name)
+    except FileNotFoundError:
+        return "configuration file not found"
+    except OSError as exc:  # a symlink loop, a name too long
+        return f"cannot read: {exc.strerror or exc}"
+    return None if stat.S_ISREG(info.st_mode) else "not a regular file"
+
+
 def load_config(path: str | os.PathLike[str] | None = None, *, start: str | os.PathLike[str] | None = None) -> LoadedConfig:
     """Read the configuration named by ``path``, or the one found from ``start`` upwards, or the defaults."""
     found: Path | None
     if path is not None:
         found = Path(path)
-        if not found.is_file():
-            exists = "\0" not in str(path) and os.path.exists(path)
-            raise ConfigError(f"{shown(str(path), 200, quote=False)}: "
-                              + ("not a regular file" if exists else "configuration file not found"))
+        refused = _file_problem(str(path))
+        if refused:
+            raise ConfigError(f"{path}: {refused}")
     else:
         found = find_config(start)
         if found is None:
