@@ -224,3 +224,18 @@ def test_each_wildcard_pattern_is_compiled_once(monkeypatch: pytest.MonkeyPatch)
     marked, _ = suppressions.apply_suppressions(_findings(200), loaded, today=dt.date(2020, 1, 1))
     assert compiled == ["c1*"]
     assert sum(1 for f in marked if f.suppressed) == 111  # c1, c10…c19, c100…c199
+
+
+@pytest.mark.hostile("budgets")
+def test_validate_takes_the_size_limits_its_messages_name(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    (tmp_path / "big.yaml").write_text(chain(30), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "scalexpert", "validate", "big.yaml", "--max-dependencies", "29"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "30 dependencies, more than the limit of 29" in done.stderr, done.stderr
+    assert "--max-dependencies" in done.stderr
+    done = subprocess.run([sys.executable, "-m", "scalexpert", "validate", "big.yaml", "--max-components", "31"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "big.yaml: valid" in done.stdout, done.stderr

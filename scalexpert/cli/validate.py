@@ -13,11 +13,17 @@ from .common import EXIT_USAGE
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing when the files are valid.")
 @click.option("--max-bytes", type=click.IntRange(min=1, max=2**53, clamp=True), default=None,  # 2**53: loader.yamlsource.MAX_LIMIT
               help="Largest input file read, in bytes (default 8 MiB).")
-def validate(files: tuple[str, ...], quiet: bool, max_bytes: int | None) -> None:
+@click.option("--max-components", type=click.IntRange(min=1), default=None,
+              help="Most components in one architecture (default 50,000).")
+@click.option("--max-dependencies", type=click.IntRange(min=1), default=None,
+              help="Most dependencies in one architecture (default 200,000).")
+def validate(files: tuple[str, ...], quiet: bool, max_bytes: int | None, max_components: int | None,
+             max_dependencies: int | None) -> None:
     """Validate architecture FILES; print every problem as file:line:column: path: message."""
     from ..loader import Limits, load_file
 
-    limits = Limits(max_bytes=max_bytes) if max_bytes else Limits()
+    given = dict(max_bytes=max_bytes, max_components=max_components, max_dependencies=max_dependencies)
+    limits = Limits(**{k: v for k, v in given.items() if v is not None})
 
     failed = False
     for name in files:
