@@ -120,7 +120,7 @@ def memory_phases(text: str) -> tuple[dict[str, float], str]:
 
 def end_to_end(path: str, repeat: int, *args: str) -> tuple[float, float]:
     """Median wall seconds and peak RSS (MiB) of `scalexpert check` in a fresh process."""
-    return timed([*SCALEXPERT, "check", path, "--format", "json", "--output", os.devnull, *args], repeat)
+    return timed([*SCALEXPERT, "check", path, "--format", "json", *args], repeat)  # stdout discarded by launch()
 
 
 def timed(argv: list[str], repeat: int) -> tuple[float, float]:
@@ -134,20 +134,26 @@ def timed(argv: list[str], repeat: int) -> tuple[float, float]:
     for _ in range(repeat):
         done = subprocess.run([sys.executable, __file__, "--launch", *argv], cwd=ROOT, capture_output=True,
                               text=True, check=True)
-        wall, peak = json.loads(done.stdout.strip().splitlines()[-1])
+        wall, peak, code = json.loads(done.stdout.strip().splitlines()[-1])
+        if code not in (0, 1):  # 1: findings; anything else is a failed run, not a measurement
+            raise SystemExit(f"{' '.join(argv)} exited with {code}: {done.stderr.strip()[-500:]}")
         times.append(wall)
         rss = max(rss, peak)
     return statistics.median(times), rss
 
 
 def launch(argv: list[str]) -> None:
-    """Run ``argv`` once, output discarded; print ``[wall seconds, peak RSS MiB]`` as JSON."""
+    """Run ``argv`` once, output discarded; print ``[wall seconds, peak RSS MiB, exit code]`` as JSON."""
     start = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(process.pid, 0)
+    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    errors = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
-    process.returncode = 0  # reaped by wait4
-    print(json.dumps([wall, usage.ru_maxrss / 1024]))
+    process.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4
+    if process.returncode not in (0, 1):
+        sys.stderr.write(errors.decode("utf-8", "replace"))
+    print(json.dumps([wall, usage.ru_maxrss / 1024, process.returncode]))
 
 
 def checkov_executable(given: str | None) -> str:
@@ -166,7 +172,7 @@ def checkov_executable(given: str | None) -> str:
 def side_by_side(manifest: Path, checkov: str, repeat: int) -> dict[str, Any]:
     """Checkov and scalexpert on the same manifest, in one run: medians, peak RSS and the ratio."""
     version = subprocess.run([checkov, "--version"], capture_output=True, text=True, check=False).stdout.strip()
-    ours = timed([*SCALEXPERT, "check", str(manifest), "--format", "json", "--output", os.devnull], repeat)
+    ours = timed([*SCALEXPERT, "check", str(manifest), "--format", "json"], repeat)
     theirs = timed([checkov, "-f", str(manifest), "--framework", "kubernetes", "--quiet", "--compact",
                     "--skip-download", "-o", "json"], repeat)
     return {"manifest": str(manifest), "checkov_version": version, "repeat": repeat,
