@@ -63,3 +63,22 @@ def test_later_networks_reuse_the_prepared_rules_and_find_the_same(monkeypatch: 
     monkeypatch.setattr(rete, "prepare_rule", refuse)
     again = [f.model_dump(mode="json") for f in build_findings(run_rules(records, ruleset), ruleset)]
     assert again == first
+
+
+def test_building_facts_leaves_no_reference_cycles() -> None:
+    """The command line runs without the cyclic collector: a fact record must not leave a cycle
+    behind (a nested function calling itself did, once per record)."""
+    import gc
+
+    from scalexpert.facts.build import flatten
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        gc.collect()
+        flat = flatten({"a": {"b": {"c": 1}, "d": [1, 2]}, "e": "x"}, prefix="p.")
+        assert gc.collect() == 0
+        assert flat == {"p.a.b.c": 1, "p.a.d": (1, 2), "p.e": "x"}
+    finally:
+        if was:
+            gc.enable()

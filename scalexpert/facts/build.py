@@ -35,19 +35,21 @@ def flatten(model: BaseModel | dict[str, Any] | None, prefix: str = "", by_alias
     """Nested model → ``{"a.b": value}`` without None values; lists become tuples."""
     data = model.model_dump(by_alias=by_alias, exclude_none=True) if isinstance(model, BaseModel) else model or {}
     flat: dict[str, Any] = {}
-
-    def visit(node: dict[str, Any], path: str) -> None:
-        for key, value in node.items():
-            name = f"{path}.{key}" if path else key
-            if isinstance(value, dict):
-                visit(value, name)
-            elif isinstance(value, list):
-                flat[prefix + name] = tuple(value)
-            else:
-                flat[prefix + name] = value
-
-    visit(data, "")
+    _flatten_into(flat, data, prefix, "")
     return flat
+
+
+def _flatten_into(flat: dict[str, Any], node: dict[str, Any], prefix: str, path: str) -> None:
+    """A module-level function rather than a nested one that calls itself: such a closure is a
+    reference cycle, which the command line (no cyclic collector) would keep until it exits."""
+    for key, value in node.items():
+        name = f"{path}.{key}" if path else key
+        if isinstance(value, dict):
+            _flatten_into(flat, value, prefix, name)
+        elif isinstance(value, list):
+            flat[prefix + name] = tuple(value)
+        else:
+            flat[prefix + name] = value
 
 
 def _input_positions(loaded: LoadedArchitecture, base: tuple[str | int, ...], values: dict[str, Any]) -> dict[str, Position]:
