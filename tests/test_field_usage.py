@@ -42,6 +42,7 @@ READ_BY_ANALYSIS = {
     "dependency.role": "graph analysis: only request edges enter request-path figures",
     "component.routing": "graph analysis: one-of routes versus fan-out",
     "component.failure_domains": "graph analysis: machine and database-server domains (SPOF-008, DATA-006)",
+    "component.observed.p99_ms": "capacity model: a measured p99 at an entry point is the flow's latency (CAPA-004)",
 }
 """Fields the analysis reads rather than a rule: field → what reads it."""
 

@@ -258,3 +258,52 @@ def test_a_folder_of_different_kinds_is_one_system_to_check(tmp_path: Path) -> N
     # Compose and Kubernetes in one folder describe the same system twice: one check per kind
     assert {p.rsplit(" ", 1)[-1] for p in targets if p.startswith(str(tmp_path / "compose"))} == \
         {"(compose)", "(kubernetes)"}
+
+
+def _series(labels: dict[str, str], values: list[tuple[float, float]]) -> dict[str, Any]:
+    return {"metric": labels, "values": [[t, str(v)] for t, v in values]}
+
+
+def test_spanmetrics_give_measured_rates_and_latency_percentiles(tmp_path: Path) -> None:
+    """The OpenTelemetry spanmetrics connector: calls per service (server spans, summed over span names;
+    a range of the counter is a rate) and duration histograms read as observed p50/p95/p99."""
+    calls = {"status": "success", "data": {"resultType": "matrix", "result": [
+        _series({"__name__": "traces_span_metrics_calls_total", "service_name": "orders", "span_name": "GET /orders",
+                 "span_kind": "SPAN_KIND_SERVER"}, [(1000, 100), (1060, 700)]),
+        _series({"__name__": "traces_span_metrics_calls_total", "service_name": "orders", "span_name": "POST /orders",
+                 "span_kind": "SPAN_KIND_SERVER"}, [(1000, 0), (1060, 120)]),
+        _series({"__name__": "traces_span_metrics_calls_total", "service_name": "orders", "span_name": "SELECT",
+                 "span_kind": "SPAN_KIND_CLIENT"}, [(1000, 0), (1060, 6000)]),
+    ]}}
+    quantiles = [{"query": f"histogram_quantile({q}, sum by (le, service_name, span_name) "
+                           "(rate(traces_span_metrics_duration_milliseconds_bucket{span_kind=\"SPAN_KIND_SERVER\"}[5m])))",
+                  "status": "success", "data": {"resultType": "vector", "result": [
+                      {"metric": {"service_name": "orders", "span_name": "GET /orders"}, "value": [1060, str(ms)]},
+                      {"metric": {"service_name": "orders", "span_name": "POST /orders"}, "value": [1060, str(ms * 2)]},
+                  ]}} for q, ms in ((0.5, 20), (0.95, 90), (0.99, 150))]
+    paths = _write(tmp_path, {"k8s.yaml": K8S, "calls.json": json.dumps(calls), "latency.json": json.dumps(quantiles)})
+    result = import_paths(paths)
+    observed = result.raw["components"]["orders"]["observed"]
+    assert observed["rps"] == 12  # (600 + 120) calls over 60 s; client spans left out
+    assert observed == {"rps": 12, "p50_ms": 40, "p95_ms": 180, "p99_ms": 300}  # the slowest span name
+    assert "p99_ms: 300  # measured: latency.json query 3 result 2" in result.yaml_text
+    assert "observed" not in result.raw["components"]["frontend"]
+
+
+def test_a_measured_p99_at_the_entry_is_the_flows_latency() -> None:
+    from scalexpert.analysis.capacity import analyse
+    from scalexpert.loader import load_text
+
+    text = """\
+version: 1
+system: {traffic: {peak_rps: 10}, objectives: {latency_p99_ms: 250}}
+components:
+  lb: {kind: load-balancer, managed: true, observed: {p99_ms: 180}}
+  api: {kind: service, replicas: 2, capacity_rps: 100, service_time_ms: 50}
+dependencies:
+  - {from: lb, to: api, latency_ms: 1}
+"""
+    flow = analyse(load_text(text, file="a.yaml").model).flows[0]
+    assert flow.latency_p99_ms == 180 and flow.latency_measured and not flow.latency_is_lower_bound
+    assert "measured at lb" in flow.derivations["latency_p99_ms"] and "estimate" in flow.latency_basis + \
+        flow.derivations["latency_p99_ms"]

@@ -56,7 +56,8 @@ def test_observed_figures_lie_over_another_source_and_say_so() -> None:
     assert ("shop", "cache") in edges  # a call only the traces show
     assert "loadgen" not in raw["components"]
     assert raw["components"]["orders"]["utilization_avg"] == 0.62
-    assert "p99 320 ms" in raw["components"]["orders"]["description"]
+    assert raw["components"]["orders"]["observed"]["p99_ms"] == 320  # a format field, not description text
+    assert raw["components"]["shop"]["observed"]["rps"] == 48.5
     assert raw["system"]["traffic"]["average_rps"] == 48.5
     notes = " ".join(result.notes)
     assert "observed in telemetry but not in the other sources, left out: loadgen" in notes

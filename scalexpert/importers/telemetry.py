@@ -29,7 +29,7 @@ from typing import Any
 from ..errors import Diagnostic, InputError
 from .detect import Classified
 from .draft import ComponentDraft, Draft, Edge, Fact
-from .sources import slug
+from .sources import has_component_field, slug
 
 _GRAPH_METRIC = "traces_service_graph_request_total"
 _EXPOSITION = re.compile(r'^(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)\{(?P<labels>[^}]*)\}\s+(?P<value>\S+)', re.MULTILINE)
@@ -176,12 +176,20 @@ def _query_result(item: Classified, response: dict[str, Any], observed: Observed
                                   "not used")
             continue
         component = slug(component)
+        kind = labels.get("span_kind", "")
+        if kind and kind.upper().removeprefix("SPAN_KIND_") not in ("SERVER", "CONSUMER"):
+            continue  # spanmetrics: a client span's calls and durations are the callee's, counted there
         measure = _measure(query, name)
+        if measure is None and _SPAN_CALLS.search(name) and _counter_rate(series) is not None:
+            value, measure = _counter_rate(series) or 0.0, "rate"  # a range of a calls counter: its rate
+            query = query or f"rate of {name} over the range"
         if measure is None:
             observed.notes.append(f"{where}: what the figure measures is not known (give the PromQL text as "
                                   "\"query\" beside the result): not used")
-        elif measure == "rate":
-            observed.rates[component] = (value, f"{where}: {_short(query or name)}")
+        elif measure == "rate":  # several series of one service (span names, status codes) add up
+            before = observed.rates.get(component)
+            observed.rates[component] = ((before[0] if before else 0.0) + value,
+                                         before[1] if before else f"{where}: {_short(query or name)}")
         elif measure == "utilization":
             if value > 1.0 and value <= 100:
                 value /= 100  # a percentage
@@ -189,7 +197,26 @@ def _query_result(item: Classified, response: dict[str, Any], observed: Observed
         else:
             quantile = float(measure)
             milliseconds = value if re.search(r"(_ms\b|milli)", query + name) else value * 1000
-            observed.latency[component].append((quantile, milliseconds, f"{where}: {_short(query or name)}"))
+            if not math.isnan(milliseconds):
+                observed.latency[component].append((quantile, milliseconds, f"{where}: {_short(query or name)}"))
+
+
+_SPAN_CALLS = re.compile(r"(^|_)calls(_total)?$")
+"""The spanmetrics connector's call counter (``calls_total``, ``traces_span_metrics_calls_total``)."""
+
+
+def _counter_rate(series: dict[str, Any]) -> float | None:
+    """The per-second rate of a counter from a range query's first and last samples (None: not a range)."""
+    values = series.get("values")
+    if not isinstance(values, list) or len(values) < 2:
+        return None
+    try:
+        (t0, v0), (t1, v1) = (float(values[0][0]), float(values[0][1])), (float(values[-1][0]), float(values[-1][1]))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if t1 <= t0 or v1 < v0 or not all(math.isfinite(x) for x in (t0, v0, t1, v1)):
+        return None  # a reset or a gauge: not a counter's rate
+    return (v1 - v0) / (t1 - t0)
 
 
 def _last_value(series: dict[str, Any], item: Classified, index: int) -> float:
@@ -298,13 +325,28 @@ def _apply(draft: Draft, edges: dict[tuple[str, str], Edge], observed: Observed,
                 replaced.append(f"{name} utilization_avg")
             draft.components[name].set("utilization_avg", round(value, 3), f"measured: {where}")
     for name, points in sorted(observed.latency.items()):
-        if name in draft.components:
-            text = ", ".join(f"p{_figure(q * 100)} {_figure(round(ms, 1))} ms" for q, ms, _ in sorted(points))
-            comp = draft.components[name]
+        if name not in draft.components:
+            continue
+        comp = draft.components[name]
+        percentiles = {0.5: "p50_ms", 0.95: "p95_ms", 0.99: "p99_ms"}
+        worst: dict[float, tuple[float, str]] = {}
+        for q, ms, where in points:  # several series (span names): the slowest is the component's
+            if q not in worst or ms > worst[q][0]:
+                worst[q] = (ms, where)
+        for q, (ms, where) in sorted(worst.items()):
+            if q in percentiles and ms > 0 and has_component_field("observed"):
+                comp.set(f"observed.{percentiles[q]}", round(ms, 1), f"measured: {where}")
+        rest = [(q, ms) for q, (ms, _) in sorted(worst.items())
+                if q not in percentiles or not has_component_field("observed")]
+        if rest:
+            text = ", ".join(f"p{_figure(q * 100)} {_figure(round(ms, 1))} ms" for q, ms in rest)
             old = comp.facts.get("description")
             description = f"{old.value} " if old else ""
             comp.set("description", f"{description}Measured latency: {text}."[:10_000],
                      f"{old.why}; measured: {points[0][2]}" if old else f"measured: {points[0][2]}")
+    for name, (value, where) in sorted(observed.rates.items()):
+        if name in draft.components and has_component_field("observed"):
+            draft.components[name].set("observed.rps", round(value, 3), f"measured: {where}")
     entry_rates = [(name, value, where) for name, (value, where) in sorted(observed.rates.items())
                    if name in draft.entry_points or not any(t == name for _, t in observed.calls)]
     if entry_rates and all(name in draft.components for name, _, _ in entry_rates):

@@ -21,6 +21,7 @@ from .component import (
     Messaging,
     Observability,
     Replication,
+    Observed,
     Resources,
     Sharding,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "Objectives",
     "Observability",
     "Replication",
+    "Observed",
     "Resources",
     "Sharding",
     "Suppression",

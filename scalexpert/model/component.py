@@ -93,6 +93,15 @@ class Observability(StrictModel):
     slo_alerts: bool | None = Field(default=None, description="Alerts on SLO burn rate.")
 
 
+class Observed(StrictModel):
+    """What telemetry measured at the component (request rate and server-side latency percentiles)."""
+
+    rps: NonNegative | None = Field(default=None, description="Measured requests per second it serves.")
+    p50_ms: Positive | None = Field(default=None, description="Measured median response time, ms (its calls included).")
+    p95_ms: Positive | None = Field(default=None, description="Measured 95th-percentile response time, ms.")
+    p99_ms: Positive | None = Field(default=None, description="Measured 99th-percentile response time, ms.")
+
+
 class Replication(StrictModel):
     """Copies of a data store and how it fails over."""
 
@@ -352,6 +361,10 @@ class Component(StrictModel):
     hourly_cost: NonNegative | None = Field(default=None, description="Cost per hour of the whole component at its replicas.")
     pricing: Literal["on-demand", "reserved", "savings-plan", "spot"] | None = Field(default=None, description="Pricing model.")
     utilization_avg: Ratio | None = Field(default=None, description="Observed average utilization (0–1).")
+    observed: Observed | None = Field(
+        default=None, description="Measured load and latency (telemetry); a measured p99 at an entry point is the "
+        "flow's latency, in place of the estimate."
+    )
     nic_gbps: Positive | None = Field(default=None, description="Network bandwidth per replica, Gbit/s.")
     quota_rps: Positive | None = Field(
         default=None, description="Provider quota or account limit on the requests (or messages) per second it accepts, e.g. an API gateway's account throttle."

@@ -37,7 +37,7 @@ REALITY: frozenset[str] = frozenset({
     "components.environment", "components.critical", "components.capacity_rps", "components.service_time_ms",
     "components.contention", "components.coherency", "components.scaling_efficiency", "components.availability",
     "components.serves_static", "components.websocket", "components.gc_pause_p99_ms", "components.hourly_cost",
-    "components.utilization_avg",
+    "components.utilization_avg", "components.observed",
     "components.data.size_gb", "components.data.growth_gb_per_month", "components.data.write_capacity_rps",
     "components.data.analytics_queries", "components.data.full_text_search", "components.data.blobs",
     "components.data.replication.lag_s", "components.data.sharding.top_key_share",

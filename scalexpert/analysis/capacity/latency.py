@@ -117,6 +117,8 @@ class FlowLatency:
     text: str
     mean_ms: float | None = None
     mean_text: str = ""
+    measured: bool = False
+    """The p99 is a measurement at the entry point (``observed.p99_ms``), not the model's estimate."""
 
 
 class LatencyModel:

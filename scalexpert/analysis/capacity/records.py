@@ -206,6 +206,10 @@ class FlowCapacity(_Record):
     latency_is_lower_bound: bool = Field(False, description="Some component on the path has no service time.")
     latency_path: list[str] = Field(default_factory=list, description="The slowest synchronous path.")
     latency_saturated: str | None = Field(None, description="A component on the path with ρ ≥ 1 (latency unbounded).")
+    latency_measured: bool = Field(
+        False, description="latency_p99_ms is measured at the entry point (observed.p99_ms), not estimated."
+    )
+    latency_basis: str = Field("", description="Where latency_p99_ms comes from, in words (estimated from ..., or measured at ...).")
     derivations: dict[str, str] = Field(default_factory=dict, description="Field → arithmetic.")
 
 

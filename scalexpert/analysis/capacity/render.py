@@ -107,6 +107,7 @@ def _flows(report: CapacityReport) -> list[str]:
         worst = f"; worst: {', '.join(f.availability_dominant)}" if f.availability_dominant else ""
         lines.append(f"  {f.entry}: availability {avail(f.availability)}{objective}{worst}")
         lines.append(f"  {' ' * len(f.entry)}  p99 latency {_latency(f.latency_p99_ms, f.latency_is_lower_bound, f.latency_saturated)}"
+                     + (" measured" if f.latency_measured else "")
                      + (f" (objective {num(f.latency_objective_ms)} ms)" if f.latency_objective_ms is not None else "")
                      + (f" via {' → '.join(f.latency_path)}" if len(f.latency_path) > 1 else ""))
     return lines + [""]

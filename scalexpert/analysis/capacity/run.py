@@ -10,6 +10,7 @@ from ``capacity-defaults.yaml`` and listed in ``assumptions``. See docs/capacity
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ...errors import UsageError
 from ...model import Architecture
@@ -74,6 +75,15 @@ def _flows(an: Analysis, components: dict[str, ComponentCapacity]) -> list[FlowC
             notes["latency_p99_ms"] = lat.text
         if lat.mean_text:
             notes["latency_mean_ms"] = lat.mean_text
+        basis = ("estimated from service times, queueing at today's utilization (each replica serving its "
+                 "concurrency at once) and network hops" + (f"; {num(lat.mean_ms)} ms on average" if lat.mean_ms else ""))
+        measured = an.ctx.comp(entry.name).observed
+        if measured is not None and measured.p99_ms is not None:  # a measurement outranks the estimate
+            estimate = f"; the model's estimate was {'≥ ' if lat.lower_bound else ''}{num(lat.ms)} ms" if lat.ms else ""
+            notes["latency_p99_ms"] = (f"p99 L(flow {entry.name}) = {num(measured.p99_ms)} ms, measured at {entry.name} "
+                                       f"(components.{entry.name}.observed.p99_ms){estimate}")
+            lat = replace(lat, ms=measured.p99_ms, lower_bound=False, saturated=None, measured=True)
+            basis = f"measured at {entry.name} (observed.p99_ms){estimate}"
         if a.assumed_factors:
             notes["availability_assumed_count"] = (f"{a.assumed_factors} of {a.factors} factors rest on assumed figures"
                                                    + (f" (components: {', '.join(a.assumed)})" if a.assumed else ""))
@@ -86,6 +96,7 @@ def _flows(an: Analysis, components: dict[str, ComponentCapacity]) -> list[FlowC
             availability_assumed_share=share, availability_display=approx_percent(a.value) if a.assumed_factors else f"{a.value:.4%}",
             latency_p99_ms=lat.ms, latency_mean_ms=lat.mean_ms, latency_objective_ms=target_l,
             latency_is_lower_bound=lat.lower_bound, latency_path=lat.path, latency_saturated=lat.saturated,
+            latency_measured=lat.measured, latency_basis=basis,
             derivations=notes,
         ))
     return flows
