@@ -26,6 +26,7 @@ from ..errors import Diagnostic, InputError, UsageError
 from ..loader import Limits, load_text
 from ..loader.yamlsource import format_path
 from .detect import SOURCES, Classified, Format, detect, display_name, gather, mixed, mixed_error
+from .documents import Document
 from .draft import Draft, Edge, Fact, Origin, apply_policies, as_references, edges, guess_from_names, retag_brokers
 from .emit import render
 from .merge import merge
@@ -134,7 +135,7 @@ def _import_paths(paths: list[str], guess_names: bool, limits: Limits) -> Import
         draft.system_name = Fact(folder or "imported system", f"inferred from the folder of {chosen[0].label}")
     if not draft.components:
         formats = {f.format for f in chosen}
-        what = ("services" if formats == {"compose"} else "workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet)"
+        what = ("services" if formats == {"compose"} else "workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod)"
                 if formats == {"kubernetes"} else "components")
         raise InputError(Diagnostic(chosen[0].path, 0, 0, "", f"no {what} to import"))
     retag_brokers(draft)
@@ -182,7 +183,9 @@ def _finish(draft: Draft, found_edges: list[Edge], chosen: list[Classified], lim
     listed = [(item.label, display_name(str(item.format))) for item in chosen]
     text, raw = render(draft, found_edges, listed)
     files = {item.label: item.path for item in chosen}
-    where = positions(draft, found_edges, files)
+    columns = {(doc.label, line): column for item in chosen for doc in item.documents
+               if isinstance(doc, Document) for line, column in doc.columns.items()}
+    where = positions(draft, found_edges, files, columns)
     try:
         load_text(text, file="<imported>", limits=limits)
     except InputError as exc:  # a value the source states that the format refuses (a count beyond its limit ...)

@@ -8,7 +8,7 @@ reported lines and columns are those of the whole file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Diagnostic, InputError
@@ -26,6 +26,9 @@ class Document:
     index: int
     value: Any
     source: SourceMap
+    columns: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
+    """Line → column of the first value :meth:`at` named on it (comments say ``label:line``; positions
+    for findings take the column from here)."""
 
     def line(self, *path: str | int) -> int:
         """Line where ``path`` (or its closest written ancestor) is written."""
@@ -33,7 +36,9 @@ class Document:
 
     def at(self, *path: str | int) -> str:
         """``label:line`` of ``path``, for comments."""
-        return f"{self.label}:{self.line(*path)}"
+        position = self.source.position(tuple(path))
+        self.columns.setdefault(position.line, position.column)
+        return f"{self.label}:{position.line}"
 
     def fail(self, message: str, *path: str | int) -> InputError:
         """An InputError pointing at ``path`` in this document."""

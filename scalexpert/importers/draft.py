@@ -304,7 +304,8 @@ def as_references(draft: Draft, found: list[Edge]) -> Draft:
         for key, fact in (("protocol", edge.protocol), ("mode", edge.mode), ("role", edge.role)):
             if fact is not None:
                 fields[key] = fact
-        role = str(edge.role.value) if edge.role is not None else "request"
+        stated = edge.role or fields.get("role")
+        role = str(stated.value) if stated is not None else "request"
         for evidence in edge.evidence or ("",):
             draft.references.append(Reference(edge.source, edge.target, evidence, role=role, origin=edge.origin,
                                               fields=fields))

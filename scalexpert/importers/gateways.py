@@ -81,51 +81,149 @@ def nginx_text(text: str, path: str) -> bool:
     return bool(_NGINX_BLOCK.search(text)) and not text.lstrip().startswith(("{", "---", "apiVersion"))
 
 
+MAX_INCLUDED_FILES = 50
+"""Files an nginx configuration may pull in through ``include`` (all levels together)."""
+_MAX_INCLUDE_DEPTH = 5
+
+
 def nginx_parse(text: str, path: str, label: str) -> list[dict[str, Any]]:
-    """The file's directives, parsed by crossplane (includes are not followed)."""
+    """The file's directives, parsed by crossplane, with ``include`` followed (see :func:`_includes`).
+
+    Standard input is parsed from a temporary copy (includes are then not followed: no folder to resolve
+    them against)."""
+    notes: list[str] = []
+    if path == "-":
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            copy = os.path.join(folder, "nginx.conf")
+            with open(copy, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            parsed = _crossplane(copy, "<stdin>")
+        _no_includes(parsed, label, notes)
+        return [{"path": path, "label": label, "parsed": parsed, "notes": notes}]
+    parsed = _crossplane(path, path)
+    budget = [MAX_INCLUDED_FILES]
+    included: set[str] = set()
+    _includes(parsed, path, label, os.path.dirname(os.path.abspath(path)), budget, notes, 0, {os.path.abspath(path)},
+              included)
+    return [{"path": path, "label": label, "parsed": parsed, "notes": notes, "included": sorted(included)}]
+
+
+def _crossplane(path: str, shown: str) -> list[dict[str, Any]]:
     import crossplane  # type: ignore[import-untyped]  # a maintained nginx configuration parser
 
-    if path == "-":
-        raise InputError(Diagnostic("<stdin>", 0, 0, "", "an nginx configuration must be given as a file"))
     payload = crossplane.parse(path, catch_errors=False, single=True, check_ctx=False, check_args=False)
     if payload.get("status") != "ok" or not payload.get("config"):
         error = (payload.get("errors") or [{}])[0]
-        raise InputError(Diagnostic(path, int(error.get("line") or 0), 0, "", f"nginx: {error.get('error', 'cannot parse')}"))
-    return [{"path": path, "label": label, "parsed": payload["config"][0].get("parsed", [])}]
+        raise InputError(Diagnostic(shown, int(error.get("line") or 0), 0, "", f"nginx: {error.get('error', 'cannot parse')}"))
+    return list(payload["config"][0].get("parsed", []))
+
+
+def _no_includes(block: list[dict[str, Any]], label: str, notes: list[str]) -> None:
+    for item in block:
+        if item.get("directive") == "include":
+            notes.append(f"{label}:{item.get('line')}: include {' '.join(item.get('args') or [])} not followed: a "
+                         "configuration read from standard input has no folder to resolve it against")
+        _no_includes(item.get("block") or [], label, notes)
+
+
+def _includes(block: list[dict[str, Any]], path: str, label: str, root: str, budget: list[int], notes: list[str],
+              depth: int, seen: set[str], included: set[str] | None = None) -> None:
+    """Replace each ``include`` by the directives of the files it names, in place.
+
+    Paths are resolved relative to the including file; only files inside the folder of the configuration
+    given (``root``) are read, at most :data:`MAX_INCLUDED_FILES` in all and :data:`_MAX_INCLUDE_DEPTH` levels
+    deep; what is not followed is said in a note. Each included directive keeps its own file and line."""
+    import glob
+
+    index = 0
+    while index < len(block):
+        item = block[index]
+        if item.get("directive") != "include":
+            if item.get("block"):
+                _includes(item["block"], path, label, root, budget, notes, depth, seen, included)
+            index += 1
+            continue
+        pattern = str((item.get("args") or [""])[0])
+        where = f"{label}:{item.get('line')}"
+        full = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(path)), pattern))
+        spliced: list[dict[str, Any]] = []
+        if os.path.isabs(pattern) or not (full == root or full.startswith(root + os.sep)):
+            notes.append(f"{where}: include {pattern} not followed: only files beside the configuration (in its "
+                         "folder or below) are read")
+        elif depth >= _MAX_INCLUDE_DEPTH:
+            notes.append(f"{where}: include {pattern} not followed: includes nested more than {_MAX_INCLUDE_DEPTH} deep")
+        else:
+            matched = sorted(glob.glob(full)) if any(c in pattern for c in "*?[") else [full]
+            for found in matched:
+                if found in seen or not os.path.isfile(found):
+                    if not os.path.exists(found):
+                        notes.append(f"{where}: include {pattern}: {os.path.relpath(found, root)} is not in the input")
+                    continue
+                if budget[0] <= 0:
+                    notes.append(f"{where}: include {pattern} not followed past {MAX_INCLUDED_FILES} included files")
+                    break
+                budget[0] -= 1
+                if included is not None:
+                    included.add(found)
+                sub_label = os.path.relpath(found, root).replace(os.sep, "/")
+                parsed = _crossplane(found, found)
+                _includes(parsed, found, sub_label, root, budget, notes, depth + 1, seen | {found}, included)
+                for directive in parsed:
+                    _mark(directive, found, sub_label)
+                spliced.extend(parsed)
+        block[index:index + 1] = spliced
+        index += len(spliced)
+
+
+def _mark(item: dict[str, Any], path: str, label: str) -> None:
+    """Remember the file a directive comes from (an included file)."""
+    item.setdefault("_path", path)
+    item.setdefault("_label", label)
+    for child in item.get("block") or []:
+        _mark(child, path, label)
 
 
 def read_nginx(files: Sequence[Any]) -> Draft:
     from .merge import merge
 
-    drafts = [("deployment", _nginx(doc["path"], doc["label"], doc["parsed"])) for f in files for doc in f.documents]
-    return merge(drafts, resolve=False)  # type: ignore[arg-type]
+    included = {path for f in files for doc in f.documents for path in doc.get("included", [])}
+    # a file another one includes is read as part of it, not as a gateway of its own
+    drafts = [("deployment", _nginx(doc["path"], doc["label"], doc["parsed"])) for f in files for doc in f.documents
+              if os.path.abspath(doc["path"]) not in included]
+    draft = merge(drafts, resolve=False)  # type: ignore[arg-type]
+    draft.notes.extend(note for f in files for doc in f.documents for note in doc.get("notes", []))
+    return draft
 
 
 def _nginx(path: str, label: str, parsed: list[dict[str, Any]]) -> Draft:
     upstreams: dict[str, list[tuple[str, int, int]]] = {}
     facts: dict[str, Fact] = {}
-    workers: tuple[int, int] | None = None
-    connections: tuple[int, int] | None = None
+    workers: tuple[int, int, dict[str, Any]] | None = None
+    connections: tuple[int, int, dict[str, Any]] | None = None
     routes: list[Route] = []
 
-    def where(line: int) -> Origin:
-        return Origin(path, label, line)
+    def where(line: int, item: dict[str, Any] | None = None) -> Origin:
+        item = item or {}
+        return Origin(item.get("_path", path), item.get("_label", label), line)
 
     def walk(block: list[dict[str, Any]], inherited: dict[str, Fact]) -> None:
         nonlocal workers, connections
         local = dict(inherited)
         for item in block:
             name, args, line = item.get("directive"), item.get("args") or [], int(item.get("line") or 1)
+            label_here = item.get("_label", label)
             if name == "worker_processes" and args and str(args[0]).isdigit():
-                workers = (int(args[0]), line)
+                workers = (int(args[0]), line, item)
             elif name == "worker_connections" and args and str(args[0]).isdigit():
-                connections = (int(args[0]), line)
+                connections = (int(args[0]), line, item)
             elif name == "proxy_read_timeout" and args and duration_ms(args[0]):
-                local["timeout_ms"] = Fact(duration_ms(args[0]), f"proxy_read_timeout {args[0]} ({label}:{line})",
-                                           where(line))
+                local["timeout_ms"] = Fact(duration_ms(args[0]), f"proxy_read_timeout {args[0]} ({label_here}:{line})",
+                                           where(line, item))
             elif name == "proxy_next_upstream_tries" and args and str(args[0]).isdigit() and int(args[0]) > 0:
-                local["retries"] = Fact(int(args[0]) - 1, f"proxy_next_upstream_tries {args[0]} ({label}:{line})",
-                                        where(line))
+                local["retries"] = Fact(int(args[0]) - 1, f"proxy_next_upstream_tries {args[0]} ({label_here}:{line})",
+                                        where(line, item))
             elif name == "upstream" and args:
                 servers = []
                 for server in item.get("block") or []:
@@ -137,7 +235,8 @@ def _nginx(path: str, label: str, parsed: list[dict[str, Any]]) -> Draft:
         for item in block:
             name, args, line = item.get("directive"), item.get("args") or [], int(item.get("line") or 1)
             if name in _NGINX_PASS and args:
-                routes.extend(_nginx_routes(name, str(args[0]), upstreams, label, line, local, where))
+                routes.extend(_nginx_routes(name, str(args[0]), upstreams, item.get("_label", label), line, local,
+                                            lambda at, item=item: where(at, item)))
             if item.get("block") and name != "upstream":
                 walk(item["block"], local)
 
@@ -145,8 +244,9 @@ def _nginx(path: str, label: str, parsed: list[dict[str, Any]]) -> Draft:
     if workers and connections:
         total = workers[0] * connections[0] // 2
         facts["concurrency"] = Fact(total, f"worker_processes {workers[0]} × worker_connections {connections[0]} / 2 "
-                                    f"(a proxied request holds two connections) ({label}:{connections[1]})",
-                                    where(connections[1]))
+                                    f"(a proxied request holds two connections) "
+                                    f"({connections[2].get('_label', label)}:{connections[1]})",
+                                    where(connections[1], connections[2]))
     return gateway_draft("nginx", path, label, "nginx", routes, facts)
 
 

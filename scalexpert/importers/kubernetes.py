@@ -15,12 +15,13 @@ from . import infer
 from .documents import Document
 from .draft import ComponentDraft, Draft, Fact, classify
 from .kubernetes_links import link
-from .kubernetes_objects import KubeObject, Workload, as_list, as_map, objects
+from .kubernetes_objects import BATCH_KINDS, KubeObject, Workload, as_list, as_map, objects
+from .sources import has_component_field
 from .state import Mount, describe_storage
 from .values import cpu_cores, heap_mb, kubernetes_memory_mb
 
-WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})
-_NOT_IMPORTED = frozenset({"Pod", "Job", "CronJob", "ReplicationController"})
+WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"})
+_NOT_IMPORTED = frozenset({"ReplicationController"})
 _SIDECARS = ("istio-proxy", "linkerd-proxy", "envoy", "cloud-sql-proxy", "cloudsql-proxy", "exporter", "fluent")
 _JAVA_KEYS = ("JAVA_OPTS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JVM_OPTS", "CATALINA_OPTS", "JAVA_OPTIONS")
 
@@ -29,7 +30,13 @@ def import_kubernetes(documents: list[Document]) -> Draft:
     """Read Kubernetes documents into a draft."""
     draft = Draft("Kubernetes")
     everything = _applied(objects(documents), draft)
-    kinds = [o for o in everything if o.kind in WORKLOAD_KINDS]
+    owned = [o for o in everything if o.kind in ("Pod", "Job", "ReplicaSet")
+             and as_list(as_map(o.value.get("metadata")).get("ownerReferences"))]
+    if owned:  # `kubectl get all` output: the controller is in the input, or should be
+        listed = ", ".join(f"{o.kind} {o.name}" for o in owned[:5]) + (f" and {len(owned) - 5} more" if len(owned) > 5 else "")
+        draft.notes.append(f"left out objects that a controller owns (metadata.ownerReferences): {listed}; the "
+                           "controller stands for them")
+    kinds = [o for o in everything if o.kind in WORKLOAD_KINDS and not any(o is x for x in owned)]
     names = _component_names(kinds)
     workloads = [_workload(obj, names[id(obj)], draft) for obj in kinds]
     for workload in workloads:
@@ -37,7 +44,7 @@ def import_kubernetes(documents: list[Document]) -> Draft:
     ignored = Counter(o.kind or "(no kind)" for o in everything if o.kind in _NOT_IMPORTED)
     if ignored:
         listed = ", ".join(f"{n} {k}" for k, n in sorted(ignored.items()))
-        draft.notes.append(f"not imported: {listed} (only long-running workloads become components)")
+        draft.notes.append(f"not imported: {listed} (a ReplicationController is superseded by Deployments)")
     link(everything, workloads, draft)
     draft.system_name = _system_name(kinds) or _folder_name(documents)
     return draft
@@ -95,12 +102,12 @@ def _folder_name(documents: list[Document]) -> Fact | None:
 
 
 def _workload(obj: KubeObject, name: str, draft: Draft) -> Workload:
-    pod = as_map(obj.get("spec", "template", "spec"))
+    pod = as_map(obj.get(*obj.pod))
     containers = [c for c in as_list(pod.get("containers")) if isinstance(c, dict)]
     if not containers:
-        raise obj.doc.fail("a workload needs spec.template.spec.containers", *obj.path, "spec")
+        raise obj.doc.fail(f"a workload needs {'.'.join(obj.pod)}.containers", *obj.path, "spec")
     main = _main_container(obj.name, containers)
-    cpath = ("spec", "template", "spec", "containers", main)
+    cpath = (*obj.pod, "containers", main)
     container = containers[main]
     comp = ComponentDraft(name, obj.at("metadata", "name"))
     for port in as_list(container.get("ports")):
@@ -116,13 +123,15 @@ def _workload(obj: KubeObject, name: str, draft: Draft) -> Workload:
         if runtime:
             comp.set("runtime", runtime, f"inferred from image {image}")
     _replicas(obj, comp, draft)
-    _probes(obj, cpath, container, comp)
+    if obj.kind not in BATCH_KINDS:  # work that runs to completion is not probed, spread or drained
+        _probes(obj, cpath, container, comp)
     _resources(obj, cpath, container, comp)
     _java(obj, cpath, container, comp)
     _strategy(obj, comp, draft)
-    _spread(obj, pod, comp)
+    if obj.kind not in BATCH_KINDS:
+        _spread(obj, pod, comp)
     describe_storage(comp, _mounts(obj, pod, cpath, container))
-    labels = {str(k): str(v) for k, v in as_map(obj.get("spec", "template", "metadata", "labels")).items()}
+    labels = {str(k): str(v) for k, v in as_map(obj.get(*obj.template, "metadata", "labels")).items()}
     return Workload(obj, comp, labels, containers, main)
 
 
@@ -137,7 +146,33 @@ def _main_container(name: str, containers: list[dict[str, Any]]) -> int:
     return 0
 
 
+def _batch(obj: KubeObject, comp: ComponentDraft) -> None:
+    """A Job or CronJob runs to completion: its calls are batch paths; a bare Pod is one instance no controller keeps."""
+    if obj.kind == "Pod":
+        comp.set("replicas", 1, f"a bare Pod is one instance ({obj.at('kind')})")
+        if has_component_field("recovery"):
+            comp.set("recovery", "rebuild", f"inferred: no controller replaces a bare Pod when its node fails "
+                     f"({obj.at('kind')})")
+        return
+    comp.calls_as = "batch"
+    if comp.kind == "service":
+        comp.set("kind", "worker", f"{obj.kind} {obj.name} runs to completion ({obj.at('kind')})")
+    schedule = obj.get("spec", "schedule")
+    what = f"CronJob on the schedule {schedule!r}" if isinstance(schedule, str) else "Job"
+    comp.set("description", f"Batch work: a {what}; what it calls is a batch path, not the request path.",
+             f"{obj.kind} ({obj.at('kind')})")
+    job = (*obj.template[:-1],) if obj.kind == "CronJob" else ("spec",)
+    parallelism = obj.get(*job, "parallelism")
+    if isinstance(parallelism, int) and not isinstance(parallelism, bool) and parallelism >= 1:
+        comp.set("replicas", parallelism, f"parallelism ({obj.at(*job, 'parallelism')})")
+    else:
+        comp.set("replicas", 1, f"inferred: parallelism not stated, a Job runs 1 pod at a time ({obj.at(*job)})")
+
+
 def _replicas(obj: KubeObject, comp: ComponentDraft, draft: Draft) -> None:
+    if obj.kind in BATCH_KINDS or obj.kind == "Pod":
+        _batch(obj, comp)
+        return
     replicas = obj.get("spec", "replicas")
     if obj.kind == "DaemonSet":
         draft.notes.append(f"{obj.at('kind')}: DaemonSet {obj.name} runs one pod per node: replicas left unknown")
@@ -200,7 +235,7 @@ def _java(obj: KubeObject, cpath: tuple[Any, ...], container: dict[str, Any], co
 
 def _strategy(obj: KubeObject, comp: ComponentDraft, draft: Draft) -> None:
     field = "strategy" if obj.kind == "Deployment" else "updateStrategy"
-    if obj.kind == "ReplicaSet":
+    if obj.kind in ("ReplicaSet", "Job", "CronJob", "Pod"):
         return
     kind = obj.get("spec", field, "type")
     if kind == "Recreate":
@@ -217,7 +252,7 @@ _ZONE_KEYS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/
 
 
 def _spread(obj: KubeObject, pod: dict[str, Any], comp: ComponentDraft) -> None:
-    base = ("spec", "template", "spec")
+    base = obj.pod
     _zones(obj, pod, comp)
     if "anti_affinity" in comp.facts:
         return
@@ -240,7 +275,7 @@ def _spread(obj: KubeObject, pod: dict[str, Any], comp: ComponentDraft) -> None:
 
 def _zones(obj: KubeObject, pod: dict[str, Any], comp: ComponentDraft) -> None:
     """Zones named by a node selector or a required node affinity on the zone label."""
-    base = ("spec", "template", "spec")
+    base = obj.pod
     selector = as_map(pod.get("nodeSelector"))
     for key in _ZONE_KEYS:
         if isinstance(selector.get(key), str):

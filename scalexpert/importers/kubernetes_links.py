@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from .draft import Draft, Reference, add_external, external_host, ref_role
-from .kubernetes_objects import KubeObject, Workload, as_list, as_map
+from .kubernetes_objects import BATCH_KINDS, KubeObject, Workload, as_list, as_map
 from .kubernetes_routes import gateways, group_versions, policies
 from .values import HostRef, kubernetes_names, refs_in_args, refs_in_env, shown
 
@@ -56,6 +56,8 @@ def _stated_absence(workloads: list[Workload]) -> None:
         if comp.role is not None:
             continue
         what = f"{obj.kind} {obj.name}"
+        if obj.kind in BATCH_KINDS or obj.kind == "Pod":
+            continue  # runs to completion, or is one pod no controller keeps: neither scales nor is drained
         if obj.kind != "DaemonSet" and not any(p.startswith("autoscaling.") for p in comp.facts):
             comp.set("autoscaling", "none", f"no HorizontalPodAutoscaler in the input targets {what} ({obj.at('kind')})")
         if not any(p.startswith("disruption_budget.") for p in comp.facts):
@@ -89,7 +91,7 @@ def _references(workload: Workload, services: dict[tuple[str, str], KubeObject],
                 configmaps: dict[tuple[str, str], dict[str, Any]], workloads: list[Workload], draft: Draft) -> None:
     obj = workload.obj
     for c, container in enumerate(workload.containers):
-        cpath = ("spec", "template", "spec", "containers", c)
+        cpath = (*obj.pod, "containers", c)
         for key, value, where in _environment(obj, cpath, container, configmaps):
             for ref in refs_in_env(key, value):
                 evidence = f"env {key}={shown(value)} ({where})"

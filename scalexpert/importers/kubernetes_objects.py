@@ -30,6 +30,16 @@ class KubeObject:
     def namespace(self) -> str:
         return str(as_map(self.value.get("metadata")).get("namespace") or "")
 
+    @property
+    def template(self) -> tuple[str, ...]:
+        """Path of the pod template (its ``metadata`` and ``spec``): ``()`` for a bare Pod."""
+        return _TEMPLATES.get(self.kind, ("spec", "template"))
+
+    @property
+    def pod(self) -> tuple[str, ...]:
+        """Path of the pod spec (``containers``, ``volumes``, ``affinity`` ...)."""
+        return (*self.template, "spec")
+
     def at(self, *path: str | int) -> str:
         return self.doc.at(*self.path, *path)
 
@@ -38,6 +48,11 @@ class KubeObject:
         for part in path:
             node = node.get(part) if isinstance(node, dict) else None
         return node
+
+
+BATCH_KINDS = frozenset({"Job", "CronJob"})
+"""Workloads that run to completion: what they call are batch paths (``role: batch``)."""
+_TEMPLATES: dict[str, tuple[str, ...]] = {"Pod": (), "CronJob": ("spec", "jobTemplate", "spec", "template")}
 
 
 @dataclass

@@ -19,45 +19,50 @@ Path = tuple[str | int, ...]
 _LABEL_LINE = re.compile(r"([^\s(),;]+):(\d+)")
 
 
-def origin_in(text: str, files: Mapping[str, str]) -> Origin | None:
+Columns = Mapping[tuple[str, int], int]
+"""(label, line) → column of the value named there (see ``Document.columns``); 1 where unknown."""
+
+
+def origin_in(text: str, files: Mapping[str, str], columns: Columns | None = None) -> Origin | None:
     """The first ``label:line`` in ``text`` whose label is one of the source files (label → path)."""
     for match in _LABEL_LINE.finditer(text):
         label = match.group(1)
         if label in files:
-            return Origin(files[label], label, int(match.group(2)))
+            line = int(match.group(2))
+            return Origin(files[label], label, line, (columns or {}).get((label, line), 1))
     return None
 
 
-def fact_origin(fact: Fact, files: Mapping[str, str]) -> Origin | None:
+def fact_origin(fact: Fact, files: Mapping[str, str], columns: Columns | None = None) -> Origin | None:
     """Where a fact was stated: its origin, else the first source position its comment names."""
-    return fact.origin or origin_in(fact.why, files)
+    return fact.origin or origin_in(fact.why, files, columns)
 
 
-def positions(draft: Draft, edges: list[Edge], files: Mapping[str, str]) -> dict[Path, Origin]:
+def positions(draft: Draft, edges: list[Edge], files: Mapping[str, str], columns: Columns | None = None) -> dict[Path, Origin]:
     """Path of the written architecture → where a source file states it (paths without one are left out)."""
     found: dict[Path, Origin] = {}
     if draft.system_name is not None:
-        origin = fact_origin(draft.system_name, files)
+        origin = fact_origin(draft.system_name, files, columns)
         if origin:
             found[("system", "name")] = origin
     for i, name in enumerate(sorted(draft.entry_points)):
-        origin = origin_in(draft.entry_points[name], files)
+        origin = origin_in(draft.entry_points[name], files, columns)
         if origin:
             found[("system", "entry_points", i)] = origin
     for name, component in draft.components.items():
-        home = component.where or origin_in(component.origin, files)
+        home = component.where or origin_in(component.origin, files, columns)
         if home:
             found[("components", name)] = home
         for path, fact in component.facts.items():
-            origin = fact_origin(fact, files)
+            origin = fact_origin(fact, files, columns)
             if origin:
                 found[("components", name) + tuple(path.split("."))] = origin
     for i, edge in enumerate(edges):
-        origin = edge.origin or next((o for o in (origin_in(e, files) for e in edge.evidence) if o), None)
+        origin = edge.origin or next((o for o in (origin_in(e, files, columns) for e in edge.evidence) if o), None)
         if origin:
             found[("dependencies", i)] = origin
         for key, fact in edge.fields.items():
-            origin = fact_origin(fact, files)
+            origin = fact_origin(fact, files, columns)
             if origin:
                 found[("dependencies", i, key)] = origin
     return found

@@ -374,5 +374,15 @@ def _edge(rel: Relationship, key: tuple[str, str], target: ComponentDraft) -> Ed
     fields: dict[str, Fact] = {}
     if rel.description:
         fields["description"] = Fact(rel.description[:2_000], f"relationship ({rel.where})")
+    words = f"{rel.description} {' '.join(rel.tags)}"
+    role = next(((r, w) for r, pattern in _ROLES if (w := re.search(pattern, words, re.IGNORECASE))), None)
+    role_fact = (Fact(role[0], f"inferred from the word {role[1].group(0)!r} of the relationship ({rel.where})") if role
+                 else Fact("request", f"inferred: a C4 relationship says one element uses another ({rel.where})"))
     return Edge(key[0], key[1], (f"relationship {rel.description or ''} ({rel.where})".replace("  ", " "),),
-                protocol_fact, mode, fields)
+                protocol_fact, mode, fields, role=role_fact)
+
+
+_ROLES = (("health", r"\b(health ?checks?|monitors?|polls? (its )?(health|status)|probes?)\b"),
+          ("batch", r"\b(batch|nightly|back-?office|reporting|exports? (data )?(every|each|daily|nightly))\b"),
+          ("admin", r"\b(administers|admin(istration)? (ui|console|tool))\b"))
+"""Words of a relationship's description or tags that say it is not a request call (else: ``request``)."""

@@ -882,7 +882,8 @@ def _edges(instances: list[Instance], draft: Draft) -> list[Edge]:
             mode = "async"
         edges[(source, target)] = Edge(source, target, (evidence,),
                                        Fact(protocol, why) if protocol else None,
-                                       Fact(mode, f"inferred: {target} is a {target_kind}") if mode else None)
+                                       Fact(mode, f"inferred: {target} is a {target_kind}") if mode else None,
+                                       role=Fact("request", f"inferred: {evidence.split(' (')[0]} connects them"))
 
     for instance in instances:
         compute = [r for r in instance.resources.values() if r.component and
@@ -1097,6 +1098,8 @@ def _is_plan(text: str) -> bool:
 def _import_plans(files: list[Classified]) -> tuple[Draft, list[Edge]]:
     draft = Draft("terraform")
     module = Module("<plan>")
+    addresses: dict[str, str] = {}  # resource address (indexes dropped) → key in the instance's resources
+    configurations: list[tuple[Classified, dict[str, Any]]] = []
     for item in files:
         value = json.loads(item.text)
         root = (value.get("planned_values") or value.get("values") or {}).get("root_module") or {}
@@ -1107,11 +1110,117 @@ def _import_plans(files: list[Classified]) -> tuple[Draft, list[Edge]]:
             label = address.replace("module.", "").replace(f"{resource['type']}.", "").replace("[", "-").replace("]", "")
             label = label.replace('"', "").replace(".", "-")
             module.resources.append((resource["type"], label, resource.get("values") or {}, f"{item.label} {address}"))
+            addresses.setdefault(re.sub(r"\[[^\]]*\]", "", address), f"{resource['type']}.{label}")
+        configuration = (value.get("configuration") or {}).get("root_module")
+        if isinstance(configuration, dict):
+            configurations.append((item, configuration))
     instance = _instantiate(module, "", {}, None, {}, draft, 0)[0]
     _read([instance], draft)
-    draft.notes.append("a `terraform show -json` file holds resource values, not the expressions that tie them "
-                       "together: dependencies are not read from it; import the .tf files for those")
-    return draft, []
+    if not configurations:
+        draft.notes.append("a `terraform show -json` file without its `configuration` section holds resource values, "
+                           "not the expressions that tie them together: no dependency can be read from it; import the "
+                           ".tf files, or the JSON of a saved plan (`terraform show -json plan.out`), for those")
+        return draft, []
+    edges: dict[tuple[str, str], Edge] = {}
+    for item, configuration in configurations:
+        _plan_edges(item, configuration, "", instance, addresses, draft, edges)
+    _not_seen(draft, edges)
+    _entry_points(draft, edges)
+    return draft, [edges[key] for key in sorted(edges)]
+
+
+_SECURITY_GROUP_KEYS = ("vpc_security_group_ids", "security_group_ids", "security_groups")
+
+
+def _plan_edges(item: Classified, module: dict[str, Any], prefix: str, instance: Instance, addresses: dict[str, str],
+                draft: Draft, edges: dict[tuple[str, str], Edge]) -> None:
+    """Edges from a plan's ``configuration``: the references of each resource's expressions (environment values,
+    container definitions, task definitions) and security group rules (ingress allowed from one group to another)."""
+    def component(address: str) -> str | None:
+        parts = address.split(".")
+        for end in range(len(parts), 1, -1):  # aws_db_instance.main.address → aws_db_instance.main
+            key = addresses.get(prefix + ".".join(parts[:end]))
+            if key and key in instance.resources:
+                return instance.resources[key].component
+        return None
+
+    def add(source: str, target: str, evidence: str, why: str) -> None:
+        if source == target or (source, target) in edges:
+            return
+        target_kind = draft.components[target].kind
+        protocol = _protocol(draft.components[target])
+        edges[(source, target)] = Edge(
+            source, target, (evidence,), Fact(protocol, f"inferred from the target's kind ({target_kind})") if protocol else None,
+            Fact("async", f"inferred: {target} is a {target_kind}") if target_kind in ("queue", "stream") else None,
+            role=Fact("request", why))
+
+    resources = [r for r in module.get("resources") or [] if isinstance(r, dict) and r.get("mode", "managed") == "managed"]
+    by_address = {str(r.get("address")): r for r in resources}
+    groups: dict[str, list[str]] = defaultdict(list)  # security group address → components in it
+    for resource in resources:
+        owner = component(str(resource.get("address")))
+        if owner is None:
+            continue
+        for key in _SECURITY_GROUP_KEYS + ("network_configuration",):
+            for ref in _expression_references((resource.get("expressions") or {}).get(key)):
+                if ref.startswith("aws_security_group."):
+                    groups[".".join(ref.split(".")[:2])].append(owner)
+    for resource in resources:
+        address = str(resource.get("address"))
+        owner = component(address)
+        expressions = resource.get("expressions") or {}
+        where = f"{item.label} configuration {prefix}{address}"
+        if owner is not None and draft.components[owner].kind in _COMPUTE:
+            for key, expression in sorted(expressions.items()):
+                if not (key in ("environment", "environment_variables", "container_definitions", "task_definition")
+                        or _CALL_ARGUMENTS.search(key)):
+                    continue
+                refs = _expression_references(expression)
+                for ref in list(refs):  # an ECS service's task definition: the containers' environment
+                    task = by_address.get(".".join(ref.split(".")[:2]))
+                    if task is not None and task.get("type") == "aws_ecs_task_definition":
+                        refs.extend(_expression_references((task.get("expressions") or {}).get("container_definitions")))
+                for ref in refs:
+                    target = component(ref)
+                    if target is not None and target != owner:
+                        add(owner, target, f"{key} of {address} references {ref} ({where})",
+                            f"inferred: {address} is configured with {ref}")
+        if resource.get("type") == "aws_security_group_rule" and _literal_value(expressions.get("type")) == "ingress":
+            to_groups = [".".join(r.split(".")[:2]) for r in _expression_references(expressions.get("security_group_id"))]
+            from_groups = [".".join(r.split(".")[:2])
+                           for r in _expression_references(expressions.get("source_security_group_id"))]
+            port = _literal_value(expressions.get("from_port"))
+            for source_group in from_groups:
+                for target_group in to_groups:
+                    for caller in groups.get(source_group, []):
+                        for callee in groups.get(target_group, []):
+                            add(caller, callee, f"security group rule {address} lets {source_group} reach "
+                                f"{target_group}{f' on port {port}' if port is not None else ''} ({where})",
+                                "inferred: a security group rule allows the traffic (allowed, not proven to be used)")
+    for name, call in sorted((module.get("module_calls") or {}).items()):
+        child = call.get("module") if isinstance(call, dict) else None
+        if isinstance(child, dict) and prefix.count("module.") < 8:
+            _plan_edges(item, child, f"{prefix}module.{name}.", instance, addresses, draft, edges)
+
+
+def _expression_references(expression: Any) -> list[str]:
+    """Every ``references`` entry under a plan configuration expression (blocks and lists included)."""
+    found: list[str] = []
+    stack = [expression]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            refs = value.get("references")
+            if isinstance(refs, list):
+                found.extend(str(r) for r in refs if isinstance(r, str))
+            stack.extend(v for k, v in value.items() if k != "references")
+        elif isinstance(value, list):
+            stack.extend(value)
+    return sorted(set(found), key=found.index)
+
+
+def _literal_value(expression: Any) -> Any:
+    return expression.get("constant_value") if isinstance(expression, dict) else None
 
 
 def _plan_resources(module: dict[str, Any]) -> list[dict[str, Any]]:
