@@ -107,7 +107,7 @@ def _workload(obj: KubeObject, name: str, draft: Draft) -> Workload:
     if not containers:
         raise obj.doc.fail(f"a workload needs {'.'.join(obj.pod)}.containers", *obj.path, "spec")
     main = _main_container(obj.name, containers)
-    cpath = (*obj.pod, "containers", main)
+    cpath: tuple[str | int, ...] = (*obj.pod, "containers", main)
     container = containers[main]
     comp = ComponentDraft(name, obj.at("metadata", "name"))
     for port in as_list(container.get("ports")):

@@ -91,7 +91,7 @@ def _references(workload: Workload, services: dict[tuple[str, str], KubeObject],
                 configmaps: dict[tuple[str, str], dict[str, Any]], workloads: list[Workload], draft: Draft) -> None:
     obj = workload.obj
     for c, container in enumerate(workload.containers):
-        cpath = (*obj.pod, "containers", c)
+        cpath: tuple[str | int, ...] = (*obj.pod, "containers", c)
         for key, value, where in _environment(obj, cpath, container, configmaps):
             for ref in refs_in_env(key, value):
                 evidence = f"env {key}={shown(value)} ({where})"
