@@ -95,7 +95,7 @@ def test_a_plan_gives_components_without_dependencies() -> None:
     assert set(result.raw["components"]) == {"queues-this", "users"}
     assert result.raw["components"]["users"]["replicas"] == 1
     assert result.raw["dependencies"] == []
-    assert any("dependencies are not read from it" in note for note in result.notes)
+    assert any("no dependency can be read from it" in note for note in result.notes)  # no configuration section
 
 
 def test_refused_inputs(tmp_path: Path) -> None:
