@@ -118,32 +118,34 @@ def memory_phases(text: str) -> tuple[dict[str, float], str]:
     return peaks, f"{len(state['findings'])} findings, digest {digest}"
 
 
-def end_to_end(path: str, repeat: int, *args: str) -> tuple[float, float]:
-    """Median wall seconds and peak RSS (MiB) of `scalexpert check` in a fresh process."""
+def end_to_end(path: str, repeat: int, *args: str) -> tuple[float, float, float]:
+    """Median wall seconds, peak RSS (MiB) and median CPU seconds of `scalexpert check` in a fresh process."""
     return timed([*SCALEXPERT, "check", path, "--format", "json", *args], repeat)  # stdout discarded by launch()
 
 
-def timed(argv: list[str], repeat: int) -> tuple[float, float]:
-    """Median wall seconds and peak RSS (MiB) of a command, each run in a fresh process.
+def timed(argv: list[str], repeat: int) -> tuple[float, float, float]:
+    """Median wall seconds, peak RSS (MiB) and median CPU seconds (user + system) of a command, each
+    run in a fresh process. On a shared machine the CPU seconds move less than the wall time.
 
     Each run goes through a small launcher process (:func:`launch`): a child forked straight from
     this benchmark, which holds every size's data by then, would start with the benchmark's own
     pages resident, and Linux counts those in the child's peak RSS.
     """
-    times, rss = [], 0.0
+    times, cpus, rss = [], [], 0.0
     for _ in range(repeat):
         done = subprocess.run([sys.executable, __file__, "--launch", *argv], cwd=ROOT, capture_output=True,
                               text=True, check=True)
-        wall, peak, code = json.loads(done.stdout.strip().splitlines()[-1])
+        wall, peak, code, cpu = json.loads(done.stdout.strip().splitlines()[-1])
         if code not in (0, 1):  # 1: findings; anything else is a failed run, not a measurement
             raise SystemExit(f"{' '.join(argv)} exited with {code}: {done.stderr.strip()[-500:]}")
         times.append(wall)
+        cpus.append(cpu)
         rss = max(rss, peak)
-    return statistics.median(times), rss
+    return statistics.median(times), rss, statistics.median(cpus)
 
 
 def launch(argv: list[str]) -> None:
-    """Run ``argv`` once, output discarded; print ``[wall seconds, peak RSS MiB, exit code]`` as JSON."""
+    """Run ``argv`` once, output discarded; print ``[wall seconds, peak RSS MiB, exit code, CPU seconds]`` as JSON."""
     start = time.perf_counter()
     process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert process.stderr is not None
@@ -153,7 +155,7 @@ def launch(argv: list[str]) -> None:
     process.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4
     if process.returncode not in (0, 1):
         sys.stderr.write(errors.decode("utf-8", "replace"))
-    print(json.dumps([wall, usage.ru_maxrss / 1024, process.returncode]))
+    print(json.dumps([wall, usage.ru_maxrss / 1024, process.returncode, usage.ru_utime + usage.ru_stime]))
 
 
 def checkov_executable(given: str | None) -> str:
@@ -176,8 +178,9 @@ def side_by_side(manifest: Path, checkov: str, repeat: int) -> dict[str, Any]:
     theirs = timed([checkov, "-f", str(manifest), "--framework", "kubernetes", "--quiet", "--compact",
                     "--skip-download", "-o", "json"], repeat)
     return {"manifest": str(manifest), "checkov_version": version, "repeat": repeat,
-            "scalexpert_s": ours[0], "scalexpert_rss_mib": ours[1],
-            "checkov_s": theirs[0], "checkov_rss_mib": theirs[1], "ratio": theirs[0] / ours[0]}
+            "scalexpert_s": ours[0], "scalexpert_rss_mib": ours[1], "scalexpert_cpu_s": ours[2],
+            "checkov_s": theirs[0], "checkov_rss_mib": theirs[1], "checkov_cpu_s": theirs[2], "ratio": theirs[0] / ours[0],
+            "cpu_ratio": theirs[2] / ours[2]}
 
 
 BARE_IMPORT = "bare import of experta, pydantic, networkx, yaml, click"
@@ -189,17 +192,19 @@ _BARE = (  # experta needs the collections aliases back on Python 3.10+ (as scal
 )
 
 
-def startup(repeat: int) -> dict[str, float]:
-    """Median wall seconds of quick commands, and of importing scalexpert's dependencies alone.
+def startup(repeat: int) -> dict[str, tuple[float, float]]:
+    """Median wall and CPU seconds of quick commands, and of importing scalexpert's dependencies alone.
 
     The rule cache is warmed first (a user's second run onwards).
     """
     command = SCALEXPERT
     subprocess.run([*command, "rules"], cwd=ROOT, capture_output=True, check=False)  # warm the rule cache
-    found = {BARE_IMPORT: timed([sys.executable, "-c", _BARE], repeat)[0]}
+    wall, _, cpu = timed([sys.executable, "-c", _BARE], repeat)
+    found = {BARE_IMPORT: (wall, cpu)}
     for label, argv in (("scalexpert --version", ["--version"]), ("scalexpert rules", ["rules"]),
                         ("scalexpert explain SPOF-001", ["explain", "SPOF-001"])):
-        found[label] = timed([*command, *argv], repeat)[0]
+        wall, _, cpu = timed([*command, *argv], repeat)
+        found[label] = (wall, cpu)
     return found
 
 
@@ -230,41 +235,47 @@ def main() -> None:
             repeat = args.repeat if size < 10_000 else max(1, min(args.repeat, 3))
             timings = time_phases(text, repeat)
             peaks, digest = memory_phases(text)
-            wall, rss = end_to_end(path, repeat)
+            wall, rss, cpu = end_to_end(path, repeat)
             results["sizes"][size] = {"phases": timings, "peak_mib": peaks, "end_to_end_s": wall, "peak_rss_mib": rss,
-                                      "findings": digest}
+                                      "end_to_end_cpu_s": cpu, "findings": digest}
             print(f"\n{size} components ({text.count('- from:')} dependencies), median of {repeat}: {digest}")
             print(f"  {'phase':<16} {'median s':>9} {'peak MiB':>9}")
             for name, seconds in timings.items():
                 print(f"  {name:<16} {seconds:>9.3f} {peaks[name]:>9.1f}")
-            print(f"  {'end to end':<16} {wall:>9.3f} {rss:>9.1f}  (scalexpert check, new process, peak RSS)")
+            print(f"  {'end to end':<16} {wall:>9.3f} {rss:>9.1f}  (scalexpert check, new process, peak RSS; {cpu:.3f} s CPU)")
         if args.shapes:
             results["shapes"] = shapes(tmp, [s for s in args.shapes.split(",") if s],
                                        [int(s) for s in args.shape_sizes.split(",")], args.repeat)
     example = ROOT / "examples" / "large-marketplace.yaml"
     quick = startup(args.repeat)
     if example.exists():
-        quick["scalexpert check examples/large-marketplace.yaml"] = end_to_end(str(example), args.repeat)[0]
-    results["startup"] = quick
-    print("\nstart-up and small checks (median s, and as a multiple of the bare import)")
-    bare = quick[BARE_IMPORT]
-    for label, seconds in quick.items():
-        print(f"  {label:<56} {seconds:.3f}  {seconds / bare:4.2f}x")
+        for label, extra in (("", ()), (" --no-assess", ("--no-assess",))):
+            wall, _, cpu = end_to_end(str(example), args.repeat, *extra)
+            quick[f"scalexpert check examples/large-marketplace.yaml{label}"] = (wall, cpu)
+    results["startup"] = {label: wall for label, (wall, _) in quick.items()}
+    results["startup_cpu"] = {label: cpu for label, (_, cpu) in quick.items()}
+    print("\nstart-up and small checks (medians: wall s, multiple of the bare import; CPU s, multiple)")
+    bare, bare_cpu = quick[BARE_IMPORT]
+    for label, (seconds, cpu) in quick.items():
+        print(f"  {label:<62} {seconds:7.3f} {seconds / bare:5.2f}x  {cpu:7.3f} {cpu / bare_cpu:5.2f}x")
     sizes_done = results["sizes"]
     if 1000 in sizes_done and 10000 in sizes_done:
         ratio = sizes_done[10000]["end_to_end_s"] / sizes_done[1000]["end_to_end_s"]
+        cpu_ratio = sizes_done[10000]["end_to_end_cpu_s"] / sizes_done[1000]["end_to_end_cpu_s"]
         results["growth_1000_to_10000"] = ratio
-        print(f"\nend-to-end growth from 1,000 to 10,000 components: {ratio:.1f}x")
+        results["growth_1000_to_10000_cpu"] = cpu_ratio
+        print(f"\nend-to-end growth from 1,000 to 10,000 components: {ratio:.1f}x ({cpu_ratio:.1f}x in CPU time)")
     if args.checkov:
         if not args.manifest.exists():
             parser.error(f"manifest not found: {args.manifest}")
         compared = side_by_side(args.manifest, checkov_executable(args.checkov_exe), args.repeat)
         results["checkov"] = compared
-        print(f"\nside by side on {args.manifest.name}, median of {args.repeat} (wall s, peak RSS MiB)")
+        print(f"\nside by side on {args.manifest.name}, median of {args.repeat} (wall s, peak RSS MiB, CPU s)")
         print(f"  {'checkov ' + compared['checkov_version'] + ' --framework kubernetes':<44} "
-              f"{compared['checkov_s']:>7.3f} {compared['checkov_rss_mib']:>8.1f}")
-        print(f"  {'scalexpert check':<44} {compared['scalexpert_s']:>7.3f} {compared['scalexpert_rss_mib']:>8.1f}")
-        print(f"  scalexpert is {compared['ratio']:.1f}x faster")
+              f"{compared['checkov_s']:>7.3f} {compared['checkov_rss_mib']:>8.1f} {compared['checkov_cpu_s']:>7.3f}")
+        print(f"  {'scalexpert check':<44} {compared['scalexpert_s']:>7.3f} {compared['scalexpert_rss_mib']:>8.1f}"
+              f" {compared['scalexpert_cpu_s']:>7.3f}")
+        print(f"  scalexpert is {compared['ratio']:.1f}x faster ({compared['cpu_ratio']:.1f}x in CPU time)")
     changed = compare(results, args.compare) if args.compare else []
     if args.json_path:
         Path(args.json_path).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", "utf-8")
@@ -281,7 +292,7 @@ def shapes(tmp: str, names: list[str], sizes: list[int], repeat: int) -> dict[st
         for size in sizes:
             path = os.path.join(tmp, f"{name}-{size}.yaml")
             Path(path).write_text(shape_text(name, size), "utf-8")
-            wall, rss = end_to_end(path, repeat, "--fail-on", "never")
+            wall, rss, _ = end_to_end(path, repeat, "--fail-on", "never")
             rows[str(size)] = {"end_to_end_s": wall, "peak_rss_mib": rss}
             print(f"{name} of {size:,}: {wall:.2f} s, {rss:.0f} MiB peak RSS (scalexpert check, median of {repeat})",
                   flush=True)
