@@ -216,6 +216,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10,100,1000,10000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", dest="json_path")
+    parser.add_argument("--markdown", dest="markdown_path", help="also write the results as the README's tables")
     parser.add_argument("--compare", type=Path, help="an earlier --json result: fail if the findings differ")
     parser.add_argument("--checkov", action="store_true", help="also time Checkov against scalexpert on --manifest")
     parser.add_argument("--checkov-exe", help="a Checkov executable to use instead of benchmarks/.venv-checkov")
@@ -279,6 +280,8 @@ def main() -> None:
     changed = compare(results, args.compare) if args.compare else []
     if args.json_path:
         Path(args.json_path).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", "utf-8")
+    if args.markdown_path:
+        Path(args.markdown_path).write_text(markdown(results, args.repeat), "utf-8")
 
     if changed:
         raise SystemExit(1)
@@ -302,6 +305,44 @@ def shapes(tmp: str, names: list[str], sizes: list[int], repeat: int) -> dict[st
         found[name] = {"sizes": rows, "growth": growth}
         print(f"{name}: {growth['size']:.0f}x the size took {growth['time']:.1f}x the time and {growth['memory']:.1f}x the memory")
     return found
+
+
+def markdown(results: dict[str, Any], repeat: int) -> str:
+    """The results as Markdown tables (what the README's performance section shows)."""
+    sizes = sorted(results["sizes"], key=int)
+    lines = [f"Machine: {results['machine']}; medians of {repeat} runs ({min(repeat, 3)} at 10,000 components).", "",
+             "| phase | " + " | ".join(f"{int(s):,} components" for s in sizes) + " |",
+             "|---|" + "---:|" * len(sizes)]
+    phases = list(results["sizes"][sizes[0]]["phases"])
+    for name in phases:
+        lines.append(f"| {name} | " + " | ".join(f"{results['sizes'][s]['phases'][name]:.3f} s" for s in sizes) + " |")
+    rows = (("**`scalexpert check`, new process (wall)**", "end_to_end_s", "**{:.2f} s**"),
+            ("the same, CPU (user + system)", "end_to_end_cpu_s", "{:.2f} s"),
+            ("peak RSS of that process", "peak_rss_mib", "{:,.0f} MiB"))
+    for label, key, form in rows:
+        lines.append(f"| {label} | " + " | ".join(form.format(results["sizes"][s][key]) for s in sizes) + " |")
+    lines.append("| findings | " + " | ".join(results["sizes"][s]["findings"].split(" findings")[0] for s in sizes) + " |")
+    if "growth_1000_to_10000" in results:
+        lines += ["", f"From 1,000 to 10,000 components the end-to-end time grows {results['growth_1000_to_10000']:.1f}x "
+                      f"({results['growth_1000_to_10000_cpu']:.1f}x in CPU time)."]
+    startup_cpu = results.get("startup_cpu", {})
+    bare, bare_cpu = results["startup"][BARE_IMPORT], startup_cpu.get(BARE_IMPORT)
+    lines += ["", "| command | wall | × bare import | CPU | × bare import |", "|---|---:|---:|---:|---:|"]
+    for label, wall in results["startup"].items():
+        cpu = startup_cpu.get(label)
+        cpu_text = f"{cpu:.3f} s | {cpu / bare_cpu:.2f}x" if cpu is not None and bare_cpu else "– | –"
+        lines.append(f"| {'`' + label + '`' if label.startswith('scalexpert') else label} | {wall:.3f} s | "
+                     f"{wall / bare:.2f}x | {cpu_text} |")
+    checkov = results.get("checkov")
+    if checkov:
+        lines += ["", f"Side by side on `{Path(checkov['manifest']).name}` (median of {checkov['repeat']}):",
+                  "", "| tool | wall | CPU | peak RSS |", "|---|---:|---:|---:|",
+                  f"| Checkov {checkov['checkov_version']} (`--framework kubernetes`) | {checkov['checkov_s']:.2f} s | "
+                  f"{checkov['checkov_cpu_s']:.2f} s | {checkov['checkov_rss_mib']:.0f} MiB |",
+                  f"| `scalexpert check` | {checkov['scalexpert_s']:.2f} s | {checkov['scalexpert_cpu_s']:.2f} s | "
+                  f"{checkov['scalexpert_rss_mib']:.0f} MiB |",
+                  "", f"scalexpert is {checkov['ratio']:.1f}x faster ({checkov['cpu_ratio']:.1f}x in CPU time)."]
+    return "\n".join(lines) + "\n"
 
 
 def compare(results: dict[str, Any], earlier_path: Path) -> list[str]:
