@@ -184,3 +184,115 @@ def test_error_messages_escape_terminal_sequences(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert RAW_CONTROL.search(done.stderr) is None, repr(done.stderr)
     assert "\\x1b[2J" in done.stderr
+
+
+# --- Every command a user can run: no line forged, no raw control character (class 4, injection) ---------------
+
+FORGE = "x\n::error::forged \x1b[2J bell\a cr\rback \u202eRTL\u202c\n##[error]v1\n  ::warning::indented"
+"""A value that, printed raw, starts GitHub workflow commands on lines of their own and drives the terminal."""
+FORGED_NAME = "ok\n::error::forged-name\a.yaml"
+_SCRIPT = Path(sys.executable).with_name("scalexpert")
+SCALEXPERT = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "scalexpert"]
+_OWN_ANNOTATION = re.compile(r"::(error|warning|notice) (file|title)=|::(group|endgroup)::")
+
+
+def forged_lines(output: str, github: bool = False) -> list[str]:
+    """Lines a CI runner would read as workflow commands (``::`` or ``##[`` after blanks), other than
+    the annotations ``--format github`` writes itself."""
+    return [line for line in output.split("\n") if line.lstrip().startswith(("::", "##["))
+            and not (github and _OWN_ANNOTATION.match(line))]
+
+
+@pytest.fixture(scope="module")
+def hostile_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("injection")
+    text = f"""version: 1
+system:
+  name: {q(FORGE)}
+  description: {q(FORGE)}
+  traffic: {{peak_rps: 200}}
+  objectives: {{availability: 0.999}}
+components:
+  web: {{kind: load-balancer, description: {q(FORGE)}, technology: {q(FORGE)}, owner: {q(FORGE)}}}
+  app: {{kind: service, replicas: 1, description: {q(FORGE)}, technology: {q(FORGE)}}}
+  db: {{kind: database, replicas: 1, description: {q(FORGE)}, data: {{engine: {q(FORGE)}}}}}
+dependencies:
+  - {{from: web, to: app, description: {q(FORGE)}}}
+  - {{from: app, to: db, description: {q(FORGE)}}}
+"""
+    (folder / "arch.yaml").write_text(text, encoding="utf-8")
+    (folder / "old.yaml").write_text(text.replace("replicas: 1, description", "replicas: 2, description", 1), encoding="utf-8")
+    (folder / FORGED_NAME).write_text("version: 1\ncomponents:\n  a: {kind: service, replicas: 2}\n", encoding="utf-8")
+    (folder / "bad.yaml").write_text(f"version: 1\nsystem: {{name: {q(FORGE)}}}\ncomponents:\n  a: {{kind: {q('service' + FORGE)}}}\n",
+                                     encoding="utf-8")
+    rules = folder / "rules"
+    rules.mkdir()
+    (rules / "EVIL-001.yaml").write_text(f"""\
+id: EVIL-001
+name: hostile.evil
+when:
+  - component: {{name: $n, description: {{bind: v}}}}
+then:
+  finding: {{subjects: ["{{n}}"], message: {q("about {v}" + FORGE)}}}
+knowledge:
+  title: {q("Evil" + FORGE)}
+  category: meta
+  summary: {q(FORGE)}
+  why: {q(FORGE)}
+  fix: f
+  trade_offs: t
+  references: [{{title: {q(FORGE)}}}]
+""", encoding="utf-8")
+    deploy = folder / "deploy"
+    deploy.mkdir()
+    (deploy / "docker-compose.yml").write_text("services:\n  web:\n    image: nginx:1\n  api:\n    image: example/api:1\n")
+    (deploy / "skipped\n::error::forged-note.yaml").write_text("just: a mapping\n")
+    return folder
+
+
+COMMANDS: dict[str, list[list[str]]] = {
+    "check": [["check", "arch.yaml", "--rules", "rules", "--format", fmt] for fmt in sorted(FORMATS)]
+    + [["check", "arch.yaml", "--rules", "rules", "--explain"], ["check", FORGED_NAME]],
+    "capacity": [["capacity", "arch.yaml"], ["capacity", "arch.yaml", "--growth", "2,5"],
+                 ["capacity", "arch.yaml", "--format", "json"], ["capacity", FORGED_NAME]],
+    "diff": [["diff", "old.yaml", "arch.yaml", "--format", fmt] for fmt in ("text", "markdown", "json")]
+    + [["diff", FORGED_NAME, "arch.yaml"]],
+    "plan": [["plan", "arch.yaml", "--format", fmt] for fmt in ("text", "json", "markdown")],
+    "explain": [["explain", "EVIL-001", "--rules", "rules"]],
+    "rules": [["rules", "--rules", "rules"], ["rules", "--rules", "rules", "--format", "json"]],
+    "validate": [["validate", "arch.yaml", FORGED_NAME, "bad.yaml"]],
+    "import": [["import", "deploy"]],
+    "errors": [["check", "bad.yaml"], ["capacity", "bad.yaml"], ["check", "missing\n::error::forged-missing.yaml"],
+               ["check", "arch.yaml", "--config", "x\n::error::forged-config.yaml"],
+               ["explain", "x\n::error::forged-rule"]],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.hostile("injection")
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_no_command_prints_a_forged_line_or_a_raw_control_character(hostile_folder: Path, command: str) -> None:
+    """Each command in each format a user can ask for, through the console script: values with line
+    feeds, escapes, BEL, CR and bidi overrides never reach the output raw, and no line starts a
+    workflow command (``::error::``, ``##[error]``) except the annotations of ``--format github``."""
+    for args in COMMANDS[command]:
+        done = subprocess.run([*SCALEXPERT, *args], cwd=hostile_folder, capture_output=True, text=True, timeout=300,
+                              encoding="utf-8", errors="replace")
+        shown = " ".join(args).replace("\n", "\\n")
+        assert done.returncode in (0, 1, 2) and "Traceback" not in done.stderr, (shown, done.stderr[-500:])
+        output = done.stdout + done.stderr
+        found = RAW_CONTROL.search(output)
+        assert found is None, f"{shown}: raw {found.group()!r}" if found else ""
+        assert forged_lines(output, github="github" in args) == [], shown
+
+
+@pytest.mark.parametrize("markup, expected", [
+    ("text", "a\n  \\x3a:error::x\n\\x23#[error]y\n"), ("html", "a\n  &#58;:error::x\n&#35;#[error]y\n"),
+    ("markdown", "a\n  &#58;:error::x\n&#35;#[error]y\n"), ("xml", "a\n  &#58;:error::x\n&#35;#[error]y\n"),
+])
+def test_the_output_guard_makes_workflow_commands_inert_in_each_notation(markup: str, expected: str) -> None:
+    from scalexpert.terminal import lines
+
+    assert lines("a\n  ::error::x\n##[error]y\n", markup) == expected
+    assert lines("\x1b[2J\a\r\u202e", markup) == "\\x1b[2J\\x07\\x0d\\u202e"
+    assert lines("\x1b[31mred\x1b[0m \x1b[2J", markup, colour=True) == "\x1b[31mred\x1b[0m \\x1b[2J"

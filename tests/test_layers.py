@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "scalexpert"
 
 # Earlier stages first. A module may import modules of its own layer or of earlier layers.
 LAYERS: list[set[str]] = [
-    {"errors", "version", "severity", "output", "shipped", "cache"},
+    {"errors", "version", "severity", "output", "shipped", "cache", "terminal"},
     {"model"},
     {"loader", "schema"},
     {"importers", "discovery"},

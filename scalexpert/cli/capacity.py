@@ -7,6 +7,7 @@ import json
 import click
 
 from ..errors import UsageError
+from ..terminal import lines
 
 
 def parse_growth(text: str) -> list[float]:
@@ -43,6 +44,6 @@ def capacity(file: str, growth_text: str, output_format: str, defaults_path: str
     loaded = load_file(file)
     report = analyse(loaded.model, growth=multiples, defaults=load_defaults(defaults_path))
     if output_format == "json":
-        click.echo(json.dumps(report.model_dump(mode="json"), sort_keys=True, indent=2, ensure_ascii=False))
+        click.echo(lines(json.dumps(report.model_dump(mode="json"), sort_keys=True, indent=2, ensure_ascii=False), "json"))
         return
     click.echo(render_text(report, loaded.model.system.name, file), nl=False)

@@ -21,6 +21,7 @@ from ..errors import InputError
 from ..loader import Limits
 from ..loader.yamlsource import MAX_LIMIT, shown
 from ..severity import FAIL_ON
+from ..terminal import value
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -186,7 +187,7 @@ def targets_of(paths: Sequence[str], by_content: bool, limits: Limits) -> list[t
         what = ("no architecture file (a YAML mapping with 'version' and 'components'), Markdown ```scalexpert "
                 "block or deployment description")
         for root in empty:
-            click.echo(f"{root}: {what} in this folder", err=True)
+            click.echo(f"{value(root)}: {what} in this folder", err=True)
         if not paths:
             click.echo(f"error: {what} in the current folder or below", err=True)
         raise SystemExit(EXIT_USAGE)

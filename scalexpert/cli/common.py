@@ -10,6 +10,7 @@ import click
 
 from ..errors import ScalexpertError, printable, shortened
 from ..output import OutputError
+from ..terminal import lines
 from .streams import Interrupted, StreamError
 
 EXIT_OK = 0
@@ -25,7 +26,7 @@ def fail(error: ScalexpertError) -> None:
     for line in str(error).splitlines() or [type(error).__name__]:
         line = printable(shortened(line))  # no terminal escapes from file names or keys, no 100,000-character echo
         located = _has_location(line) and not isinstance(error, OutputError)
-        click.echo(line if located else f"error: {line}", err=True)
+        click.echo(lines(line if located else f"error: {line}"), err=True)  # no line starts a workflow command
     sys.exit(EXIT_USAGE)
 
 

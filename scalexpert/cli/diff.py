@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import UsageError
+from ..terminal import value
 from .check import FAIL_ON, emit, resolve_config
 from .common import EXIT_FINDINGS, EXIT_OK
 
@@ -111,5 +112,5 @@ def diff(args: tuple[str, ...], fmt: str, output: str | None, fail_on: str | Non
     emit(render(fmt, result, config.fail_on), output, inputs=inputs)
     worsened = worse_figures(result, margins)
     for line in worsened:
-        click.echo(f"regression: {line}", err=True)
+        click.echo(f"regression: {value(line)}", err=True)
     raise SystemExit(EXIT_FINDINGS if regressions(result, config.fail_on) or worsened else EXIT_OK)

@@ -7,6 +7,12 @@ import textwrap
 import click
 
 from ..errors import UsageError
+from ..terminal import lines, value
+
+
+def _say(text: str = "") -> None:
+    """One piece of output: rule texts may come from a user's rule folder (no escapes, no forged lines)."""
+    click.echo(lines(text))
 
 
 @click.command()
@@ -25,20 +31,20 @@ def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise UsageError(f"unknown rule {rule!r}{hint}")
     entry = found.knowledge
-    click.echo(f"{found.id}  {found.name}  [{found.spec.severity}, {found.category}]")
-    click.echo(found.title)
+    _say(f"{found.id}  {found.name}  [{found.spec.severity}, {found.category}]")
+    _say(value(found.title))
     if entry is None:
-        click.echo(found.spec.description or "")
+        _say(found.spec.description or "")
         return
     for heading, body in (("What", entry.summary), ("Why it matters", entry.why), ("How to fix", entry.fix),
                           ("Trade-offs", entry.trade_offs)):
-        click.echo(f"\n{heading}\n" + textwrap.fill(" ".join(body.split()), 100, initial_indent="  ", subsequent_indent="  "))
+        _say(f"\n{heading}\n" + textwrap.fill(" ".join(body.split()), 100, initial_indent="  ", subsequent_indent="  "))
     if entry.thresholds:
-        click.echo("\nThresholds")
+        _say("\nThresholds")
         for name, threshold in entry.thresholds.items():
-            click.echo(f"  @{name} = {threshold.value:g} {threshold.unit or ''} — {threshold.description} ({threshold.source})")
+            _say(f"  @{name} = {threshold.value:g} {threshold.unit or ''} — {value(threshold.description)} ({value(threshold.source)})")
     if entry.examples:
-        click.echo("\nExample that fires\n" + textwrap.indent(entry.examples.anti_pattern.architecture.rstrip(), "  "))
-    click.echo("\nReferences")
+        _say("\nExample that fires\n" + textwrap.indent(entry.examples.anti_pattern.architecture.rstrip(), "  "))
+    _say("\nReferences")
     for ref in entry.references:
-        click.echo(f"  - {ref.title}" + (f" <{ref.url}>" if ref.url else ""))
+        _say(f"  - {value(ref.title)}" + (f" <{value(ref.url)}>" if ref.url else ""))

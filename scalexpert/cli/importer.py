@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import ScalexpertError
+from ..terminal import value
 from .common import fail
 
 
@@ -43,8 +44,8 @@ def import_(inputs: tuple[str, ...], output: str | None, force: bool, guess_from
         return
     if not quiet:
         for note in result.notes:
-            click.echo(f"note: {note}", err=True)
+            click.echo(f"note: {value(note)}", err=True)
         if to_file:
             components, dependencies = len(result.raw["components"]), len(result.raw["dependencies"])
-            click.echo(f"wrote {output}: {components} components, {dependencies} dependencies "
+            click.echo(f"wrote {value(output)}: {components} components, {dependencies} dependencies "
                        f"from {len(result.sources)} file{'s' if len(result.sources) != 1 else ''}", err=True)

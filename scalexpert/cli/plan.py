@@ -11,6 +11,7 @@ import os
 import click
 
 from ..loader import Limits
+from ..terminal import value
 from .common import EXIT_OK, EXIT_USAGE
 
 
@@ -64,4 +65,4 @@ def _write_target(report: object, file: str, target: str, force: bool) -> None:
             click.echo(str(diagnostic), err=True)
         raise SystemExit(EXIT_USAGE) from None
     write_file(target, text, inputs=[file], overwrite=force, option="--write-target")
-    click.echo(f"target written to {target} (check it with: scalexpert check {target})", err=True)
+    click.echo(f"target written to {value(target)} (check it with: scalexpert check {value(target)})", err=True)

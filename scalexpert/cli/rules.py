@@ -6,6 +6,7 @@ import click
 
 from typing import TYPE_CHECKING, Any
 
+from ..terminal import lines, value
 from .common import EXIT_FINDINGS, EXIT_OK
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def facts_record(ruleset: RuleSet) -> dict[str, Any]:
 def _print_json(data: Any) -> None:
     import json
 
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+    click.echo(lines(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False), "json"))
 
 
 @click.group(invoke_without_command=True)
@@ -88,7 +89,7 @@ def rules(ctx: click.Context, category: tuple[str, ...], severity: tuple[str, ..
         _print_json({"version": CATALOGUE_VERSION, "rules": [rule_record(rule) for rule in chosen]})
         return
     for rule in chosen:
-        click.echo(f"{rule.id:<12} {rule.spec.severity:<8} {rule.category:<18} {rule.name:<48} {rule.title}")
+        click.echo(lines(f"{rule.id:<12} {rule.spec.severity:<8} {rule.category:<18} {rule.name:<48} {value(rule.title)}"))
     click.echo(f"{len(chosen)} rules")
 
 
@@ -104,10 +105,10 @@ def facts(rule_dirs: tuple[str, ...], fmt: str) -> None:
         _print_json(facts_record(ruleset))
         return
     for name, fact in ruleset.fact_types.items():
-        click.echo(f"{name}{' (derived)' if fact.derived else ''}: {fact.description}")
+        click.echo(lines(f"{name}{' (derived)' if fact.derived else ''}: {value(fact.description)}"))
         for spec in fact.fields.values():
             values = f" [{', '.join(spec.values)}]" if spec.values else ""
-            click.echo(f"  {spec.name:<40} {spec.type:<8}{values} {spec.description}")
+            click.echo(lines(f"  {spec.name:<40} {spec.type:<8}{values} {value(spec.description)}"))
 
 
 @rules.command("test")
@@ -126,7 +127,7 @@ def test(folder: str, verbose: bool) -> None:
     results = [run_case(c, ruleset) for c in cases]
     for result in results:
         if verbose or not result.passed:
-            click.echo(describe(result))
+            click.echo(lines(describe(result)))
     failed = sum(1 for r in results if not r.passed)
     untested = [r.id for r in own if r.is_finding and not any(c.rule_id == r.id for c in cases)]
     for rule_id in untested:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import InputError
+from ..terminal import value
 from .common import EXIT_USAGE
 
 
@@ -35,6 +36,6 @@ def validate(files: tuple[str, ...], quiet: bool, max_bytes: int | None, max_com
                 click.echo(str(diagnostic), err=True)
             continue
         if not quiet:
-            click.echo(f"{name}: valid")
+            click.echo(f"{value(name)}: valid")
     if failed:
         raise SystemExit(EXIT_USAGE)

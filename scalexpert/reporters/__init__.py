@@ -14,6 +14,7 @@ from typing import cast
 
 from ..errors import UsageError
 from ..findings import Report
+from ..terminal import guard_bytes, lines
 from .common import DEFAULT_OPTIONS, RenderOptions, Reporter
 
 FORMATS: dict[str, str] = {
@@ -28,6 +29,12 @@ FORMATS: dict[str, str] = {
 }
 """Format name → module."""
 
+MARKUP: dict[str, str] = {"text": "text", "json": "json", "sarif": "json", "codequality": "json", "markdown": "markdown",
+                          "html": "html", "junit": "xml"}
+"""How each format's output is guarded (:func:`scalexpert.terminal.lines`): reports reach terminals and
+CI logs (``cat report.md``), so no line may start a workflow command. ``github`` writes workflow
+commands itself and escapes every value in them, so it is left as its reporter writes it."""
+
 
 def reporter(name: str) -> Reporter:
     """The module of the named format."""
@@ -38,7 +45,8 @@ def reporter(name: str) -> Reporter:
 
 def render(name: str, reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> str:
     """Render reports in the named format."""
-    return reporter(name).render(reports, options)
+    text = reporter(name).render(reports, options)
+    return lines(text, MARKUP[name], colour=options.color) if name in MARKUP else text
 
 
 def render_bytes(name: str, reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> bytes:
@@ -47,7 +55,7 @@ def render_bytes(name: str, reports: Sequence[Report], options: RenderOptions = 
     direct = getattr(module, "render_bytes", None)
     if direct is not None:
         data: bytes = direct(reports, options)
-        return data
+        return guard_bytes(data, MARKUP[name]) if name in MARKUP else data
     return render(name, reports, options).encode("utf-8")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..terminal import lines as terminal_lines
 from ..version import __version__
 from ..review.diff import ArchitectureDiff, ItemChange
 from .common import clean, fails, number, percent, pretty_json, rank, status, where
@@ -115,7 +116,8 @@ def render_json(diff: ArchitectureDiff, fail_on: str) -> str:
 
 def render(fmt: str, diff: ArchitectureDiff, fail_on: str) -> str:
     """Render in one of :data:`DIFF_FORMATS`."""
-    return {"text": render_text, "markdown": render_markdown, "json": render_json}[fmt](diff, fail_on)
+    text = {"text": render_text, "markdown": render_markdown, "json": render_json}[fmt](diff, fail_on)
+    return terminal_lines(text, fmt)  # fmt is also the guard's markup: text, markdown, json
 
 
 __all__ = ["DIFF_FORMATS", "regressions", "render"]

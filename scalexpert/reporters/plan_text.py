@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..terminal import lines as terminal_lines
 from ..findings import Report
 from .assessment_text import PHASE_TITLES, figures_text, money, pct, root_cause_lines, step_line, verdict, wrap
 from .common import clean, one_line
@@ -75,4 +76,4 @@ def render_plan(reports: Sequence[Report], width: int = 100, fail_on: str = "hig
         lines.append("")
         lines.extend(_timeline(report, width))
         lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return terminal_lines("\n".join(lines).rstrip("\n") + "\n")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ...terminal import lines as terminal_lines
+from ...terminal import value as terminal_value
 from .records import CapacityReport, ComponentCapacity, GrowthCell
 from .notation import avail, mult, num, ratio
 
@@ -10,16 +12,16 @@ DASH = "—"
 
 def render_text(report: CapacityReport, system_name: str, file: str) -> str:
     """Everything a person needs from the capacity model, deterministic and without colour."""
-    lines = [f"Capacity model of {system_name} ({file})", ""]
-    lines += _traffic(report)
-    lines += [""] + _table(report)
-    lines += [""] + _breaking(report)
-    lines += _flows(report)
-    lines += _queues(report)
-    lines += _connections(report)
-    lines += _cost(report)
-    lines += _assumptions(report)
-    return "\n".join(lines).rstrip() + "\n"
+    out = [f"Capacity model of {terminal_value(system_name)} ({terminal_value(file)})", ""]
+    out += _traffic(report)
+    out += [""] + _table(report)
+    out += [""] + _breaking(report)
+    out += _flows(report)
+    out += _queues(report)
+    out += _connections(report)
+    out += _cost(report)
+    out += _assumptions(report)
+    return terminal_lines("\n".join(out).rstrip() + "\n")  # names and notes come from the input
 
 
 def _fmt(value: float | int | None) -> str:
