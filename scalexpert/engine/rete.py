@@ -164,10 +164,13 @@ class _Joins:
 
     def remove(self, side: int, data: Any, context: dict[str, Any], key: tuple[Any, ...] | None = None) -> list[Any] | None:
         bucket = self.buckets[side].get(self.key(context) if key is None else key, {})
-        entries = bucket.get(_data_key(data), [])
+        identity = _data_key(data)
+        entries = bucket.get(identity, [])
         for position, entry in enumerate(entries):
             if entry[1] == context:
                 del entries[position]
+                if not entries:  # an emptied list left behind would be walked by every later lookup
+                    del bucket[identity]
                 return entry
         return None
 
