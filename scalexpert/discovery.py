@@ -97,7 +97,8 @@ def discover(roots: Sequence[str], limits: Limits = Limits()) -> list[Target]:
 
     Architecture files and Markdown files with blocks are targets of their own; the source files of
     one folder describe one system, each folder one target: a Compose file and its override, a folder of
-    Kubernetes manifests, Kubernetes manifests beside the Terraform of the managed stores they use. Only
+    Kubernetes manifests, Kubernetes manifests beside the Terraform of the managed stores they use. The
+    Terraform files under a folder searched are one system (its modules call each other across folders). Only
     Compose and Kubernetes files in one folder, which usually describe the same system twice, are
     checked as two targets.
     """
@@ -109,8 +110,9 @@ def discover(roots: Sequence[str], limits: Limits = Limits()) -> list[Target]:
         groups: dict[tuple[str, str], list[str]] = {}
         for path in _walk(root):
             kind, fmt = _classify(path, limits, True)
-            if kind == "deployment":
-                groups.setdefault((os.path.dirname(path) or ".", fmt), []).append(path)
+            if kind == "deployment":  # Terraform modules call each other across folders: one group per root
+                folder = os.path.normpath(root) if fmt == "terraform" else (os.path.dirname(path) or ".")
+                groups.setdefault((folder, fmt), []).append(path)
             elif kind is not None:
                 targets.append(Target(path, kind))
         by_folder: dict[str, list[tuple[str, list[str]]]] = {}

@@ -307,3 +307,16 @@ dependencies:
     assert flow.latency_p99_ms == 180 and flow.latency_measured and not flow.latency_is_lower_bound
     assert "measured at lb" in flow.derivations["latency_p99_ms"] and "estimate" in flow.latency_basis + \
         flow.derivations["latency_p99_ms"]
+
+
+def test_terraform_modules_in_subfolders_are_one_system_to_check(tmp_path: Path) -> None:
+    from scalexpert.discovery import discover
+
+    (tmp_path / "modules" / "db").mkdir(parents=True)
+    (tmp_path / "main.tf").write_text('module "db" {\n  source = "./modules/db"\n}\n')
+    (tmp_path / "modules" / "db" / "main.tf").write_text(TERRAFORM)
+    targets = discover([str(tmp_path)])
+    assert [(t.kind, sorted(Path(f).relative_to(tmp_path).as_posix() for f in t.files)) for t in targets] == \
+        [("deployment", ["main.tf", "modules/db/main.tf"])]
+    result = import_paths(list(targets[0].files))
+    assert {"orders", "cache", "unused"} <= set(result.raw["components"])
