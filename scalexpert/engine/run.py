@@ -169,8 +169,12 @@ class RuleSession:
             "share no variable multiply: every fact of one with every fact of the other); make its patterns share "
             "variables, or raise the limit with --max-rule-matches (Limits.max_rule_matches)")
 
-    def run(self, records: list[FactRecord]) -> EngineResult:
-        """Run the rules over ``records`` (the network's memories start empty)."""
+    def run(self, records: list[FactRecord], known: dict[str, tuple[dict[str, Any], Any]] | None = None) -> EngineResult:
+        """Run the rules over ``records`` (the network's memories start empty).
+
+        ``known`` remembers each record's literal tests by key, reused while its values stay the same
+        (the assessment's re-runs change a few records of many).
+        """
         builder = self.compiled.builder
         result = self.state.result = EngineResult(records={r.key: r for r in records})
         engine = self.engine
@@ -180,7 +184,13 @@ class RuleSession:
         for record in records:
             wanted = self.compiled.used.get(record.type, ())
             values = {k: v for k, v in record.values.items() if k in wanted}
-            values[PATTERN_FIELD] = builder.pattern_ids(record.type, record.values)
+            seen = known.get(record.key) if known is not None else None
+            if seen is not None and seen[0] == record.values:
+                values[PATTERN_FIELD] = seen[1]
+            else:
+                values[PATTERN_FIELD] = builder.pattern_ids(record.type, record.values)
+                if known is not None:
+                    known[record.key] = (record.values, values[PATTERN_FIELD])
             values[_KEY] = record.key
             facts.append(new_fact(builder.fact_classes[record.type], values))
         engine.declare(*facts)  # one agenda update for all base facts

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -68,6 +70,12 @@ def load_defaults(path: str | None = None) -> CapacityDefaults:
             name, text = path, read_text(path)
         except InputError as exc:
             raise ConfigError(f"{path}: cannot read capacity defaults: {exc}") from None
+    return _parsed(name, text).model_copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(name: str, text: str) -> CapacityDefaults:
+    """The defaults of one file's text (parsed once: the assessment runs the capacity model many times)."""
     try:
         raw, _ = parse(text, name)
     except InputError as exc:
