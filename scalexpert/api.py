@@ -14,7 +14,7 @@ from typing import Any
 from .analysis.capacity.records import CapacityReport
 from .analysis.graph import analyse_graph
 from .config import Config
-from .engine import RuleSession, build_findings, finding_keys, keys_are_unique, run_rules, sort_key
+from .engine import PartialRerun, RuleSession, build_findings, finding_keys, keys_are_unique, run_rules, sort_key
 from .errors import BudgetError, ConfigError, Diagnostic, InputError, RuleError, UsageError
 from .facts.build import build_facts
 from .findings import ArchitectureSummary, Assumption, Catalogue, Change, Location, Report, RuleInfo, RuleReference
@@ -339,7 +339,7 @@ def _check(
     )
     if not assess:
         return report
-    return _assess(report, loaded, ruleset, config, chosen, severities, limits)
+    return _assess(report, loaded, ruleset, config, chosen, severities, limits, records)
 
 
 def _check_size(loaded: LoadedArchitecture, limits: Limits) -> None:
@@ -353,13 +353,30 @@ def _check_size(loaded: LoadedArchitecture, limits: Limits) -> None:
 
 
 def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config: Config, chosen: Any,
-            severities: dict[str, str], limits: Limits = Limits()) -> Report:
+            severities: dict[str, str], limits: Limits = Limits(), records: list[Any] | None = None) -> Report:
     """Root causes, plan and timeline: the assessment stage, handed the ways to re-run the analysis."""
     from .analysis.capacity.defaults import load_defaults
     from .assessment import Outcome, assess
 
     base_raw = loaded.model.model_dump(by_alias=True, exclude_none=True, mode="json")
     sessions: list[RuleSession] = []
+    partial: list[PartialRerun] = []
+    rules_run = set(report.rules_run)
+    base_keys = {f.fingerprint: f.severity for f in report.findings if f.rule_id in rules_run}
+    capacity_reads: list[set[str]] = []
+
+    def capacity_of(variant: LoadedArchitecture, overlay: Any) -> CapacityReport:
+        """The capacity model of the changed design; the original's when the change touches no field it reads."""
+        from .model.reads import changed_names, recording_reads
+
+        if not capacity_reads:
+            with recording_reads() as names:
+                _capacity(loaded.model, config)
+            capacity_reads.append(set(names))
+        changed = changed_names(overlay, loaded.model)
+        if changed is not None and not changed & capacity_reads[0]:
+            return report.capacity
+        return _capacity(variant.model, config)
 
     def changed(overlay: Any) -> LoadedArchitecture | None:
         try:
@@ -372,18 +389,40 @@ def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config
         if variant is None:
             return None
         graph = analyse_graph(variant.model)
-        capacity = _capacity(variant.model, config)
-        records = build_facts(variant, graph, capacity)
-        if not keys_are_unique(records, ruleset):  # pragma: no cover - the loader keeps names unique
-            result = run_rules(records, ruleset, thresholds=config.thresholds, enabled=chosen, severities=severities,
-                               limits=limits)
-        else:
-            if not sessions:  # one network for every re-run of this check
-                sessions.append(RuleSession(ruleset, thresholds=config.thresholds, enabled=chosen, severities=severities,
-                                            limits=limits))
-            result = sessions[0].run(records)
+        capacity = capacity_of(variant, overlay)
+        variant_records = build_facts(variant, graph, capacity)
         dumped = capacity.model_dump(mode="json") if capacity is not None else None
-        return Outcome(finding_keys(result, ruleset, config.thresholds), dumped)
+        if not keys_are_unique(variant_records, ruleset):  # pragma: no cover - the loader keeps names unique
+            result = run_rules(variant_records, ruleset, thresholds=config.thresholds, enabled=chosen, severities=severities,
+                               limits=limits)
+            return Outcome(finding_keys(result, ruleset, config.thresholds), dumped)
+        if records is not None:  # only the rules the change can affect run again (engine/partial.py)
+            if not partial:
+                partial.append(PartialRerun(ruleset, records, base_keys, thresholds=config.thresholds, enabled=chosen,
+                                            severities=severities, limits=limits))
+            return Outcome(partial[0].run(variant_records), dumped)
+        if not sessions:  # one network for every re-run of this check
+            sessions.append(RuleSession(ruleset, thresholds=config.thresholds, enabled=chosen, severities=severities,
+                                        limits=limits))
+        return Outcome(finding_keys(sessions[0].run(variant_records), ruleset, config.thresholds), dumped)
+
+    sequence: list[PartialRerun] = []
+
+    def rerun_after(overlay: Any) -> Outcome | None:
+        """As ``rerun``, comparing each call with the previous call's run (the plan's steps, in order)."""
+        variant = changed(overlay)
+        if variant is None or records is None:
+            return rerun(overlay)
+        capacity = _capacity(variant.model, config)
+        variant_records = build_facts(variant, analyse_graph(variant.model), capacity)
+        if not keys_are_unique(variant_records, ruleset):  # pragma: no cover - the loader keeps names unique
+            return rerun(overlay)
+        if not sequence:
+            sequence.append(PartialRerun(ruleset, records, base_keys, thresholds=config.thresholds, enabled=chosen,
+                                         severities=severities, limits=limits, share=partial[0] if partial else None))
+        found = sequence[0].run(variant_records)
+        sequence[0].rebase(variant_records, found)
+        return Outcome(found, capacity.model_dump(mode="json"))
 
     def full_check(overlay: Any) -> tuple[Report, Architecture] | None:
         variant = changed(overlay)
@@ -406,11 +445,13 @@ def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config
         return None
 
     try:
-        return assess(report, loaded.model, rerun=rerun, full_check=full_check, grow=grow, locate=locate,
+        return assess(report, loaded.model, rerun=rerun, rerun_after=rerun_after, full_check=full_check, grow=grow, locate=locate,
                       entries=ruleset.knowledge.entries, safe_utilization=load_defaults().safe_utilization)
     finally:
         for session in sessions:
             session.close()
+        for rerunner in (*sequence, *partial):
+            rerunner.close()
 
 
 _CATALOGUE: list[tuple[RuleSet, Catalogue]] = []

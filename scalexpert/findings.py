@@ -233,11 +233,12 @@ class RootCause(_Frozen):
 
     basis: str = Field(description="'change': findings a verified change clears; 'derived-fact': findings whose proofs share a "
                                    "derived fact; 'stated-fact': findings whose proofs rest on one stated design fact; 'systemic': one "
-                                   "rule's findings on several subjects resting on the same stated facts; "
+                                   "rule's findings on several subjects resting on the same stated facts; 'subject': findings on one "
+                                   "subject that no verified change clears and that share no fact; "
                                    "'finding': one finding on its own.")
     category: str
     changes: tuple[Change, ...] = Field(default=(), description="The verified change (empty: none the file can make).")
-    derived_fact: str | None = Field(None, description="The fact the symptoms' proofs share (basis derived-fact or stated-fact).")
+    derived_fact: str | None = Field(None, description="The fact the symptoms' proofs share (basis derived-fact or stated-fact), or their subject (basis subject).")
     effect: Effect | None = Field(None, description="Measured by re-running with the change applied.")
     flows: tuple[str, ...] = Field(default=(), description="Entry flows through its subjects.")
     headline: str
@@ -264,7 +265,10 @@ class PlanStep(_Frozen):
 
     after: tuple[int, ...] = Field(default=(), description="Steps that must come first.")
     changes: tuple[Change, ...]
-    effect: Effect | None = None
+    effect: Effect | None = Field(None, description="Measured with this step's change alone applied to today's design.")
+    in_sequence: Effect | None = Field(
+        None, description="Measured with every earlier step applied first: what this step adds on top of them "
+                          "(None: not measured, the re-runs are bounded).")
     month: float | None = Field(None, description="Month the subject crosses safe utilization (phase before-horizon).")
     number: int
     order_reason: str | None = Field(None, description="Why it waits for the steps in ``after``.")

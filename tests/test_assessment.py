@@ -108,6 +108,30 @@ def test_the_target_overlay_keeps_the_plans_promise(path: Path, tmp_path: Path, 
     today = plan.today
     assert today is not None
     assert sum(promised.findings.values()) <= sum(today.findings.values())
+    if all(step.in_sequence is not None for step in plan.steps):  # the last step, after all the others, is the target
+        last = plan.steps[-1].in_sequence
+        assert last is not None and last.monthly_cost_after == promised.monthly_cost
+        assert {f.entry: f.after for f in last.flows} == {k: v for k, v in promised.flows.items() if k in
+                                                          {f.entry for f in last.flows}}
+
+
+def test_each_step_is_also_measured_on_top_of_the_steps_before_it(reports: dict[str, Report]) -> None:
+    """Alone, the database's replica moves the shop's availability from today's figure; after the steps
+    before it, from where those left it: both are kept, and the sequence chains step to step."""
+    plan = reports["ecommerce-monolith.yaml"].plan
+    assert plan is not None
+    measured = [s for s in plan.steps if s.in_sequence is not None]
+    assert len(measured) >= 8 and [s.number for s in measured] == list(range(1, len(measured) + 1))
+    differ = [s for s in measured if s.effect is not None and s.in_sequence is not None and
+              ([(f.before, f.after) for f in s.effect.flows] != [(f.before, f.after) for f in s.in_sequence.flows])]
+    assert differ, "some step's effect depends on the steps before it"
+    flows = {}
+    for step in measured:
+        assert step.in_sequence is not None
+        for flow in step.in_sequence.flows:
+            if flow.entry in flows:
+                assert flow.before == pytest.approx(flows[flow.entry])
+            flows[flow.entry] = flow.after
 
 
 def test_plan_never_overwrites_the_file_and_refuses_an_existing_output(tmp_path: Path) -> None:
@@ -314,3 +338,98 @@ def test_no_assess_reports_the_same_findings_without_root_causes_plan_or_timelin
     assert not bare.get("root_causes") and not bare.get("plan") and not bare.get("timeline")
     library = check(name, assess=False)
     assert not library.root_causes and library.plan is None and library.timeline is None
+
+
+@pytest.mark.parametrize("name", ["ecommerce-monolith.yaml", "large-marketplace.yaml"])
+def test_re_runs_of_the_affected_rules_only_give_a_full_runs_findings(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The assessment re-runs only the rules a change can affect (engine/partial.py) and the capacity model only
+    for changes to fields it reads (model/reads.py); for every change it tries, the findings and the capacity
+    figures are those of a complete check of the changed file."""
+    import scalexpert.assessment as assessment
+    from scalexpert.loader import load_text
+
+    seen: list[tuple[dict, dict[str, str], object]] = []
+    original = assessment.assess
+
+    def spy(report, arch, *, rerun, **kwargs):  # type: ignore[no-untyped-def]
+        def recording(overlay):  # type: ignore[no-untyped-def]
+            outcome = rerun(overlay)
+            if outcome is not None:
+                seen.append((dict(overlay), dict(outcome.findings), outcome.capacity))
+            return outcome
+        return original(report, arch, rerun=recording, **kwargs)
+
+    monkeypatch.setattr(assessment, "assess", spy)
+    path = ROOT / "examples" / name
+    check(path)
+    assert len(seen) > 10
+    import yaml
+
+    for overlay, findings, capacity in seen:
+        text = yaml.safe_dump({"version": 1, "extends": str(path), **overlay}, sort_keys=True)
+        full = check(load_text(text, file=str(path.parent / "variant.yaml")), assess=False)
+        rules = set(full.rules_run)
+        assert {f.fingerprint: f.severity for f in full.findings if f.rule_id in rules} == findings, overlay
+        # the capacity model is reused for changes to fields it never reads (model/reads.py)
+        assert full.capacity.model_dump(mode="json") == capacity, overlay
+
+
+def test_a_knowledge_entrys_near_miss_is_its_recommended_change() -> None:
+    """The fields the good example changes on the anti-pattern's subjects, placed by position."""
+    from scalexpert.api import rules_for
+    from scalexpert.assessment.fixes import entry_fixes
+    from scalexpert.config import Config
+
+    entries = rules_for(Config()).knowledge.entries
+    spof = {(f.where, f.field, f.after) for f in entry_fixes(entries["SPOF-001"])}
+    assert spof == {("component", "replicas", 3), ("component", "zones", 3)}
+    retry = {(f.where, f.field, f.after) for f in entry_fixes(entries["RES-006"])}
+    assert retry == {("call", "backoff", "exponential"), ("call", "jitter", True)}
+    assert {(f.where, f.field) for f in entry_fixes(entries["POOL-002"])} == {("callers", "pool_size")}
+
+
+def _cause_of(report: Report, fingerprint: str) -> RootCause:
+    return next(c for c in report.root_causes if fingerprint in c.symptoms)
+
+
+def test_retry_storms_are_fixed_with_backoff_and_jitter_never_by_removing_retries(reports: dict[str, Report]) -> None:
+    """The knowledge's fix (capped exponential backoff with jitter) comes first; `retries 3 → 0` turns the
+    feature off and is not offered, since the knowledge does not say so."""
+    report = reports["ecommerce-monolith.yaml"]
+    cause = _cause_of(report, "RES-006@shop-app@payment-provider")
+    texts = [c.text for c in cause.changes]
+    assert "shop-app → payment-provider: backoff none → exponential" in texts
+    assert "shop-app → payment-provider: jitter false → true" in texts
+    from scalexpert.api import rules_for
+    from scalexpert.assessment.fixes import endorsed, entry_fixes, removes
+    from scalexpert.config import Config
+
+    entries = rules_for(Config()).knowledge.entries
+    for name, report in reports.items():
+        by_fp = {f.fingerprint: f for f in report.findings}
+        for cause in report.root_causes:
+            fixes = [f for fp in cause.symptoms for f in entry_fixes(entries.get(by_fp[fp].rule_id))]
+            for change in cause.changes:
+                assert not removes(change) or endorsed(change, fixes), f"{name} {cause.id}: {change.text}"
+
+
+def test_a_change_that_needs_companions_is_verified_with_them(reports: dict[str, Report]) -> None:
+    """More replicas alone would bring new findings; the root cause carries the changes that make it work:
+    zones with the replicas, failover with a store's replica."""
+    report = reports["ecommerce-monolith.yaml"]
+    shop = _cause_of(report, "SPOF-001@shop-app")
+    assert shop.basis == "change"
+    fields = {(c.subject, c.path[-1]) for c in shop.changes}
+    assert {("component shop-app", "replicas"), ("component shop-app", "zones")} <= fields
+    store = _cause_of(report, "SPOF-002@orders-db")
+    assert {"replicas", "failover"} <= {str(c.path[-1]) for c in store.changes}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_root_causes_group_findings(path: Path, reports: dict[str, Report]) -> None:
+    """Clearly fewer root causes than findings at medium or above (the grouping is not one per finding)."""
+    report = reports[path.name]
+    findings = [f for f in report.findings if RANK[f.severity] >= RANK["medium"]]
+    causes = [c for c in report.root_causes if RANK[c.severity] >= RANK["medium"]]
+    if len(findings) >= 10:
+        assert len(causes) <= 0.75 * len(findings), (len(causes), len(findings))

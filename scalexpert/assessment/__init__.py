@@ -19,30 +19,41 @@ from .changes import Entities, decisions_of
 from .changes import overlay as as_overlay
 from .knowledge import field_knowledge
 from .outcome import FullCheck, Outcome, Rerun, capacity_dict, figures, rank, system
-from .plan import decisions, steps
+from .plan import decisions, in_sequence, steps
 from .timeline import Grow, timeline
 
 __all__ = ["Outcome", "assess", "target_overlay"]
 
-RERUN_WORK = 6_000
-"""Re-runs × components the assessment may spend: 115 re-runs at 52 components, 6 at 1,000, none at
+RERUN_WORK = 2_500
+"""Re-runs × components the assessment may spend: 48 re-runs at 52 components, 2 at 1,000, none at
 10,000 (then findings are grouped by shared facts only, and the run says so among its problems)."""
+MAX_RERUNS = 60
+"""At most this many re-runs, however small the file."""
+SEQUENCE_STEPS = 10
+"""Plan steps measured on top of the earlier steps (one more re-run each); the target (every step) is checked
+in full whatever the number of steps."""
 LARGEST_TIMELINE = 2_000
 """Above this many components the timeline (two more capacity runs) is left out."""
 
 
 def assess(report: Report, arch: Architecture, *, rerun: Rerun, full_check: FullCheck, grow: Grow,
            locate: Callable[[Change], Location | None], entries: Mapping[str, Any], safe_utilization: float,
-           ) -> Report:
-    """The report with its root causes, plan and timeline filled in."""
+           rerun_after: Rerun | None = None) -> Report:
+    """The report with its root causes, plan and timeline filled in.
+
+    ``rerun_after`` is ``rerun`` for a sequence of growing overlays (each call may compare with the last);
+    the plan's steps are measured in order with it.
+    """
     known = field_knowledge()
     rules = set(report.rules_run)
     considered = [f for f in report.findings if f.rule_id in rules]
     base = Outcome({f.fingerprint: f.severity for f in considered}, capacity_dict(report.capacity))
     size = max(len(arch.components), 1)
-    verified, proposers, rejected = verify_changes(considered, arch, known, rerun, base, budget=RERUN_WORK // size)
+    budget = min(MAX_RERUNS, RERUN_WORK // size)
+    verified, proposers, rejected, backed, verifier = verify_changes(considered, arch, known, rerun, base,
+                                                                      budget=budget, entries=entries)
     skipped = rejected.pop("", [])
-    groups = merge_systemic(group(considered, verified, proposers, arch.components, known), arch, rerun, base)
+    groups = merge_systemic(group(considered, verified, proposers, arch.components, known, backed), arch, verifier, base)
     groups += [Group("finding", [f]) for f in report.findings if f.rule_id not in rules]
     order = {f.fingerprint: i for i, f in enumerate(report.findings)}
 
@@ -55,11 +66,17 @@ def assess(report: Report, arch: Architecture, *, rerun: Rerun, full_check: Full
     choices = {c.id: [d for fp in c.symptoms for d in decisions_of(by_fp[fp], entities, known)] for c in causes}
     horizon = system(base.capacity).get("horizon_months")
     made, conflicts, target_changes = steps(causes, horizon, known)
+    sequence_limit = min(budget, SEQUENCE_STEPS)  # each step on top of the previous ones (the plan says which)
+
+    def applied(changes: tuple[Change, ...]) -> Outcome | None:
+        return (rerun_after or rerun)(as_overlay(changes, arch))
+
+    made, in_order = in_sequence(made, base, applied, sequence_limit)
     medium = sum(1 for c in causes if rank(c.severity) >= rank("medium") and _open(c, by_fp))
     plan = Plan(steps=tuple(made), conflicts=tuple(conflicts), decisions=tuple(decisions(causes, choices, known, entries, rejected)),
                 today=figures(report, medium))
     target_arch = None
-    if made and RERUN_WORK // size > 0:
+    if made and budget > 0:
         target_overlay_data = as_overlay(target_changes, arch)
         checked = full_check(target_overlay_data)
         if checked is not None:
@@ -68,10 +85,13 @@ def assess(report: Report, arch: Architecture, *, rerun: Rerun, full_check: Full
                                            "remaining": tuple(_remaining(causes, target_report, made))})
     line = timeline(base.capacity, grow, arch, target_arch, safe_utilization) if size <= LARGEST_TIMELINE else None
     problems = report.problems
-    if skipped:
+    if skipped and budget == 0:
+        problems = (*problems, f"assessment: no change verified at {size:,} components (re-runs are bounded to "
+                               f"{RERUN_WORK:,} component-runs, to keep a check fast); findings are grouped by shared facts")
+    elif skipped:
         problems = (*problems, f"assessment: {len(skipped)} proposed change(s) not verified (re-runs are bounded to "
-                               f"{RERUN_WORK:,} component-runs, {RERUN_WORK // size} at {size:,} components); "
-                               "their findings are grouped by shared facts")
+                               f"{MAX_RERUNS} and to {RERUN_WORK:,} component-runs: {budget} at {size:,} components, "
+                               "to keep a check fast); their findings are grouped by shared facts")
     return report.model_copy(update={"root_causes": tuple(causes), "plan": plan, "timeline": line, "problems": problems})
 
 

@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..findings import Change, Effect, Finding, Impact, Location, Proof, RootCause
 from ..model import Architecture
 from .changes import Entities, changes_of, field_of, key, overlay, with_costs
+from .fixes import FieldFix, endorsed, entry_fixes, place, removes
 from .knowledge import FieldKnowledge
 from .outcome import Outcome, Rerun, components, flow_effects, flows, rank, system
 
@@ -57,102 +59,200 @@ class Verified:
     outcome: Outcome
 
 
-def verify_changes(findings: list[Finding], arch: Architecture, known: FieldKnowledge, rerun: Rerun,
-                   base: Outcome, budget: int | None = None) -> tuple[dict[str, Verified], dict[str, set[str]], dict[str, list[str]]]:
-    """Apply each distinct proposed change once; keep those that clear a proposer and make nothing worse.
+class Verifier:
+    """Applies changes to the model and re-runs the analysis, within a bounded number of re-runs."""
 
-    Also returns, per proposing finding, what each rejected change was measured to do. ``budget``
-    bounds the re-runs (changes proposed by the most severe findings first); changes beyond it stay
-    unverified and are listed under the key ``""`` of the third value.
+    def __init__(self, arch: Architecture, rerun: Rerun, base: Outcome, severity: Mapping[str, str], budget: int | None):
+        self.arch, self.rerun, self.base, self.severity, self.budget = arch, rerun, base, severity, budget
+        self.runs = 0
+        self.cache: dict[str, tuple[Outcome | None, set[str], dict[str, str], list[str]]] = {}
+
+    @property
+    def spent(self) -> bool:
+        return self.budget is not None and self.runs >= self.budget
+
+    def measure(self, changes: tuple[Change, ...]) -> tuple[Outcome | None, set[str], dict[str, str], list[str]]:
+        """(outcome, findings cleared, findings introduced, introduced at or above the worst cleared one)."""
+        name = key(changes)
+        if name in self.cache:
+            return self.cache[name]
+        self.runs += 1
+        outcome = self.rerun(overlay(changes, self.arch))
+        if outcome is None:
+            result: tuple[Outcome | None, set[str], dict[str, str], list[str]] = (None, set(), {}, [])
+        else:
+            base = self.base.findings
+            cleared = {fp for fp in self.severity if fp in base and fp not in outcome.findings}
+            introduced = {fp: s for fp, s in outcome.findings.items() if fp not in base}
+            worst = max((rank(self.severity[c]) for c in cleared), default=-1)
+            result = (outcome, cleared, introduced,
+                      sorted(f"{fp} ({s})" for fp, s in introduced.items() if rank(s) >= worst))
+        self.cache[name] = result
+        return result
+
+
+def _combine(first: tuple[Change, ...], more: Iterable[Change]) -> tuple[Change, ...]:
+    """``first`` plus the changes of ``more`` on other fields (a field both set keeps the larger number, else first's)."""
+    kept = {c.path: c for c in first}
+    for change in more:
+        other = kept.get(change.path)
+        if other is None:
+            kept[change.path] = change
+        elif all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (other.new, change.new)) and \
+                change.new > other.new:
+            kept[change.path] = change
+    return tuple(kept.values())
+
+
+def knowledge_fix(finding: Finding, entities: Entities, known: FieldKnowledge,
+                  entries: Mapping[str, Any]) -> tuple[tuple[Change, ...], tuple[FieldFix, ...]]:
+    """The change the finding's knowledge entry recommends on its subjects (empty when it is a decision)."""
+    fixes = entry_fixes(entries.get(finding.rule_id))
+    placed, decision = place(fixes, finding.subjects, entities, known)
+    return (() if decision else placed), fixes
+
+
+def _fingerprint_fix(fingerprint: str, entities: Entities, known: FieldKnowledge,
+                     entries: Mapping[str, Any]) -> tuple[Change, ...]:
+    rule, *subjects = fingerprint.split("@")
+    placed, decision = place(entry_fixes(entries.get(rule)), tuple(subjects), entities, known)
+    return () if decision else placed
+
+
+def verify_changes(findings: list[Finding], arch: Architecture, known: FieldKnowledge, rerun: Rerun,
+                   base: Outcome, budget: int | None = None, entries: Mapping[str, Any] | None = None,
+                   ) -> tuple[dict[str, Verified], dict[str, set[str]], dict[str, list[str]], set[str], Verifier]:
+    """Apply each candidate change once; keep those that clear a proposer and make nothing as bad.
+
+    Candidates, in this order: the change each finding's knowledge entry recommends (its near miss,
+    fixes.py), then the finding's what-ifs. A what-if that turns a feature off (``retries 3 → 0``) is
+    offered only when the knowledge's own fix does the same. A candidate that clears a proposer but
+    brings something as severe is tried once more with its companions: the knowledge fixes of what
+    it brought (``replicas 1 → 3`` with ``zones → 3``, a store's replicas with failover). A finding
+    already cleared by a verified candidate proposes nothing more. Returns the verified changes,
+    each change's proposers, what rejected changes were measured to do per proposer (key ``""``:
+    candidates left unverified when the re-runs ran out), the names of knowledge-backed changes,
+    and the verifier (its re-runs count and cache).
     """
+    entries = entries or {}
     entities = Entities(arch)
+    severity = {f.fingerprint: f.severity for f in findings}
+    if budget == 0:  # nothing can be verified: no candidates either (a very large file)
+        return {}, {}, {"": [f.fingerprint for f in findings]}, set(), Verifier(arch, rerun, base, severity, 0)
     proposals: dict[str, tuple[Change, ...]] = {}
     proposers: dict[str, set[str]] = {}
+    backed: set[str] = set()
+    rejected: dict[str, list[str]] = {}
     for finding in findings:
+        fixed, fixes = knowledge_fix(finding, entities, known, entries)
+        offered = [fixed] if fixed else []
         for changes in changes_of(finding, entities, known):
+            off = [c for c in changes if removes(c) and not endorsed(c, fixes)]
+            if off:
+                rejected.setdefault(finding.fingerprint, []).append(
+                    f"not offered: {', '.join(c.text for c in off)} turns the feature off; the knowledge's fix is "
+                    + ("; ".join(c.text for c in fixed) if fixed else "a design change the file cannot state"))
+                continue
+            offered.append(changes)
+        for number, changes in enumerate(offered):
             name = key(changes)
             proposals.setdefault(name, changes)
             proposers.setdefault(name, set()).add(finding.fingerprint)
-    severity = {f.fingerprint: f.severity for f in findings}
+            if number == 0 and fixed:
+                backed.add(name)
+    verifier = Verifier(arch, rerun, base, severity, budget)
     verified: dict[str, Verified] = {}
-    rejected: dict[str, list[str]] = {}
+    explained: set[str] = set()
 
-    runs = [0]
-
-    def measure(changes: tuple[Change, ...]) -> tuple[Outcome | None, set[str], dict[str, str], list[str]]:
-        runs[0] += 1
-        outcome = rerun(overlay(changes, arch))
-        if outcome is None:
-            return None, set(), {}, []
-        cleared = {fp for fp in severity if fp in base.findings and fp not in outcome.findings}
-        introduced = {fp: s for fp, s in outcome.findings.items() if fp not in base.findings}
-        worst = max((rank(severity[c]) for c in cleared), default=-1)
-        return outcome, cleared, introduced, sorted(f"{fp} ({s})" for fp, s in introduced.items() if rank(s) >= worst)
-
-    # the same change on several subjects is tried together first: one re-run for a systemic change
     classes: dict[tuple[object, ...], list[str]] = {}
     for name in sorted(proposals):
         classes.setdefault(change_kind(proposals[name]), []).append(name)
 
-    def urgency(names: list[str]) -> tuple[object, ...]:  # the most severe proposer first, then by name
-        return (-max(rank(severity[fp]) for n in names for fp in proposers[n]), names[0])
+    def urgency(names: list[str]) -> tuple[object, ...]:  # knowledge first, the most severe proposer, then by name
+        return (not any(n in backed for n in names), -max(rank(severity[fp]) for n in names for fp in proposers[n]),
+                names[0])
+
+    def accept(name: str, changes: tuple[Change, ...], outcome: Outcome, cleared: set[str], introduced: dict[str, str],
+               wanted: set[str]) -> None:
+        verified[name] = Verified(changes, cleared, introduced, outcome)
+        proposers[name] = wanted
+        explained.update(cleared)
 
     pending: list[str] = []
     for names in sorted(classes.values(), key=urgency):
-        if budget is not None and runs[0] >= budget:
-            rejected.setdefault("", []).extend(names)
-            continue
-        if len(names) > 1:
-            changes = with_costs(tuple(c for n in names for c in proposals[n]), arch, known)
-            outcome, cleared, introduced, worse = measure(changes)
+        if len(names) > 1 and not verifier.spent:  # the same change on several subjects: one re-run first
             wanted = set().union(*(proposers[n] for n in names))
+            if wanted <= explained:
+                continue
+            changes = with_costs(tuple(c for n in names for c in proposals[n]), arch, known)
+            outcome, cleared, introduced, worse = verifier.measure(changes)
             if outcome is not None and wanted <= cleared and not worse:
-                joint = " + ".join(names)
-                verified[joint] = Verified(changes, cleared, introduced, outcome)
-                proposers[joint] = wanted
+                accept(" + ".join(names), changes, outcome, cleared, introduced, wanted)
+                if all(n in backed for n in names):
+                    backed.add(" + ".join(names))
                 continue
         pending.extend(names)
     for name in sorted(pending, key=lambda n: urgency([n])):
-        if budget is not None and runs[0] >= budget:
+        if proposers[name] <= explained:
+            continue
+        if verifier.spent:
             rejected.setdefault("", []).append(name)
             continue
         changes = with_costs(proposals[name], arch, known)
-        outcome, cleared, introduced, worse = measure(changes)
+        outcome, cleared, introduced, worse = verifier.measure(changes)
         if outcome is None:
             continue
         if cleared & proposers[name] and not worse:
-            verified[name] = Verified(changes, cleared, introduced, outcome)
+            accept(name, changes, outcome, cleared, introduced, proposers[name])
             continue
-        text = (f"measured: {name} alone clears {len(cleared & proposers[name])} of the findings that propose it"
+        grown = False
+        for _ in range(2):  # companions: the knowledge fixes of what the change brings
+            if not (cleared & proposers[name]) or not worse or verifier.spent:
+                break
+            companions = [c for text in worse for c in _fingerprint_fix(text.split(" (", 1)[0], entities, known, entries)]
+            larger = with_costs(_combine(changes, companions), arch, known)
+            if key(larger) == key(changes):
+                break
+            changes, grown = larger, True
+            outcome, cleared, introduced, worse = verifier.measure(changes)
+            if outcome is None:
+                break
+        if grown and outcome is not None and cleared & proposers[name] and not worse:
+            joint = key(tuple(c for c in changes if "(cost follows" not in c.text))
+            accept(joint, changes, outcome, cleared, introduced, proposers[name])
+            if name in backed:
+                backed.add(joint)
+            continue
+        text = (f"measured: {name} clears {len(cleared & proposers[name])} of the findings that propose it"
                 + (f" but brings {', '.join(worse)}" if worse else ""))
         for fp in proposers[name]:
             rejected.setdefault(fp, []).append(text)
-    return verified, proposers, rejected
+    return verified, proposers, rejected, backed, verifier
 
 
 def group(findings: list[Finding], verified: dict[str, Verified], proposers: dict[str, set[str]],
-          names: Iterable[str], known: FieldKnowledge | None = None) -> list[Group]:
+          names: Iterable[str], known: FieldKnowledge | None = None, backed: set[str] | None = None) -> list[Group]:
     """Every finding into exactly one group (see the module docstring)."""
     by_fp = {f.fingerprint: f for f in findings}
     remaining = set(by_fp)
     groups: list[Group] = []
+    backed = backed or set()
     while True:
-        best: tuple[float, int, str] | None = None
+        best: tuple[float, bool, int, str] | None = None
         for name, item in verified.items():
             gain = item.cleared & remaining
             if not gain & proposers[name]:
                 continue
             weight = sum(WEIGHT.get(by_fp[fp].severity, 0.0) for fp in gain)
-            candidate = (weight, -len(item.changes), name)
-            if best is None or (candidate[0], candidate[1]) > (best[0], best[1]) or (
-                    (candidate[0], candidate[1]) == (best[0], best[1]) and name < best[2]):
+            candidate = (weight, name in backed, -len(item.changes), name)
+            if best is None or candidate[:3] > best[:3] or (candidate[:3] == best[:3] and name < best[3]):
                 best = candidate
         if best is None:
             break
-        item = verified[best[2]]
+        item = verified[best[3]]
         gain = item.cleared & remaining
         groups.append(Group("change", [by_fp[fp] for fp in sorted(gain)], item.changes, outcome=item.outcome,
-                            proposed=proposers[best[2]]))
+                            proposed=proposers[best[3]]))
         remaining -= gain
     groups.extend(_by_derived_fact([by_fp[fp] for fp in sorted(remaining)], set(names), known))
     return groups
@@ -170,29 +270,82 @@ def _kind(group: Group) -> tuple[object, ...]:
     return (head.rule_id, change_kind(group.changes))
 
 
-def merge_systemic(groups: list[Group], arch: Architecture, rerun: Rerun, base: Outcome) -> list[Group]:
-    """Merge change groups that make the same change on different subjects, when the merged change is verified."""
-    classes: dict[tuple[object, ...], list[Group]] = {}
-    for item in groups:
-        if item.basis == "change":
-            classes.setdefault(_kind(item), []).append(item)
+def _normal(label: str, names: set[str]) -> str | None:
+    """A derived fact's type and the subjects it names (``unsafe-retry (from=a, to=b)``); None when it names none."""
+    head, _, rest = label.partition(" (")
+    pairs = [(k, v.strip()) for k, v in _PAIR.findall(rest) if v.strip() in names]
+    return f"{head} ({', '.join(f'{k}={v}' for k, v in pairs)})" if pairs else None
+
+
+def _shared_fact(group: Group, names: set[str]) -> set[str]:
+    return {n for f in group.symptoms for n in (_normal(x, names) for x in _derived(f.explanation.proof)) if n}
+
+
+def _blocks(group: Group) -> set[tuple[str, str]]:
+    """The (subject, block) pairs a change group's changes set: ``(component orders-db, data.backups)``."""
+    found = set()
+    for change in group.changes:
+        field = field_of(change)
+        if "(cost follows" in change.text or "." not in field:
+            continue
+        found.add((change.subject, field.rsplit(".", 1)[0]))
+    return found
+
+
+def merge_systemic(groups: list[Group], arch: Architecture, rerun: Rerun | Verifier, base: Outcome,
+                   names: set[str] | None = None) -> list[Group]:
+    """Merge change groups that are one design fact, when the merged change is verified:
+
+    the same change on different subjects (one systemic cause); symptoms whose proofs share a
+    derived fact about the same subjects (``unsafe-retry`` on one call: backoff and an idempotency
+    key); changes to one block of one subject (``orders-db``'s ``data.backups``).
+    """
+    verifier = rerun if isinstance(rerun, Verifier) else Verifier(arch, rerun, base, dict(base.findings), None)
+    names = names or set(arch.components)
+    groups = _merge(groups, verifier, base, lambda g: {_kind(g)})
+    groups = _merge(groups, verifier, base, lambda g: _shared_fact(g, names))
+    return _merge(groups, verifier, base, _blocks)
+
+
+def _merge(groups: list[Group], verifier: Verifier, base: Outcome, keys: Callable[[Group], set[Any]]) -> list[Group]:
+    changes_groups = [g for g in groups if g.basis == "change"]
+    parent = list(range(len(changes_groups)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[Any, int] = {}
+    for index, item in enumerate(changes_groups):
+        for label in sorted(keys(item), key=repr):
+            if label in owner:
+                parent[find(index)] = find(owner[label])
+            else:
+                owner[label] = index
+    classes: dict[int, list[Group]] = {}
+    for index, item in enumerate(changes_groups):
+        classes.setdefault(find(index), []).append(item)
     merged: list[Group] = []
     done: set[int] = set()
     for item in groups:
         if id(item) in done:
             continue
-        members = classes.get(_kind(item), [item]) if item.basis == "change" else [item]
-        done.update(id(m) for m in members)
-        if len(members) < 2:
+        if item.basis != "change":
             merged.append(item)
             continue
-        changes = tuple(c for m in members for c in m.changes)
+        members = classes[find(changes_groups.index(item))]
+        done.update(id(m) for m in members)
+        if len(members) < 2 or verifier.spent:
+            merged.extend(members)
+            continue
+        changes = _combine(members[0].changes, [c for m in members[1:] for c in m.changes])
         symptoms = [f for m in members for f in m.symptoms]
-        outcome = rerun(overlay(changes, arch))
+        outcome, cleared, introduced, _ = verifier.measure(changes)
         worst = max(rank(f.severity) for f in symptoms)
-        introduced = [s for fp, s in (outcome.findings.items() if outcome else ()) if fp not in base.findings]
-        if outcome is None or any(f.fingerprint in outcome.findings for f in symptoms) or \
-                any(rank(s) >= worst for s in introduced):
+        if outcome is None or any(f.fingerprint not in cleared for f in symptoms) or \
+                any(rank(s) >= worst for s in introduced.values()):
             merged.extend(members)
             continue
         merged.append(Group("change", symptoms, changes, outcome=outcome,
@@ -251,8 +404,7 @@ def _by_derived_fact(findings: list[Finding], names: set[str], known: FieldKnowl
     owner: dict[str, int] = {}
     facts: dict[int, str] = {}
     for index, finding in enumerate(findings):
-        derived = {label for label in _derived(finding.explanation.proof)
-                   if any(value.strip() in names for _, value in _PAIR.findall(label))}
+        derived = {n for n in (_normal(label, names) for label in _derived(finding.explanation.proof)) if n}
         stated = set(_stated(finding.explanation.proof, known)) if known is not None else set()
         for label in sorted(derived) + sorted(stated - derived):
             if label in owner:
@@ -274,10 +426,24 @@ def _by_derived_fact(findings: list[Finding], names: set[str], known: FieldKnowl
         for roots in alone.values():
             for other in roots[1:]:
                 members[roots[0]].extend(members.pop(other))
+    by_subject: dict[str, list[int]] = {}  # findings still alone on one subject: one cause about that subject
+    for root, indexes in members.items():
+        if len(indexes) == 1:
+            first = findings[indexes[0]].subjects[:1]
+            by_subject.setdefault(f"component {first[0]}" if first and first[0] in names else "system", []).append(root)
+    subject_of: dict[int, str] = {}
+    for label, roots in by_subject.items():
+        if len(roots) > 1:
+            for other in roots[1:]:
+                members[roots[0]].extend(members.pop(other))
+            subject_of[roots[0]] = label
     groups = []
-    for indexes in members.values():
+    for root, indexes in members.items():
         chosen = [findings[i] for i in indexes]
         shared, basis = None, "finding"
+        if root in subject_of:
+            groups.append(Group("subject", chosen, derived_fact=subject_of[root]))
+            continue
         same_rule = len({f.rule_id for f in chosen}) == 1 and len({f.subjects for f in chosen}) == len(chosen)
         patterns = [frozenset(_pattern(x) for x in _stated(f.explanation.proof, known)) for f in chosen] if known else []
         if len(indexes) > 1 and same_rule and patterns and len(set(patterns)) == 1 and not any(
@@ -285,7 +451,7 @@ def _by_derived_fact(findings: list[Finding], names: set[str], known: FieldKnowl
             basis = "systemic"
             shared = f"{len(chosen)} subjects with " + "; ".join(sorted(patterns[0]))
         elif len(indexes) > 1:
-            labels = [set(_derived(f.explanation.proof)) for f in chosen]
+            labels = [{n for n in (_normal(x, names) for x in _derived(f.explanation.proof)) if n} for f in chosen]
             common = sorted(set.intersection(*labels))
             basis = "derived-fact"
             if not common and known is not None:
@@ -351,6 +517,14 @@ def impact(group: Group, head: Finding, subjects: tuple[str, ...], capacity: dic
 def flow_members(capacity: dict | None) -> list[frozenset[str]]:
     """Each flow's hard components, as a set (same order as the flows)."""
     return [frozenset(f.get("hard_components") or ()) for f in flows(capacity)]
+
+
+def effect_between(changes: Iterable[Change], first_run: Outcome, second_run: Outcome) -> Effect:
+    """Before → after figures of two runs, the second with ``changes`` applied on top of the first."""
+    effect_of = effect(Group("change", [], tuple(changes), outcome=second_run), first_run)
+    assert effect_of is not None
+    cleared = tuple(sorted(fp for fp in first_run.findings if fp not in second_run.findings))
+    return effect_of.model_copy(update={"cleared": cleared})
 
 
 def effect(group: Group, base: Outcome) -> Effect | None:

@@ -226,3 +226,27 @@ def _set(node: dict[str, Any], path: list[str], value: Any) -> None:
 def key(changes: tuple[Change, ...]) -> str:
     """A stable identity of a set of changes."""
     return " and ".join(sorted(c.text for c in changes))
+
+
+def summary(changes: Iterable[Change], shown: int = 2) -> str:
+    """The changes in a few words: per subject its field changes, subjects with the same changes together
+    (``on 12 calls (a → b, c → d, …)`` beyond ``shown`` of them)."""
+    per: dict[str, list[str]] = {}
+    kinds: dict[str, str] = {}
+    for change in changes:
+        if "(cost follows" in change.text:
+            continue
+        name = change.subject.partition(" ")[2] or change.subject
+        old = f"{show_value(change.old)} " if change.old is not None else ""
+        per.setdefault(name, []).append(f"{field_of(change)} {old}→ {show_value(change.new)}")
+        kinds[name] = "calls" if change.path[0] == "dependencies" else "components"
+    same: dict[tuple[str, ...], list[str]] = {}
+    for name, parts in per.items():
+        same.setdefault(tuple(parts), []).append(name)
+    out = []
+    for fields, names in same.items():
+        if len(names) > shown:
+            out.append(f"{', '.join(fields)} on {len(names)} {kinds[names[0]]} ({', '.join(names[:shown])}, …)")
+        else:
+            out.append(f"{', '.join(names)}: {', '.join(fields)}")
+    return "; ".join(out)

@@ -37,6 +37,7 @@ class FieldKnowledge:
     decisions: dict[str, DecisionSpec] = field(default_factory=dict)
     order: tuple[OrderRule, ...] = ()
     cost_follows: tuple[str, ...] = ()
+    count_fields: frozenset[str] = frozenset()
 
 
 def matches(name: str, patterns: tuple[str, ...]) -> bool:
@@ -54,4 +55,4 @@ def field_knowledge() -> FieldKnowledge:
     order = tuple(OrderRule(tuple(r["first"]), tuple(r["then"]), bool(r.get("same_subject")), str(r["reason"]))
                   for r in raw.get("order") or [])
     return FieldKnowledge(frozenset(raw.get("description_fields") or ()), decisions, order,
-                          tuple(raw.get("cost_follows") or ()))
+                          tuple(raw.get("cost_follows") or ()), frozenset(raw.get("count_fields") or ()))

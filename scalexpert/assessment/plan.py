@@ -15,15 +15,16 @@ values are a conflict: the plan keeps the larger number (or the earlier step's v
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..findings import Change, Decision, PlanStep, RootCause
 from ..language.template import show_value
-from .changes import field_of
+from .changes import field_of, summary
 from .knowledge import FieldKnowledge, matches
-from .outcome import rank
+from .outcome import Outcome, rank
+from .causes import effect_between
 
 PHASES = ("now", "before-horizon", "hardening")
 
@@ -99,7 +100,7 @@ def steps(causes: list[RootCause], horizon: float | None, known: FieldKnowledge)
         runway = draft.cause.impact.runway_months
         made.append(PlanStep(
             number=number[id(draft)], phase=draft.phase, root_causes=(draft.cause.id,),
-            title="; ".join(c.text for c in draft.changes if "(cost follows" not in c.text),
+            title=summary(draft.changes),
             changes=draft.changes, effect=draft.cause.effect,
             month=round(runway, 1) if draft.phase == "before-horizon" and runway is not None else None,
             after=tuple(sorted(number[id(drafts[j])] for j in draft.after)),
@@ -151,3 +152,25 @@ def decisions(causes: list[RootCause], choices: Mapping[str, list[tuple[str, Cha
                                   trade_offs=" ".join([trade_offs or "see the rule's trade-offs",
                                                        *(f"({t})" for t in dict.fromkeys(tried))])))
     return found
+
+
+def in_sequence(made: list[PlanStep], base: Outcome, rerun: Callable[[tuple[Change, ...]], Outcome | None],
+                limit: int) -> tuple[list[PlanStep], int]:
+    """Each step measured on top of the steps before it (conflicts resolved as the target resolves them), for
+    the first ``limit`` steps; returns the steps and how many were measured."""
+    out: list[PlanStep] = []
+    before = base
+    measured = 0
+    for index, step in enumerate(made):
+        if index >= limit:
+            out.append(step)
+            continue
+        _, changes = _resolve(made[: index + 1])
+        after = rerun(tuple(changes))
+        if after is None:  # pragma: no cover - every step's change validated on its own
+            out.extend(made[index:])
+            break
+        measured += 1
+        out.append(step.model_copy(update={"in_sequence": effect_between(step.changes, before, after)}))
+        before = after
+    return out, measured

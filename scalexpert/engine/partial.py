@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 from ..facts.build import FactRecord
+from ..loader.yamlsource import Limits
 from ..language.conditions import all_patterns
 from ..language.ruleset import CompiledRule, RuleSet
 from .explain import finding_keys
@@ -41,7 +42,8 @@ class PartialRerun:
 
     def __init__(self, ruleset: RuleSet, base: list[FactRecord], base_findings: Mapping[str, str], *,
                  thresholds: dict[str, float] | None = None, enabled: Callable[[CompiledRule], bool] | None = None,
-                 severities: Mapping[str, str] | None = None, share: PartialRerun | None = None) -> None:
+                 severities: Mapping[str, str] | None = None, limits: Limits = Limits(),
+                 share: PartialRerun | None = None) -> None:
         """``share``: another rerunner of the same rules and settings whose networks this one uses too
         (closing it closes them)."""
         self.ruleset = ruleset
@@ -49,6 +51,7 @@ class PartialRerun:
         self.thresholds = thresholds or {}
         self.enabled = enabled
         self.severities = dict(severities or {})
+        self.limits = limits
         self.base = {r.key: r for r in base}
         self.base_findings = dict(base_findings)
         self.rules = [r for r in ruleset.rules if enabled is None or enabled(r)]
@@ -139,7 +142,7 @@ class PartialRerun:
             holder = self.shared or self
             if holder.full is None:
                 holder.full = RuleSession(self.ruleset, thresholds=self.thresholds, enabled=self.enabled,
-                                          severities=self.severities)
+                                          severities=self.severities, limits=self.limits)
             return finding_keys(holder.full.run(records, self.known), self.ruleset, self.thresholds)
         session = self.sessions.get(chosen)
         if session is None:  # a network built for more rules does as well: its rules' findings come from it
@@ -153,7 +156,7 @@ class PartialRerun:
                 oldest = next(iter(self.sessions))
                 self.sessions.pop(oldest).close()
             session = RuleSession(self.ruleset, thresholds=self.thresholds, severities=self.severities,
-                                  enabled=lambda rule: rule.id in chosen)
+                                  enabled=lambda rule: rule.id in chosen, limits=self.limits)
             self.sessions[chosen] = session
         self.runs["partial"] += 1
         found = {fp: s for fp, s in self.base_findings.items() if fp.split("@", 1)[0] not in affected}

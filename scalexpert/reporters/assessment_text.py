@@ -15,7 +15,7 @@ from .common import SEVERITY_ORDER, clean, counts, one_line, rank
 PHASE_TITLES = {"now": "now", "before-horizon": "before the horizon", "hardening": "hardening"}
 LIST_ROOT_CAUSES = 10
 """Root causes listed in the concise report (the rest are counted; --findings lists every finding)."""
-LIST_STEPS = 8
+LIST_STEPS = 6
 
 
 def wrap(text: str, width: int, indent: str = "", hang: int = 4) -> list[str]:
@@ -60,7 +60,9 @@ def _where(cause: RootCause) -> str:
 
 
 def _fix(changes: Sequence[Change]) -> str:
-    return "; ".join(c.text for c in changes if "(cost follows" not in c.text)
+    from ..assessment.changes import summary
+
+    return summary(changes)
 
 
 def cause_line(cause: RootCause, width: int | None = None) -> str:
@@ -115,7 +117,11 @@ def root_cause_lines(report: Report, width: int, limit: int | None = LIST_ROOT_C
     for cause in chosen:
         lines.extend(wrap(cause_line(cause, width - 2 if limit is not None else None), width, "  ", 6))
         if cause.changes:
-            lines.extend(wrap(one_line(f"fix: {_fix(cause.changes)}"), width, "      ", 4))
+            fix = wrap(one_line(f"fix: {_fix(cause.changes)}"), width, "      ", 4)
+            if limit is not None and len(fix) > 2:  # the concise report: two lines at most
+                fix = fix[:2]
+                fix[1] = fix[1][: width - 1].rstrip() + "…"
+            lines.extend(fix)
     more = len(shown) - len(chosen)
     tail: list[str] = []
     if more or rest:
@@ -141,7 +147,11 @@ def plan_lines(report: Report, width: int, limit: int | None = LIST_STEPS) -> li
     lines = [f"Plan ({len(plan.steps)} steps; `scalexpert plan {clean(report.file)}` for all, with --write-target):"]
     chosen = plan.steps if limit is None else plan.steps[:limit]
     for step in chosen:
-        lines.extend(wrap(step_line(step), width, "  ", 6))
+        wrapped = wrap(step_line(step), width, "  ", 6)
+        if limit is not None and len(wrapped) > 2:  # the concise report: two lines a step at most
+            wrapped = wrapped[:2]
+            wrapped[1] = wrapped[1][: width - 1].rstrip() + "…"
+        lines.extend(wrapped)
     if len(chosen) < len(plan.steps):
         phases: dict[str, int] = {}
         for step in plan.steps[len(chosen):]:
@@ -149,8 +159,10 @@ def plan_lines(report: Report, width: int, limit: int | None = LIST_STEPS) -> li
         lines.append("  … " + ", ".join(f"{n} more {PHASE_TITLES[p]}" for p, n in phases.items()))
     if plan.today is not None and plan.target is not None:
         lines.extend(wrap(f"  target: {figures_text(plan.target.findings)} (today {figures_text(plan.today.findings)});"
-                          f" availability {pct(plan.today.availability)} → {pct(plan.target.availability)};"
-                          f" cost {money(plan.today.monthly_cost)} → {money(plan.target.monthly_cost)}/month", width, "", 4))
+                          f" availability {pct(plan.today.availability)} → {pct(plan.target.availability)}"
+                          + (f"; cost {money(plan.today.monthly_cost)} → {money(plan.target.monthly_cost)}/month"
+                             if plan.today.monthly_cost is not None or plan.target.monthly_cost is not None else ""),
+                          width, "", 4))
     if plan.decisions:
         lines.append(f"  {len(plan.decisions)} decision(s) the file cannot make: `scalexpert plan` lists the options")
     return lines

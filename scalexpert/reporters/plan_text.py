@@ -7,7 +7,17 @@ from collections.abc import Sequence
 
 from ..terminal import lines as terminal_lines
 from ..findings import Report
-from .assessment_text import PHASE_TITLES, figures_text, money, pct, root_cause_lines, step_line, verdict, wrap
+from .assessment_text import (
+    PHASE_TITLES,
+    effect_text,
+    figures_text,
+    money,
+    pct,
+    root_cause_lines,
+    step_line,
+    verdict,
+    wrap,
+)
 from .common import clean, one_line
 
 
@@ -51,8 +61,16 @@ def render_plan(reports: Sequence[Report], width: int = 100, fail_on: str = "hig
                 phase = step.phase
                 lines.append(f"{PHASE_TITLES[phase].capitalize()}:")
             lines.extend(wrap(step_line(step), width, "  ", 6))
+            together = effect_text(step.in_sequence)
+            if together and together != effect_text(step.effect):  # both, where they differ
+                earlier = "step 1" if step.number == 2 else f"steps 1–{step.number - 1}"
+                lines.extend(wrap(clean(f"after {earlier}: {together}"), width, "      ", 4))
             if step.order_reason:
                 lines.extend(wrap(clean(f"why this order: {step.order_reason}"), width, "      ", 4))
+        alone = [s.number for s in plan.steps if s.in_sequence is None]
+        if alone and len(alone) < len(plan.steps):
+            lines.extend(wrap(f"  Steps {alone[0]}–{alone[-1]} are measured alone, not after the steps before them "
+                              "(those re-runs are bounded); the target below has every step applied.", width, "", 4))
         for conflict in plan.conflicts:
             lines.extend(wrap(clean(f"conflict: {conflict}"), width, "  ", 4))
         if plan.target is not None and plan.today is not None:

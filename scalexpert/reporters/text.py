@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from ..findings import Finding, Proof, Report
 from ..review.score import score_report
-from .assessment_text import plan_lines, root_cause_lines, timeline_lines, verdict, wrap
+from .assessment_text import LIST_ROOT_CAUSES, LIST_STEPS, plan_lines, root_cause_lines, timeline_lines, verdict, wrap
 from .common import (
     DEFAULT_OPTIONS, RenderOptions, SEVERITY_ORDER, all_findings, assumptions_by_subject, capacity_figures,
     clean, growth_rows, status, summary_line, where,
@@ -144,7 +144,7 @@ def _symptom_lines(report: Report, explain: bool, width: int) -> list[str]:
         lines.extend(wrap(clean(f"{cause.id} ({cause.severity}, impact {cause.impact.score:g}: {cause.impact.formula})"),
                           width))
         if cause.derived_fact:
-            label = "shared derived fact" if cause.basis == "derived-fact" else "shared stated fact"
+            label = {"derived-fact": "shared derived fact", "subject": "shared subject"}.get(cause.basis, "shared stated fact")
             lines.extend(wrap(clean(f"  {label}: {cause.derived_fact}"), width, "", 6))
         for fp in cause.symptoms:
             finding = by_fp.get(fp)
@@ -169,7 +169,7 @@ def render(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) 
         lines.extend(_findings_section(all_findings(reports), explain, color))
     for report in reports:
         if report.root_causes:
-            lines.extend(root_cause_lines(report, width, None if explain or every else 10))
+            lines.extend(root_cause_lines(report, width, None if explain or every else LIST_ROOT_CAUSES))
             lines.append("")
             if not every:
                 lines.extend(_findings_section(list(report.findings), False, color, active=False))
@@ -177,7 +177,7 @@ def render(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) 
             lines.extend(_symptom_lines(report, explain, width))
         elif not report.root_causes:
             lines.extend(_findings_section(list(report.findings), False, color))
-        plan = plan_lines(report, width, None if explain else 8)
+        plan = plan_lines(report, width, None if explain else LIST_STEPS)
         if plan:
             lines.extend(plan + [""])
         headline = [f"{label}: {value}" for label, value in capacity_figures(report)[:2]]

@@ -337,7 +337,7 @@ def _growth(an: Analysis, name: str, cap: Capacity, values: dict[str, Any], note
     rho = running_utilization(cap, load, running)
     values["replicas_at_horizon"] = running
     values["running_utilization_at_horizon"] = rho if rho is not None else util.value
-    if rho is not None and running != cap.max_replicas:
+    if rho is not None and running is not None and running != cap.max_replicas:
         notes["running_utilization_at_horizon"] = (f"at × {mult(h.multiple)} the autoscaler runs {num(running)} replicas: "
                                                    f"{num(load.total)} / {num(cap.at(running))} = {ratio(rho)}")
     needed, text = replicas_needed(an.ctx, name, cap, load)
