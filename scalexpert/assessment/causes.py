@@ -265,9 +265,10 @@ def change_kind(changes: tuple[Change, ...]) -> tuple[object, ...]:
 
 
 def _kind(group: Group) -> tuple[object, ...]:
-    """What a change group's change is, the subject aside (same rule, same field, same values)."""
+    """What a change group's change is, the subject aside: its headline rule and the fields it sets (a database
+    and a coordination service may need different replica counts for the same gap)."""
     head = max(group.symptoms, key=lambda f: (rank(f.severity), f.fingerprint in group.proposed))
-    return (head.rule_id, change_kind(group.changes))
+    return (head.rule_id, tuple(sorted({(str(c.path[0]), field_of(c)) for c in group.changes if "(cost follows" not in c.text})))
 
 
 def _normal(label: str, names: set[str]) -> str | None:
