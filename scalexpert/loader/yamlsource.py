@@ -69,9 +69,9 @@ class Limits:
     max_bytes: int = 8 * 1024 * 1024
     max_depth: int = 64
     max_alias_nodes: int = 100_000
-    max_components: int = 50_000
+    max_components: int = 25_000
     """Components in one architecture (after ``extends``, or written by an import)."""
-    max_dependencies: int = 200_000
+    max_dependencies: int = 100_000
     """Dependencies in one architecture."""
     max_rule_matches: int = 200_000
     """Partial and complete matches one rule may build in one run of the rules (a rule joining every
