@@ -100,3 +100,32 @@ def test_the_console_script_points_at_the_compose_file(tmp_path: Path) -> None:
                          text=True, timeout=300)
     assert run.returncode == 2
     assert "compose.yaml:4:" in run.stderr and "<imported>" not in run.stderr
+
+
+# --- values of a shape the source format does not allow -------------------------------------------
+
+SHAPES = {
+    "threagile-technologies": ("threagile.yaml", "threagile_version: 1.0.0\ntitle: t\ntechnical_assets:\n  Web:\n    id: web\n"
+                               "    type: process\n    technologies: true\n"),
+    "threagile-link-target": ("threagile.yaml", "threagile_version: 1.0.0\ntitle: t\ntechnical_assets:\n  Web:\n    id: web\n"
+                              "    type: process\n    communication_links:\n      L:\n        target: [db]\n"),
+    "structurizr-relationships": ("workspace.json", '{"name": "w", "model": {"people": [{"id": "1", "name": "U", '
+                                  '"relationships": true}], "softwareSystems": []}, "views": {}}'),
+    "terraform-plan-values": ("plan.json", '{"format_version": "1.2", "planned_values": true}'),
+    "telemetry-metric": ("graph.json", '{"status": "success", "data": {"resultType": "vector", "result": '
+                         '[{"metric": true, "value": [0, "1"]}]}}'),
+}
+
+
+@pytest.mark.hostile("errors")
+@pytest.mark.parametrize("case", list(SHAPES))
+def test_a_value_of_the_wrong_shape_in_a_source_is_an_input_error(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name, text = SHAPES[case]
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    code, err = _check(tmp_path, monkeypatch, capsys, name)
+    assert code in (0, 1, 2), err  # refused (2), or read as far as it makes sense (a report)
+    assert "internal error" not in err and "a bug in scalexpert" not in err, err
+    if code == 2:
+        assert name in err

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import os
 import re
@@ -109,10 +109,10 @@ def _import_paths(paths: list[str], guess_names: bool, limits: Limits) -> Import
         observed = []
     if len(others) == 1 and not registered:  # one model or infrastructure source (+ telemetry): its own edges
         chosen_files = inputs.of(others[0])
-        draft, found = SOURCE_IMPORTERS[others[0]](chosen_files, limits)
+        draft, found = _guarded(others[0], chosen_files, lambda: SOURCE_IMPORTERS[others[0]](chosen_files, limits))
         draft.notes[:0] = notes
         if observed:
-            found = overlay(draft, found, observed)
+            found = _guarded("telemetry", observed, lambda: overlay(draft, found, observed))
         return _finish(draft, found, chosen_files + observed, limits)
     chosen = registered + [f for fmt in others for f in inputs.of(fmt)]
     if not chosen:
@@ -123,9 +123,9 @@ def _import_paths(paths: list[str], guess_names: bool, limits: Limits) -> Import
     for source in registered_sources():
         files = inputs.of(source.name)
         if files:
-            drafts.append((source.kind, source.read(files)))
+            drafts.append((source.kind, _guarded(source.name, files, lambda: source.read(files))))
     for fmt in others:  # Terraform, Threagile, Structurizr beside deployment files: merged into one system
-        found_draft, found = SOURCE_IMPORTERS[fmt](inputs.of(fmt), limits)
+        found_draft, found = _guarded(fmt, inputs.of(fmt), lambda: SOURCE_IMPORTERS[fmt](inputs.of(fmt), limits))
         found_draft.format = display_name(fmt)
         drafts.append((SOURCE_KINDS[fmt], as_references(found_draft, found)))
     draft = merge(drafts)
@@ -193,6 +193,22 @@ def _finish(draft: Draft, found_edges: list[Edge], chosen: list[Classified], lim
         raise InputError([_at_source(d, where, fallback) for d in exc.diagnostics]) from None
     origins = {name: component.origin for name, component in sorted(draft.components.items())}
     return ImportResult(text, raw, list(draft.notes), [item.path for item in chosen], origins, where)
+
+
+_T = TypeVar("_T")
+
+
+def _guarded(fmt: str, files: Sequence[Classified], read: Callable[[], _T]) -> _T:
+    """Run one source's reader; a value of a shape it does not expect (a list where text belongs, a
+    boolean where a mapping does) is an input error naming the file, never an internal error."""
+    try:
+        return read()
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError) as exc:
+        where = files[0].path if len(files) == 1 else ", ".join(f.path for f in files[:3]) + (" ..." if len(files) > 3 else "")
+        detail = " ".join(str(exc).split())[:120]
+        raise InputError(Diagnostic(where, 0, 0, "", f"a value of a shape the {display_name(fmt)} format does not allow "
+                                    f"(a list, mapping or boolean where another kind of value belongs) stops the import "
+                                    f"({type(exc).__name__}: {detail})")) from None
 
 
 def _at_source(problem: Diagnostic, where: dict[tuple[str | int, ...], Origin], fallback: str) -> Diagnostic:

@@ -48,7 +48,7 @@ def recognise(value: Any) -> str | None:
         return "zipkin"
     responses = value if isinstance(value, list) else [value]
     if responses and all(_prometheus(r) for r in responses):
-        graph = any(_series_name(s) == _GRAPH_METRIC or {"client", "server"} <= set(s.get("metric", {}))
+        graph = any(_series_name(s) == _GRAPH_METRIC or {"client", "server"} <= set(_metric(s))
                     for r in responses for s in r["data"]["result"])
         return "servicegraph" if graph else "prometheus"
     return None
@@ -69,7 +69,13 @@ def _prometheus(value: Any) -> bool:
 
 
 def _series_name(series: Any) -> str:
-    return str(series.get("metric", {}).get("__name__", "")) if isinstance(series, dict) else ""
+    return str(_metric(series).get("__name__", ""))
+
+
+def _metric(series: Any) -> dict[str, Any]:
+    """A series' labels (empty when the series or its ``metric`` is not a mapping)."""
+    labels = series.get("metric") if isinstance(series, dict) else None
+    return labels if isinstance(labels, dict) else {}
 
 
 @dataclass
