@@ -29,7 +29,7 @@ RERUN_WORK = 2_500
 10,000 (then findings are grouped by shared facts only, and the run says so among its problems)."""
 MAX_RERUNS = 60
 """At most this many re-runs, however small the file."""
-SEQUENCE_STEPS = 10
+SEQUENCE_STEPS = 6
 """Plan steps measured on top of the earlier steps (one more re-run each); the target (every step) is checked
 in full whatever the number of steps."""
 LARGEST_TIMELINE = 2_000
