@@ -14,6 +14,10 @@ own ``max_examples``.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+
 import pytest
 from hypothesis import settings
 
@@ -30,7 +34,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+_CACHE_DIR: list[str] = []
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    # The rule cache of the runs the suite makes (in process and in subprocesses) goes to a folder of
+    # its own, never the user's ~/.cache, and is removed at the end.
+    if "SCALEXPERT_CACHE_DIR" not in os.environ:
+        _CACHE_DIR.append(tempfile.mkdtemp(prefix="scalexpert-test-cache-"))
+        os.environ["SCALEXPERT_CACHE_DIR"] = _CACHE_DIR[0]
     if config.getoption("--long-fuzz"):
         settings.register_profile("long-fuzz", max_examples=LONG_FUZZ_EXAMPLES, deadline=None, derandomize=False)
         settings.load_profile("long-fuzz")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _CACHE_DIR:
+        os.environ.pop("SCALEXPERT_CACHE_DIR", None)
+        shutil.rmtree(folder, ignore_errors=True)
+    _CACHE_DIR.clear()

@@ -134,7 +134,7 @@ def workspace(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     folder = tmp_path / "ws"
     shutil.copytree(template, folder)
     monkeypatch.chdir(folder)
-    for name in ("GITHUB_ACTIONS", "NO_COLOR", "SCALEXPERT_CONFIG"):
+    for name in ("GITHUB_ACTIONS", "NO_COLOR", "SCALEXPERT_CONFIG", "COLUMNS"):  # pytest-xdist workers set COLUMNS
         monkeypatch.delenv(name, raising=False)
     return folder
 
