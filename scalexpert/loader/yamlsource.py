@@ -11,6 +11,8 @@ into plain Python values itself, so that it can
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -208,17 +210,11 @@ def parse_collecting(text: str, file: str, limits: Limits = Limits(), *, empty: 
     ``architecture``, more components or dependencies than ``limits`` allow are refused before the
     values are built.
     """
-    if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
-        raise InputError(Diagnostic(file, 0, 0, "", f"file larger than the limit of {limits.max_bytes:,} bytes"))
+    _check_size(text, file, limits)
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        raise InputError(_yaml_diagnostic(exc, file, text)) from None
-    except yaml.reader.ReaderError as exc:
-        raise InputError(_reader_diagnostic(exc, file, text)) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        raise InputError(Diagnostic(file, 0, 0, "", f"YAML error: {' '.join(str(exc).split())}")) from None
+        with _yaml_errors(file, text):
+            node = loader.get_single_node()
     finally:
         loader.dispose()
     if node is None and empty:
@@ -239,27 +235,39 @@ def parse_documents(text: str, file: str, limits: Limits = Limits()) -> list[tup
     document apart, padded with the lines before it to keep positions, cost the square of it).
     Positions are those of the whole file. An empty document gives ``(None, its source map)``.
     """
-    if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
-        raise InputError(Diagnostic(file, 0, 0, "", f"file larger than the limit of {limits.max_bytes:,} bytes"))
+    _check_size(text, file, limits)
     loader = _Loader(text)
     documents: list[tuple[Any, SourceMap]] = []
     try:
-        while loader.check_node():
-            node = loader.get_node()
-            builder = _Builder(file, limits)  # limits (aliases, depth) count per document
-            value = None if _is_empty(node) else builder.build(node, (), 0, False)
-            if builder.problems:
-                raise InputError(sorted(builder.problems, key=lambda d: (d.line, d.column)))
-            documents.append((value, builder.source))
+        with _yaml_errors(file, text):
+            while loader.check_node():
+                node = loader.get_node()
+                builder = _Builder(file, limits)  # limits (aliases, depth) count per document
+                value = None if _is_empty(node) else builder.build(node, (), 0, False)
+                if builder.problems:
+                    raise InputError(sorted(builder.problems, key=lambda d: (d.line, d.column)))
+                documents.append((value, builder.source))
+    finally:
+        loader.dispose()
+    return documents
+
+
+def _check_size(text: str, file: str, limits: Limits) -> None:
+    if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
+        raise InputError(Diagnostic(file, 0, 0, "", f"file larger than the limit of {limits.max_bytes:,} bytes"))
+
+
+@contextmanager
+def _yaml_errors(file: str, text: str) -> Iterator[None]:
+    """PyYAML's errors while reading ``text`` as InputError with the file's position."""
+    try:
+        yield
     except yaml.MarkedYAMLError as exc:
         raise InputError(_yaml_diagnostic(exc, file, text)) from None
     except yaml.reader.ReaderError as exc:
         raise InputError(_reader_diagnostic(exc, file, text)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise InputError(Diagnostic(file, 0, 0, "", f"YAML error: {' '.join(str(exc).split())}")) from None
-    finally:
-        loader.dispose()
-    return documents
 
 
 def _is_empty(node: yaml.Node) -> bool:
