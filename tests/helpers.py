@@ -65,3 +65,17 @@ def make_report(findings: Any = (), **fields: Any) -> Any:
                               "capacity": empty_capacity(), "catalogue": builtin_catalogue()}
     values.update(fields)
     return Report(findings=tuple(findings), **values)
+
+
+def check_in(tmp_path: Any, monkeypatch: Any, capsys: Any, arch: str, *argv: str) -> tuple[int, str]:
+    """Exit code and stderr of ``scalexpert check a.yaml --format json ARGV`` run in process in ``tmp_path``."""
+    import pytest
+
+    from scalexpert.cli import main
+
+    (tmp_path / "a.yaml").write_text(arch, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SCALEXPERT_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as caught:
+        main(["check", "a.yaml", "--format", "json", *argv])
+    return int(caught.value.code or 0), capsys.readouterr().err

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from scalexpert.cli import main
 from scalexpert.errors import ConfigError, UsageError
 from scalexpert.review.baseline import read_baseline
-from helpers import time_limit
+from helpers import check_in, time_limit
 
 ARCH = "version: 1\ncomponents:\n  api: {kind: service, replicas: 2}\n"
 
@@ -28,12 +27,7 @@ def _baseline(count: str) -> str:
 
 
 def _run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    (tmp_path / "a.yaml").write_text(ARCH, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("SCALEXPERT_DEBUG", raising=False)
-    with pytest.raises(SystemExit) as caught:
-        main(["check", "a.yaml", "--format", "json", *argv])
-    return int(caught.value.code or 0), capsys.readouterr().err
+    return check_in(tmp_path, monkeypatch, capsys, ARCH, *argv)
 
 
 @pytest.mark.hostile("errors")
