@@ -4,11 +4,14 @@
     python benchmarks/run.py --sizes 10,100 --repeat 3 --json results.json
     python benchmarks/run.py --sizes 10 --checkov        # also time Checkov side by side
     python benchmarks/run.py --sizes 0 --shapes chain,fanout --shape-sizes 2000,20000 --repeat 1
+    python benchmarks/run.py --sizes 100,1000 --repeat 1 --realism   # findings per component vs real systems
 
 Medians of wall time per phase, peak traced memory per phase (separate pass), end-to-end wall time and
 peak RSS of the command in a subprocess, start-up time, and a findings digest per size so that an
 optimisation that changes findings is caught: ``--compare before.json`` checks the digests against an
-earlier ``--json`` run and exits 1 if any size's findings differ.
+earlier ``--json`` run and exits 1 if any size's findings differ. The end-to-end runs digest the whole
+JSON report of ``check`` (root causes, plan and timeline included): it must be the same in every
+repeat, and ``--compare`` checks it against the earlier run too.
 
 ``--shapes chain,fanout`` also checks hostile shapes (``benchmarks/shapes.py``): a dependency chain
 and a fan-out of each ``--shape-sizes`` length, end to end (wall time, peak RSS) with the growth
@@ -120,42 +123,62 @@ def memory_phases(text: str) -> tuple[dict[str, float], str]:
 
 def end_to_end(path: str, repeat: int, *args: str) -> tuple[float, float, float]:
     """Median wall seconds, peak RSS (MiB) and median CPU seconds of `scalexpert check` in a fresh process."""
-    return timed([*SCALEXPERT, "check", path, "--format", "json", *args], repeat)  # stdout discarded by launch()
+    return timed([*SCALEXPERT, "check", path, "--format", "json", *args], repeat, os.path.dirname(path))
 
 
-def timed(argv: list[str], repeat: int) -> tuple[float, float, float]:
+LAST_OUTPUT: dict[str, Any] = {}  # what the last timed() command wrote: digest and, for a JSON report, its counts
+
+
+def timed(argv: list[str], repeat: int, folder: str = "") -> tuple[float, float, float]:
     """Median wall seconds, peak RSS (MiB) and median CPU seconds (user + system) of a command, each
     run in a fresh process. On a shared machine the CPU seconds move less than the wall time.
 
     Each run goes through a small launcher process (:func:`launch`): a child forked straight from
     this benchmark, which holds every size's data by then, would start with the benchmark's own
-    pages resident, and Linux counts those in the child's peak RSS.
+    pages resident, and Linux counts those in the child's peak RSS. The launcher also digests what
+    the command wrote (with ``folder``, where the input lives, written as ``<folder>``, so that runs
+    from different temporary folders compare); runs that wrote different output stop the benchmark.
     """
-    times, cpus, rss = [], [], 0.0
+    times, cpus, rss, outputs = [], [], 0.0, []
     for _ in range(repeat):
-        done = subprocess.run([sys.executable, __file__, "--launch", *argv], cwd=ROOT, capture_output=True,
+        done = subprocess.run([sys.executable, __file__, "--launch", folder, *argv], cwd=ROOT, capture_output=True,
                               text=True, check=True)
-        wall, peak, code, cpu = json.loads(done.stdout.strip().splitlines()[-1])
+        wall, peak, code, cpu, output = json.loads(done.stdout.strip().splitlines()[-1])
         if code not in (0, 1):  # 1: findings; anything else is a failed run, not a measurement
             raise SystemExit(f"{' '.join(argv)} exited with {code}: {done.stderr.strip()[-500:]}")
         times.append(wall)
         cpus.append(cpu)
         rss = max(rss, peak)
+        outputs.append(output)
+    if any(output["digest"] != outputs[0]["digest"] for output in outputs):
+        raise SystemExit(f"{' '.join(argv)} wrote different output in runs of the same input")
+    LAST_OUTPUT.clear()
+    LAST_OUTPUT.update(outputs[0])
     return statistics.median(times), rss, statistics.median(cpus)
 
 
-def launch(argv: list[str]) -> None:
-    """Run ``argv`` once, output discarded; print ``[wall seconds, peak RSS MiB, exit code, CPU seconds]`` as JSON."""
+def launch(folder: str, argv: list[str]) -> None:
+    """Run ``argv`` once; print ``[wall seconds, peak RSS MiB, exit code, CPU seconds, output]`` as JSON,
+    where output holds a digest of what the command wrote and, for a scalexpert JSON report, its counts."""
     start = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert process.stderr is not None
-    errors = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
+    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, errors = process.communicate()
     wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the launcher's only child
     if process.returncode not in (0, 1):
         sys.stderr.write(errors.decode("utf-8", "replace"))
-    print(json.dumps([wall, usage.ru_maxrss / 1024, process.returncode, usage.ru_utime + usage.ru_stime]))
+    stable = out.replace(folder.encode(), b"<folder>") if folder else out
+    output: dict[str, Any] = {"digest": hashlib.sha256(stable).hexdigest()[:16]}
+    if out.startswith(b"{"):
+        try:
+            reports = json.loads(out)["reports"]
+        except (ValueError, KeyError, TypeError):
+            reports = []
+        output["findings"] = sum(len(report.get("findings", ())) for report in reports)
+        output["root_causes"] = sum(len(report.get("root_causes", ())) for report in reports)
+        output["components"] = sum(len(((report.get("architecture") or {}).get("components")) or ())
+                                   for report in reports)
+    print(json.dumps([wall, usage.ru_maxrss / 1024, process.returncode, usage.ru_utime + usage.ru_stime, output]))
 
 
 def checkov_executable(given: str | None) -> str:
@@ -210,7 +233,7 @@ def startup(repeat: int) -> dict[str, tuple[float, float]]:
 
 def main() -> None:
     if sys.argv[1:2] == ["--launch"]:
-        launch(sys.argv[2:])
+        launch(sys.argv[2], sys.argv[3:])
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100,1000,10000")
@@ -223,6 +246,8 @@ def main() -> None:
     parser.add_argument("--manifest", type=Path, default=MANIFEST, help="Kubernetes manifest for --checkov")
     parser.add_argument("--shapes", default="", help=f"hostile shapes to check end to end: {', '.join(SHAPES)}")
     parser.add_argument("--shape-sizes", default="2000,20000", help="lengths of the --shapes")
+    parser.add_argument("--realism", action="store_true",
+                        help="also compare findings per component with tests/realworld and examples/")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if int(s) > 0]
     results: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
@@ -238,12 +263,16 @@ def main() -> None:
             peaks, digest = memory_phases(text)
             wall, rss, cpu = end_to_end(path, repeat)
             results["sizes"][size] = {"phases": timings, "peak_mib": peaks, "end_to_end_s": wall, "peak_rss_mib": rss,
-                                      "end_to_end_cpu_s": cpu, "findings": digest}
+                                      "end_to_end_cpu_s": cpu, "findings": digest,
+                                      "report": dict(LAST_OUTPUT, components=size)}
             print(f"\n{size} components ({text.count('- from:')} dependencies), median of {repeat}: {digest}")
             print(f"  {'phase':<16} {'median s':>9} {'peak MiB':>9}")
             for name, seconds in timings.items():
                 print(f"  {name:<16} {seconds:>9.3f} {peaks[name]:>9.1f}")
             print(f"  {'end to end':<16} {wall:>9.3f} {rss:>9.1f}  (scalexpert check, new process, peak RSS; {cpu:.3f} s CPU)")
+            report = results["sizes"][size]["report"]
+            print(f"  its JSON report: {report['findings']} findings in {report['root_causes']} root causes, "
+                  f"digest {report['digest']}")
         if args.shapes:
             results["shapes"] = shapes(tmp, [s for s in args.shapes.split(",") if s],
                                        [int(s) for s in args.shape_sizes.split(",")], args.repeat)
@@ -277,6 +306,11 @@ def main() -> None:
         print(f"  {'scalexpert check':<44} {compared['scalexpert_s']:>7.3f} {compared['scalexpert_rss_mib']:>8.1f}"
               f" {compared['scalexpert_cpu_s']:>7.3f}")
         print(f"  scalexpert is {compared['ratio']:.1f}x faster ({compared['cpu_ratio']:.1f}x in CPU time)")
+    if args.realism:
+        results["realism"] = realism(results["sizes"])
+        print("\nfindings and root causes per component: synthetic against described real systems and examples")
+        for line in realism_lines(results["realism"]):
+            print("  " + line)
     changed = compare(results, args.compare) if args.compare else []
     if args.json_path:
         Path(args.json_path).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", "utf-8")
@@ -322,6 +356,9 @@ def markdown(results: dict[str, Any], repeat: int) -> str:
     for label, key, form in rows:
         lines.append(f"| {label} | " + " | ".join(form.format(results["sizes"][s][key]) for s in sizes) + " |")
     lines.append("| findings | " + " | ".join(results["sizes"][s]["findings"].split(" findings")[0] for s in sizes) + " |")
+    if all("report" in results["sizes"][s] for s in sizes):
+        lines.append("| root causes in the report | " + " | ".join(
+            f"{results['sizes'][s]['report']['root_causes']:,}" for s in sizes) + " |")
     if "growth_1000_to_10000" in results:
         lines += ["", f"From 1,000 to 10,000 components the end-to-end time grows {results['growth_1000_to_10000']:.1f}x "
                       f"({results['growth_1000_to_10000_cpu']:.1f}x in CPU time)."]
@@ -342,6 +379,9 @@ def markdown(results: dict[str, Any], repeat: int) -> str:
                   f"| `scalexpert check` | {checkov['scalexpert_s']:.2f} s | {checkov['scalexpert_cpu_s']:.2f} s | "
                   f"{checkov['scalexpert_rss_mib']:.0f} MiB |",
                   "", f"scalexpert is {checkov['ratio']:.1f}x faster ({checkov['cpu_ratio']:.1f}x in CPU time)."]
+    if results.get("realism"):
+        lines += ["", "Findings and root causes per component, the synthetic systems beside the real systems described "
+                      "in `tests/realworld` and the shipped examples:", "", *realism_lines(results["realism"])]
     return "\n".join(lines) + "\n"
 
 
@@ -356,9 +396,57 @@ def compare(results: dict[str, Any], earlier_path: Path) -> list[str]:
         same = before["findings"] == now["findings"]
         print(f"{size} components: findings {'identical to' if same else 'DIFFERENT from'} {earlier_path.name}"
               + ("" if same else f" ({before['findings']} before, {now['findings']} now)"))
+        if "report" in before and "report" in now:  # the whole JSON report of `check`, assessment included
+            same_report = before["report"]["digest"] == now["report"]["digest"]
+            print(f"{size} components: check's JSON report {'identical to' if same_report else 'DIFFERENT from'} "
+                  f"{earlier_path.name}" + ("" if same_report else
+                                            f" ({before['report']['digest']} before, {now['report']['digest']} now)"))
+            same = same and same_report
         if not same:
             changed.append(str(size))
     return changed
+
+
+def realism(sizes: dict[Any, Any]) -> dict[str, Any]:
+    """Findings and root causes per component: the synthetic systems beside the real systems described in
+    ``tests/realworld`` and the shipped examples (the generator is meant to look like them; issue 20)."""
+    found: dict[str, Any] = {"synthetic": {}, "described": {}}
+    for size, row in sizes.items():
+        report = row.get("report", {})
+        if report.get("findings") is not None:
+            found["synthetic"][f"synthetic-{size}"] = _per_component(report["findings"], report["root_causes"], int(size))
+    for folder in ("tests/realworld", "examples"):
+        for path in sorted((ROOT / folder).glob("*.yaml")):
+            done = subprocess.run([*SCALEXPERT, "check", str(path), "--format", "json", "--fail-on", "never"],
+                                  cwd=ROOT, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                continue
+            reports = json.loads(done.stdout)["reports"]
+            findings = sum(len(report["findings"]) for report in reports)
+            causes = sum(len(report.get("root_causes", ())) for report in reports)
+            components = sum(len((report.get("architecture") or {}).get("components") or ()) for report in reports)
+            if components:
+                found["described"][f"{folder}/{path.name}"] = _per_component(findings, causes, components)
+    return found
+
+
+def _per_component(findings: int, causes: int, components: int) -> dict[str, float]:
+    return {"components": components, "findings": findings, "root_causes": causes,
+            "findings_per_component": findings / components, "root_causes_per_component": causes / components}
+
+
+def realism_lines(found: dict[str, Any]) -> list[str]:
+    rows = [*found["synthetic"].items(), *found["described"].items()]
+    lines = ["| system | components | findings | per component | root causes | per component |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for name, row in rows:
+        lines.append(f"| {name} | {row['components']:,} | {row['findings']:,} | {row['findings_per_component']:.2f} | "
+                     f"{row['root_causes']:,} | {row['root_causes_per_component']:.2f} |")
+    described = [row["findings_per_component"] for row in found["described"].values()]
+    if described:
+        lines += ["", f"Described systems: {min(described):.2f}–{max(described):.2f} findings per component "
+                      f"(median {statistics.median(described):.2f})."]
+    return lines
 
 
 if __name__ == "__main__":

@@ -38,11 +38,24 @@ def test_benchmark_reports_phases_and_compares_findings(tmp_path: Path) -> None:
     assert "scalexpert --version" in result["startup"]
     assert "end to end" in done.stdout
 
-    same = bench("--compare", str(first))
-    assert same.returncode == 0 and "findings identical to first.json" in same.stdout
+    report = size["report"]  # the end-to-end JSON report of check, assessment included
+    assert re.fullmatch(r"[0-9a-f]{16}", report["digest"]) and report["findings"] > 0 and report["components"] == 10
 
-    size["findings"] = size["findings"].split(",")[0] + ", digest 0000000000000000"
+    tables = tmp_path / "tables.md"
+    same = bench("--compare", str(first), "--realism", "--markdown", str(tables))
+    assert same.returncode == 0 and "findings identical to first.json" in same.stdout
+    assert "check's JSON report identical to first.json" in same.stdout
+    written = tables.read_text("utf-8")
+    assert "| root causes in the report |" in written
+    assert "| tests/realworld/sock-shop.yaml |" in written and "| synthetic-10 | 10 |" in written
+
+    report["digest"] = "0000000000000000"  # same findings, another report: the assessment changed
     altered = tmp_path / "altered.json"
     altered.write_text(json.dumps(result), "utf-8")
     different = bench("--compare", str(altered))
-    assert different.returncode == 1 and "DIFFERENT" in different.stdout
+    assert different.returncode == 1 and "check's JSON report DIFFERENT" in different.stdout
+
+    size["findings"] = size["findings"].split(",")[0] + ", digest 0000000000000000"
+    altered.write_text(json.dumps(result), "utf-8")
+    different = bench("--compare", str(altered))
+    assert different.returncode == 1 and "findings DIFFERENT" in different.stdout
