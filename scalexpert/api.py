@@ -110,13 +110,19 @@ def _load_path(path: str | Sequence[str], limits: Limits = Limits()) -> LoadedAr
                 raise UsageError(f"{paths[0]} holds {len(found)} ```scalexpert blocks; check each with "
                                  "scalexpert.loader.markdown.load_blocks(), or run `scalexpert check` on the file")
             return found[0]
-    if len(paths) == 1 and paths[0] != "-" and (not os.path.exists(paths[0]) or not _is_source(paths[0], limits)):
-        return load_file(paths[0], limits)  # (for a missing file: the loader's "no such file" message)
-    from .importers import import_paths
+    gathered = None
+    if len(paths) == 1 and paths[0] != "-":
+        if not os.path.exists(paths[0]):
+            return load_file(paths[0], limits)  # the loader's "no such file" message
+        imported, gathered = _source_inputs(paths[0], limits)
+        if not imported:
+            return load_file(paths[0], limits)
+    from .importers import import_gathered, import_paths
 
-    result = import_paths(paths, limits=limits)
+    result = import_paths(paths, limits=limits) if gathered is None else import_gathered(paths, gathered, limits=limits)
     label = paths[0] if len(paths) == 1 else " + ".join(paths)
-    loaded = load_text(result.yaml_text, file=label, limits=limits)
+    # the import validated its architecture already: the same text, only the file name differs
+    loaded = result.loaded if result.loaded is not None else load_text(result.yaml_text, file=label, limits=limits)
     fallback = Position(result.sources[0] if result.sources else label, 1, 1)
     source = SourceMap(fallback.file)
     for table, target in ((loaded.source.keys, source.keys), (loaded.source.values, source.values)):
@@ -131,19 +137,25 @@ def _is_source(path: str, limits: Limits) -> bool:
     A directory is imported; a ``.yaml``/``.yml``/``.json`` file without ``services`` or ``apiVersion`` is an
     architecture file (its own errors are reported as such); any other file is classified by content.
     """
+    return _source_inputs(path, limits)[0]
+
+
+def _source_inputs(path: str, limits: Limits) -> tuple[bool, Any]:
+    """:func:`_is_source`, and the files it read and classified (:class:`scalexpert.importers.detect.Inputs`,
+    or None when it read none), which the import then uses rather than reading them again."""
     if os.path.isdir(path):
-        return True
+        return True, None
     if not os.path.isfile(path):  # a pipe or device: the loader refuses it without reading
-        return False
+        return False, None
     if path.lower().endswith((".yaml", ".yml", ".json")) and _looks_like_architecture(path, limits):
-        return False
-    from .errors import InputError as _InputError
-    from .importers import detect
+        return False, None
+    from .importers.detect import format_of, gather
 
     try:
-        return detect(path, limits) != "architecture"
-    except _InputError:
-        return True  # importing reports why (unsupported file type, Helm template, ...)
+        inputs = gather([path], limits)
+        return format_of(inputs, path) != "architecture", inputs
+    except InputError:
+        return True, None  # importing reports why (unsupported file type, Helm template, ...)
 
 
 def _raw_position(path: tuple[str | int, ...], positions: Any, fallback: Position) -> Position:

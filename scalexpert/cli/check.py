@@ -200,6 +200,8 @@ def _merge_sources(items: list[tuple[str, str, tuple[str, ...]]], limits: Limits
     (Folders are searched by content and grouped by folder and format already.)"""
     from ..api import _is_source
 
+    if sum(1 for item in items if item[1] == "architecture") < 2:
+        return items  # nothing to merge: no file is read (or parsed) for this
     named = [item for item in items
              if item[1] == "architecture" and os.path.isfile(item[0]) and _is_source(item[0], limits)]
     if len(named) < 2:

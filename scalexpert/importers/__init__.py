@@ -25,7 +25,7 @@ import re
 from ..errors import Diagnostic, InputError, UsageError
 from ..loader import Limits, load_text
 from ..loader.yamlsource import format_path
-from .detect import SOURCES, Classified, Format, detect, display_name, gather, mixed, mixed_error
+from .detect import SOURCES, Classified, Format, Inputs, detect, display_name, gather, mixed, mixed_error
 from .documents import Document
 from .draft import Draft, Edge, Fact, Origin, apply_policies, as_references, edges, guess_from_names, retag_brokers
 from .emit import render
@@ -35,23 +35,50 @@ from .redact import scrub
 from .redact import text as redacted
 from .registry import SourceKind
 from .registry import sources as registered_sources
-from .structurizr import import_structurizr
-from .telemetry import import_telemetry, overlay
-from .terraform import import_terraform
-from .threagile import import_threagile
+
+
+# Each format's reader is imported when a file of that format is read: a Kubernetes check never
+# pays for the Terraform, Structurizr, Threagile or telemetry modules (their regular expressions).
 
 
 def _threagile(files: list[Classified], limits: Limits) -> tuple[Draft, list[Edge]]:
+    from .threagile import import_threagile
+
     if len(files) > 1:
         raise UsageError(f"several Threagile models ({', '.join(f.label for f in files)}): import one at a time")
     return import_threagile(files[0].documents)
 
 
+def _terraform(files: list[Classified], limits: Limits) -> tuple[Draft, list[Edge]]:
+    from .terraform import import_terraform
+
+    return import_terraform(files)
+
+
+def _telemetry(files: list[Classified], limits: Limits) -> tuple[Draft, list[Edge]]:
+    from .telemetry import import_telemetry
+
+    return import_telemetry(files)
+
+
+def _structurizr(files: list[Classified], limits: Limits) -> tuple[Draft, list[Edge]]:
+    from .structurizr import import_structurizr
+
+    return import_structurizr(files)
+
+
+def overlay(draft: Draft, found: list[Edge], observed: list[Classified]) -> list[Edge]:
+    """Measured figures of telemetry exports laid over the draft (:func:`.telemetry.overlay`)."""
+    from .telemetry import overlay as _overlay
+
+    return _overlay(draft, found, observed)
+
+
 SOURCE_IMPORTERS: dict[str, Callable[[list[Classified], Limits], tuple[Draft, list[Edge]]]] = {
     "threagile": _threagile,
-    "terraform": lambda files, limits: import_terraform(files),
-    "telemetry": lambda files, limits: import_telemetry(files),
-    "structurizr": lambda files, limits: import_structurizr(files),
+    "terraform": _terraform,
+    "telemetry": _telemetry,
+    "structurizr": _structurizr,
 }
 """Importers of the formats in the content-detection registry, by format name."""
 
@@ -75,6 +102,8 @@ class ImportResult:
     """Component name → ``file:line`` of the deployment file it was read from."""
     positions: dict[tuple[str | int, ...], Origin] = field(default_factory=dict)
     """Path of the written architecture → where a source file states it (see :mod:`.provenance`)."""
+    loaded: Any = field(default=None, compare=False, repr=False)
+    """``yaml_text`` loaded and validated (a :class:`~scalexpert.loader.LoadedArchitecture` named ``<imported>``)."""
 
 
 def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Limits = Limits()) -> ImportResult:
@@ -87,16 +116,25 @@ def import_paths(paths: Sequence[str], *, guess_names: bool = False, limits: Lim
     ``guess_names`` also adds dependencies that only names suggest (``catalogue`` → ``catalogue-db``),
     marked as guesses in their comments.
     """
+    listed = [paths] if isinstance(paths, str) else list(paths)
+    return _redacting(lambda: _import_inputs(listed, gather(listed, limits), guess_names, limits))
+
+
+def import_gathered(paths: Sequence[str], inputs: Inputs, *, limits: Limits = Limits()) -> ImportResult:
+    """:func:`import_paths` of files already read and classified by :func:`.detect.gather` (each file is read once)."""
+    return _redacting(lambda: _import_inputs(list(paths), inputs, False, limits))
+
+
+def _redacting(run: Callable[[], ImportResult]) -> ImportResult:
     try:
-        return _import_paths([paths] if isinstance(paths, str) else list(paths), guess_names, limits)
+        return run()
     except InputError as exc:  # messages quote the input: no secrets in them either
         raise InputError([replace(d, message=redacted(d.message), path=redacted(d.path)) for d in exc.diagnostics]) from None
     except UsageError as exc:
         raise UsageError(redacted(str(exc))) from None
 
 
-def _import_paths(paths: list[str], guess_names: bool, limits: Limits) -> ImportResult:
-    inputs = gather(list(paths), limits)
+def _import_inputs(paths: list[str], inputs: Inputs, guess_names: bool, limits: Limits) -> ImportResult:
     if mixed(inputs):
         raise mixed_error(inputs)
     notes = [f"skipped {item}" for item in inputs.skipped]
@@ -187,12 +225,12 @@ def _finish(draft: Draft, found_edges: list[Edge], chosen: list[Classified], lim
                if isinstance(doc, Document) for line, column in doc.columns.items()}
     where = positions(draft, found_edges, files, columns)
     try:
-        load_text(text, file="<imported>", limits=limits)
+        loaded = load_text(text, file="<imported>", limits=limits)
     except InputError as exc:  # a value the source states that the format refuses (a count beyond its limit ...)
         fallback = chosen[0].path if chosen else "<imported>"
         raise InputError([_at_source(d, where, fallback) for d in exc.diagnostics]) from None
     origins = {name: component.origin for name, component in sorted(draft.components.items())}
-    return ImportResult(text, raw, list(draft.notes), [item.path for item in chosen], origins, where)
+    return ImportResult(text, raw, list(draft.notes), [item.path for item in chosen], origins, where, loaded)
 
 
 _T = TypeVar("_T")

@@ -36,12 +36,22 @@ register(Source("kubernetes", "Kubernetes", "deployment", _read_kubernetes, docu
                 exclusive_with=("compose",)))
 
 
-def _gateways() -> None:
-    from . import gateways
+def _gateway(name: str) -> Any:
+    """A function of :mod:`.gateways`, imported when first called (a Kubernetes check never needs it)."""
 
-    register(Source("nginx", "nginx", "deployment", gateways.read_nginx, text=gateways.nginx_text,
-                    parse=gateways.nginx_parse, suffixes=(".conf",)))
-    register(Source("envoy", "Envoy", "deployment", gateways.read_envoy, documents=gateways.envoy_documents))
+    def call(*args: Any) -> Any:
+        from . import gateways
+
+        return getattr(gateways, name)(*args)
+
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+def _gateways() -> None:
+    register(Source("nginx", "nginx", "deployment", _gateway("read_nginx"), text=_gateway("nginx_text"),
+                    parse=_gateway("nginx_parse"), suffixes=(".conf",)))
+    register(Source("envoy", "Envoy", "deployment", _gateway("read_envoy"), documents=_gateway("envoy_documents")))
 
 
 _gateways()

@@ -140,7 +140,11 @@ class Inputs:
 
 def detect(path: str, limits: Limits = Limits()) -> Format:
     """What a file or directory holds: ``architecture``, ``compose`` or ``kubernetes``."""
-    inputs = gather([path], limits)
+    return format_of(gather([path], limits), path)
+
+
+def format_of(inputs: Inputs, path: str) -> Format:
+    """What :func:`detect` says of ``path`` once its files are gathered (``inputs``)."""
     formats = {f.format for f in inputs.files if f.format is not None}
     found = [s.name for s in sources() if s.name in formats] + [f.name for f in SOURCES if f.name in formats]
     if mixed(inputs):
