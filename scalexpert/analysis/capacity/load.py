@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from typing import Any, NamedTuple
 
-import networkx as nx
+from .. import digraph as nx
 
 from .context import Context, LoadEdge
 
