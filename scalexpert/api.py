@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import os
 import re
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .analysis.capacity.records import CapacityReport
-from .analysis.graph import analyse_graph
+from .analysis.graph import GraphAnalysis, analyse_graph
 from .config import Config
 from .engine import PartialRerun, RuleSession, build_findings, finding_keys, keys_are_unique, run_rules, sort_key
 from .errors import BudgetError, ConfigError, Diagnostic, InputError, RuleError, UsageError
@@ -23,6 +25,7 @@ from .loader import Limits, LoadedArchitecture, Position, SourceMap, load_file, 
 from .loader.load import path_problem
 from .loader.yamlsource import read_bounded, shown
 from .model import Architecture
+from .model.reads import Reads, changed_paths, recording_paths
 from .progress import phase
 from .review.suppressions import CATEGORY as SUPPRESSION_CATEGORY
 from .review.suppressions import META_RULES, MetaRule, apply_suppressions
@@ -314,12 +317,39 @@ def _check(
     _check_size(loaded, limits)
     phase("loading rules")
     ruleset = rules_for(config, rules)
+    reads: dict[str, Reads] = {}
     phase("graph analysis")
-    graph = analyse_graph(loaded.model)
+    with _recording(loaded.model, reads, "graph", assess):
+        graph = analyse_graph(loaded.model)
     phase("capacity model")
-    capacity = _capacity(loaded.model, config)
+    with _recording(loaded.model, reads, "capacity", assess):
+        capacity = _capacity(loaded.model, config)
     phase("building facts")
     records = build_facts(loaded, graph, capacity)
+    report, chosen, severities = _checked(loaded, ruleset, config, limits, graph, capacity, records)
+    if not assess:
+        return report
+    return _assess(report, loaded, ruleset, config, chosen, severities, limits, records,
+                   _Analysed(loaded, graph, capacity, records), reads)
+
+
+def _recording(arch: Architecture, reads: dict[str, Reads], name: str, wanted: bool) -> Any:
+    """Record what a computation reads of ``arch`` (model/reads.py) into ``reads[name]`` when ``wanted``."""
+    if not wanted:
+        return contextlib.nullcontext()
+
+    @contextlib.contextmanager
+    def recording() -> Iterator[None]:
+        with recording_paths(arch) as found:
+            yield
+        reads[name] = found
+
+    return recording()
+
+
+def _checked(loaded: LoadedArchitecture, ruleset: RuleSet, config: Config, limits: Limits, graph: GraphAnalysis,
+             capacity: CapacityReport, records: list[Any]) -> tuple[Report, Any, dict[str, str]]:
+    """The report of analysed facts (no assessment), the rule selector and the configured severities."""
     severities: dict[str, str] = {}
     for key, level in config.severity.items():
         rule = ruleset.find(key)
@@ -349,9 +379,7 @@ def _check(
         architecture=architecture_summary(loaded.model, graph.entry_points),
         rules_run=dict(sorted(run.items())),
     )
-    if not assess:
-        return report
-    return _assess(report, loaded, ruleset, config, chosen, severities, limits, records)
+    return report, chosen, severities
 
 
 def _check_size(loaded: LoadedArchitecture, limits: Limits) -> None:
@@ -364,9 +392,41 @@ def _check_size(loaded: LoadedArchitecture, limits: Limits) -> None:
                               f"raise it with --{option.replace('_', '-')} (Limits.{option})")
 
 
+@dataclass
+class _Analysed:
+    """One design analysed: the loaded model, its graph analysis, capacity model and fact records, and (filled
+    in when asked) its findings and dumped capacity figures."""
+
+    loaded: LoadedArchitecture
+    graph: GraphAnalysis
+    capacity: CapacityReport
+    records: list[Any]
+    findings: dict[str, str] | None = None
+    dumped: dict[str, Any] | None = None
+
+
+LARGEST_COUNT = 10**9
+"""Changes to numbers above this are analysed in full (the capacity model clamps such counts, reading the
+whole model at once)."""
+
+
+def _small_numbers(node: Any) -> bool:
+    if isinstance(node, dict):
+        return all(_small_numbers(v) for v in node.values())
+    if isinstance(node, list):
+        return all(_small_numbers(v) for v in node)
+    return not isinstance(node, (int, float)) or isinstance(node, bool) or abs(node) < LARGEST_COUNT
+
+
 def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config: Config, chosen: Any,
-            severities: dict[str, str], limits: Limits = Limits(), records: list[Any] | None = None) -> Report:
-    """Root causes, plan and timeline: the assessment stage, handed the ways to re-run the analysis."""
+            severities: dict[str, str], limits: Limits = Limits(), records: list[Any] | None = None,
+            base: _Analysed | None = None, reads: dict[str, Reads] | None = None) -> Report:
+    """Root causes, plan and timeline: the assessment stage, handed the ways to re-run the analysis.
+
+    Each changed design is analysed once (kept by the overlay's canonical form, so the plan's steps and the
+    target reuse what the changes' own re-runs computed); the graph analysis and the capacity model of the
+    original are reused for changes to nothing they read (``reads``, recorded during the original's run).
+    """
     from .analysis.capacity.defaults import load_defaults
     from .assessment import Outcome, assess
 
@@ -375,20 +435,8 @@ def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config
     partial: list[PartialRerun] = []
     rules_run = set(report.rules_run)
     base_keys = {f.fingerprint: f.severity for f in report.findings if f.rule_id in rules_run}
-    capacity_reads: list[set[str]] = []
-
-    def capacity_of(variant: LoadedArchitecture, overlay: Any) -> CapacityReport:
-        """The capacity model of the changed design; the original's when the change touches no field it reads."""
-        from .model.reads import changed_names, recording_reads
-
-        if not capacity_reads:
-            with recording_reads() as names:
-                _capacity(loaded.model, config)
-            capacity_reads.append(set(names))
-        changed = changed_names(overlay, loaded.model)
-        if changed is not None and not changed & capacity_reads[0]:
-            return report.capacity
-        return _capacity(variant.model, config)
+    reads = reads or {}
+    analysed: dict[str, _Analysed | None] = {}
 
     def changed(overlay: Any) -> LoadedArchitecture | None:
         try:
@@ -396,51 +444,76 @@ def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config
         except InputError:
             return None
 
-    def rerun(overlay: Any) -> Outcome | None:
+    def reused(name: str, overlay: Any) -> bool:
+        """Whether the original's ``name`` computation holds for the changed design (it read nothing changed)."""
+        if base is None or name not in reads or not _small_numbers(overlay):
+            return False
+        at = changed_paths(overlay, loaded.model)
+        return at is not None and not reads[name].touched_by(at)
+
+    def analyse(overlay: Any) -> _Analysed | None:
+        """The changed design analysed (once per distinct overlay); None when it does not validate."""
+        name = json.dumps(overlay, sort_keys=True, default=str)
+        if name in analysed:
+            return analysed[name]
         variant = changed(overlay)
-        if variant is None:
+        made = None
+        if variant is not None:
+            graph = base.graph if base is not None and reused("graph", overlay) else analyse_graph(variant.model)
+            capacity = base.capacity if base is not None and reused("capacity", overlay) else _capacity(variant.model, config)
+            made = _Analysed(variant, graph, capacity, build_facts(variant, graph, capacity))
+        analysed[name] = made
+        return made
+
+    def dumped(item: _Analysed) -> dict[str, Any]:
+        if item.dumped is None:
+            item.dumped = item.capacity.model_dump(mode="json")
+        return item.dumped
+
+    def rerun(overlay: Any) -> Outcome | None:
+        item = analyse(overlay)
+        if item is None:
             return None
-        graph = analyse_graph(variant.model)
-        capacity = capacity_of(variant, overlay)
-        variant_records = build_facts(variant, graph, capacity)
-        dumped = capacity.model_dump(mode="json") if capacity is not None else None
+        if item.findings is None:
+            item.findings = findings_of(item.records)
+        return Outcome(dict(item.findings), dumped(item))
+
+    def findings_of(variant_records: list[Any]) -> dict[str, str]:
         if not keys_are_unique(variant_records, ruleset):  # pragma: no cover - the loader keeps names unique
             result = run_rules(variant_records, ruleset, thresholds=config.thresholds, enabled=chosen, severities=severities,
                                limits=limits)
-            return Outcome(finding_keys(result, ruleset, config.thresholds), dumped)
+            return finding_keys(result, ruleset, config.thresholds)
         if records is not None:  # only the rules the change can affect run again (engine/partial.py)
             if not partial:
                 partial.append(PartialRerun(ruleset, records, base_keys, thresholds=config.thresholds, enabled=chosen,
                                             severities=severities, limits=limits))
-            return Outcome(partial[0].run(variant_records), dumped)
+            return partial[0].run(variant_records)
         if not sessions:  # one network for every re-run of this check
             sessions.append(RuleSession(ruleset, thresholds=config.thresholds, enabled=chosen, severities=severities,
                                         limits=limits))
-        return Outcome(finding_keys(sessions[0].run(variant_records), ruleset, config.thresholds), dumped)
+        return finding_keys(sessions[0].run(variant_records), ruleset, config.thresholds)
 
     sequence: list[PartialRerun] = []
 
     def rerun_after(overlay: Any) -> Outcome | None:
         """As ``rerun``, comparing each call with the previous call's run (the plan's steps, in order)."""
-        variant = changed(overlay)
-        if variant is None or records is None:
-            return rerun(overlay)
-        capacity = _capacity(variant.model, config)
-        variant_records = build_facts(variant, analyse_graph(variant.model), capacity)
-        if not keys_are_unique(variant_records, ruleset):  # pragma: no cover - the loader keeps names unique
+        item = analyse(overlay)
+        if item is None or records is None or not keys_are_unique(item.records, ruleset):
             return rerun(overlay)
         if not sequence:
             sequence.append(PartialRerun(ruleset, records, base_keys, thresholds=config.thresholds, enabled=chosen,
                                          severities=severities, limits=limits, share=partial[0] if partial else None))
-        found = sequence[0].run(variant_records)
-        sequence[0].rebase(variant_records, found)
-        return Outcome(found, capacity.model_dump(mode="json"))
+        if item.findings is None:  # (a design measured before has the same findings, whichever run it follows)
+            item.findings = sequence[0].run(item.records)
+        sequence[0].rebase(item.records, item.findings)
+        return Outcome(dict(item.findings), dumped(item))
 
     def full_check(overlay: Any) -> tuple[Report, Architecture] | None:
-        variant = changed(overlay)
-        if variant is None:
+        item = analyse(overlay)
+        if item is None:
             return None
-        return _check(variant, rules=ruleset, config=config, limits=limits, assess=False), variant.model
+        checked, _, _ = _checked(item.loaded, ruleset, config, limits, item.graph, item.capacity, item.records)
+        return checked, item.loaded.model
 
     def grow(arch: Architecture, multiples: list[float]) -> dict[str, Any] | None:
         from .analysis import capacity

@@ -1,0 +1,142 @@
+"""The assessment's re-runs reuse what a change cannot alter: the original's graph analysis and capacity model
+(for changes to fields they never read, model/reads.py) and any design analysed before (the same overlay).
+Each reuse must give what a complete check of the changed file gives, and never a stale result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import scalexpert.assessment as assessment
+from scalexpert.analysis.graph import analyse_graph
+from scalexpert.api import _capacity, check
+from scalexpert.config import Config
+from scalexpert.loader import load_file, load_text, merge, validate
+from scalexpert.model.base import StrictModel
+from scalexpert.model.reads import changed_paths, recording_paths, recording_reads
+
+ROOT = Path(__file__).resolve().parents[1]
+MARKETPLACE = ROOT / "examples" / "large-marketplace.yaml"
+
+
+def _full(path: Path, overlay: dict[str, Any]) -> Any:
+    """A complete check (no assessment) of ``path`` with ``overlay`` merged onto it, as a user would write it."""
+    text = yaml.safe_dump({"version": 1, "extends": str(path), **overlay}, sort_keys=True)
+    return check(load_text(text, file=str(path.parent / "variant.yaml")), assess=False)
+
+
+def _findings(report: Any) -> dict[str, str]:
+    rules = set(report.rules_run)
+    return {f.fingerprint: f.severity for f in report.findings if f.rule_id in rules}
+
+
+def _ways(monkeypatch: pytest.MonkeyPatch, path: Path) -> dict[str, Any]:
+    """The re-run functions ``api`` hands the assessment for ``path`` (captured, the assessment left out)."""
+    caught: dict[str, Any] = {}
+
+    def spy(report, arch, **kwargs):  # type: ignore[no-untyped-def]
+        caught.update(kwargs, report=report, arch=arch)
+        return report
+
+    monkeypatch.setattr(assessment, "assess", spy)
+    check(path)
+    return caught
+
+
+def test_a_change_to_the_load_a_component_receives_is_never_answered_from_the_original(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fewer calls from search-service to pricing-service lowers pricing-service's load: the capacity model
+    must be re-run (its figures differ from the original's), and equal a complete check's."""
+    ways = _ways(monkeypatch, MARKETPLACE)
+    arch = ways["arch"]
+    index = next(i for i, d in enumerate(arch.dependencies) if (d.source, d.target) == ("search-service", "pricing-service"))
+    overlay = {"dependencies": [{"from": "search-service", "to": "pricing-service", "calls_per_request": 2}]}
+    base = ways["report"].capacity.model_dump(mode="json")
+    outcome = ways["rerun"](overlay)
+    full = _full(MARKETPLACE, overlay)
+    assert outcome.capacity == full.capacity.model_dump(mode="json")
+    assert outcome.capacity["components"]["pricing-service"] != base["components"]["pricing-service"]
+    assert outcome.findings == _findings(full)
+    assert (("dependencies", index), "calls_per_request") in changed_paths(overlay, arch)
+
+
+def test_a_change_to_a_field_no_model_reads_reuses_both_and_still_equals_a_complete_check(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    ways = _ways(monkeypatch, MARKETPLACE)
+    overlay = {"components": {"recommendation-service": {"observability": {"tracing": True}}}}
+    outcome = ways["rerun"](overlay)
+    full = _full(MARKETPLACE, overlay)
+    assert outcome.capacity == full.capacity.model_dump(mode="json") == ways["report"].capacity.model_dump(mode="json")
+    assert outcome.findings == _findings(full)
+    assert outcome.findings != _findings(ways["report"])  # the finding about missing tracing is gone
+
+
+def test_the_same_design_measured_again_and_after_other_steps_gives_a_complete_checks_figures(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plan's steps (rerun_after, each compared with the previous step) and the target (full_check) reuse the
+    designs measured before; whatever order they come in, each equals a complete check of its own overlay."""
+    ways = _ways(monkeypatch, MARKETPLACE)
+    first = {"components": {"seller-gateway": {"replicas": 3, "zones": 3}}}
+    second = {"components": {"seller-gateway": {"replicas": 3, "zones": 3,
+                                                 "balancer": {"health_checks": True}}},
+              "dependencies": [{"from": "search-service", "to": "pricing-service", "batching": True}]}
+    expected = {}
+    for overlay in (first, second):
+        full = _full(MARKETPLACE, overlay)
+        expected[str(overlay)] = (_findings(full), full.capacity.model_dump(mode="json"))
+    alone = ways["rerun"](first)
+    for overlay in (first, second, first, second):  # steps in sequence, then again in another order
+        outcome = ways["rerun_after"](overlay)
+        assert (outcome.findings, outcome.capacity) == expected[str(overlay)], overlay
+    assert ways["rerun"](second).findings == expected[str(second)][0]
+    assert alone.findings == expected[str(first)][0]
+    report, target = ways["full_check"](second)
+    loaded = load_file(MARKETPLACE)  # the changed design located at the original file's lines, as api does
+    raw = loaded.model.model_dump(by_alias=True, exclude_none=True, mode="json")
+    full = check(validate(merge(raw, second), loaded.source, loaded.file), assess=False)
+    assert report.model_dump(mode="json") == full.model_dump(mode="json")
+    assert target.components["seller-gateway"].replicas == 3
+
+
+def test_reads_are_recorded_per_object_and_attribute() -> None:
+    """Capacity reads search-service → pricing-service's calls and one component's replicas by their own
+    paths; a field nothing reads is not recorded; the hook is gone afterwards."""
+    arch = load_file(MARKETPLACE).model
+    with recording_paths(arch) as graph_reads:
+        analyse_graph(arch)
+    with recording_paths(arch) as capacity_reads:
+        _capacity(arch, Config())
+    index = next(i for i, d in enumerate(arch.dependencies) if (d.source, d.target) == ("search-service", "pricing-service"))
+    assert (("dependencies", index), "calls_per_request") in capacity_reads.paths
+    assert (("components", "cart-service"), "replicas") in capacity_reads.paths
+    tracing = changed_paths({"components": {"recommendation-service": {"observability": {"tracing": True}}}}, arch)
+    assert tracing == {(("components", "recommendation-service", "observability"), "tracing")}
+    assert not capacity_reads.touched_by(tracing) and not graph_reads.touched_by(tracing)
+    replicas = changed_paths({"components": {"cart-store": {"replicas": 2}}}, arch)
+    assert capacity_reads.touched_by(replicas) and graph_reads.touched_by(replicas)
+    assert "__getattribute__" not in StrictModel.__dict__
+
+
+def test_overlapping_recordings_each_see_every_read() -> None:
+    """Recordings nest (and may overlap across threads): the inner one ending leaves the outer one recording."""
+    arch = load_file(MARKETPLACE).model
+    with recording_paths(arch) as outer:
+        with recording_reads() as names:
+            arch.components["cart-service"].replicas  # noqa: B018 - a read to record
+        arch.components["cart-store"].zones  # noqa: B018
+    assert "replicas" in names and "zones" not in names
+    assert {(("components", "cart-service"), "replicas"), (("components", "cart-store"), "zones")} <= outer.paths
+    assert "__getattribute__" not in StrictModel.__dict__
+
+
+def test_a_new_block_is_the_attribute_that_creates_it() -> None:
+    """A change that adds a block a component did not state is a change to the attribute holding it (which a
+    model reading ``data`` on that component sees)."""
+    arch = load_file(MARKETPLACE).model
+    assert arch.components["cart-store"].data is None
+    changed = changed_paths({"components": {"cart-store": {"data": {"replication": {"failover": "automatic"}}}}}, arch)
+    assert changed == {(("components", "cart-store"), "data")}
+    assert changed_paths({"components": {"no-such-component": {"replicas": 2}}}, arch) is None
