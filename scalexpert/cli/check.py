@@ -277,7 +277,8 @@ def run_checks(files: Sequence[str] | Sequence[tuple[str, str, tuple[str, ...]]]
 @click.option("--findings", "every", is_flag=True, help="List every finding, grouped by severity (text format).")
 @click.option("--no-assess", is_flag=True,
               help="Findings only: skip the assessment (root causes, the plan and the growth timeline), which re-runs "
-                   "the analysis with candidate changes applied; faster on large files.")
+                   "the analysis with candidate changes applied; faster on large files. Skipped anyway when every format "
+                   "written lists findings only (github, codequality).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
               help="Lowest severity that makes the exit code 1 (default high; 'never': always 0).")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Extra folder of rules (repeatable).")
@@ -321,7 +322,7 @@ def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], bas
     """
     from ..api import rules_for
     from ..review.baseline import apply_baseline, baseline_of, read_baseline, render_baseline
-    from ..reporters import RenderOptions, render_bytes
+    from ..reporters import ASSESSED, RenderOptions, render_bytes
     from ..reporters.common import fails
 
     config, config_files = resolve_loaded(
@@ -342,7 +343,8 @@ def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], bas
               *([config.baseline] if accepted is not None and config.baseline else [])]
     check_outputs([*(("--output", path) for _, path in targets),
                    *([("--write-baseline", write_baseline)] if write_baseline else [])], to_stdout, inputs)
-    reports = run_checks(chosen, config, limits, assess=not no_assess)
+    shown = {name for name, _ in targets} | ({fmt} if to_stdout else set())
+    reports = run_checks(chosen, config, limits, assess=not no_assess and bool(shown & ASSESSED))
     stale = 0
     if write_baseline:  # the run reports as a later run with this baseline would
         folder = os.path.dirname(os.path.abspath(write_baseline))

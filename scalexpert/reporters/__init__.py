@@ -29,6 +29,12 @@ FORMATS: dict[str, str] = {
 }
 """Format name → module."""
 
+ASSESSED: frozenset[str] = frozenset({"text", "json", "markdown", "html", "junit", "sarif"})
+"""Formats that show the assessment (root causes, the plan, the growth timeline; the score in JUnit and
+SARIF counts one unit per root cause). ``check`` skips the assessment when no format it writes is one
+of these: GitHub annotations and Code Quality list findings only, and a finding is the same with or
+without the assessment (tests/test_lazy_assessment.py holds them to that)."""
+
 MARKUP: dict[str, str] = {"text": "text", "json": "json", "sarif": "json", "codequality": "json", "markdown": "markdown",
                           "html": "html", "junit": "xml"}
 """How each format's output is guarded (:func:`scalexpert.terminal.lines`): reports reach terminals and
@@ -59,4 +65,4 @@ def render_bytes(name: str, reports: Sequence[Report], options: RenderOptions = 
     return render(name, reports, options).encode("utf-8")
 
 
-__all__ = ["FORMATS", "RenderOptions", "Reporter", "render", "render_bytes", "reporter"]
+__all__ = ["ASSESSED", "FORMATS", "RenderOptions", "Reporter", "render", "render_bytes", "reporter"]
