@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from . import digraph as nx
+import networkx as nx
 
 from ..model import COMPUTE_KINDS, STATEFUL_KINDS, Architecture, Component, Dependency
 from .graph_model import ComponentGraph, CycleGraph, DependencyGraph, FlowGraph, SystemGraph

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import digraph as nx
+import networkx as nx
 
 from .availability import ComponentAvailability, component_availability
 from .context import Context, ceil_count

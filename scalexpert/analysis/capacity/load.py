@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from typing import Any, NamedTuple
 
-from .. import digraph as nx
+import networkx as nx
 
 from .context import Context, LoadEdge
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import digraph as nx
+import networkx as nx
 
 from ...model import Dependency
 from .component import Analysis
