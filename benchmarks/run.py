@@ -17,8 +17,9 @@ repeat, and ``--compare`` checks it against the earlier run too.
 and a fan-out of each ``--shape-sizes`` length, end to end (wall time, peak RSS) with the growth
 from the smallest to the largest size, which stays near-linear (about 10x for 10x the size).
 
-``--checkov`` times Checkov (``--framework kubernetes``) and ``scalexpert check`` on the same real
-Kubernetes manifest in one run and prints the ratio. Checkov lives in its own virtual environment,
+``--checkov`` times Checkov (``--framework kubernetes``) and ``scalexpert check`` (and, beside it,
+``check --no-assess``: findings only, as Checkov) on the same real Kubernetes manifest in one run, their
+runs interleaved, and prints the ratios. Checkov lives in its own virtual environment,
 ``benchmarks/.venv-checkov`` (made and filled from PyPI on first use, the only step that needs the
 network; ``--checkov-exe`` names another installation). Neither tool is asked to reach the network
 while timed (Checkov runs with ``--skip-download``).
@@ -195,15 +196,48 @@ def checkov_executable(given: str | None) -> str:
 
 
 def side_by_side(manifest: Path, checkov: str, repeat: int) -> dict[str, Any]:
-    """Checkov and scalexpert on the same manifest, in one run: medians, peak RSS and the ratio."""
+    """Checkov and scalexpert on the same manifest, in one run: medians, peak RSS and the ratio.
+
+    ``scalexpert check`` as users run it (the assessment included) is the comparison; ``--no-assess``
+    (findings only, which is all Checkov reports) is timed beside it. The runs are interleaved and
+    each command runs once untimed first (file cache, scalexpert's rule cache, compiled bytecode).
+    """
     version = subprocess.run([checkov, "--version"], capture_output=True, text=True, check=False).stdout.strip()
-    ours = timed([*SCALEXPERT, "check", str(manifest), "--format", "json"], repeat)
-    theirs = timed([checkov, "-f", str(manifest), "--framework", "kubernetes", "--quiet", "--compact",
-                    "--skip-download", "-o", "json"], repeat)
+    commands = {
+        "scalexpert": [*SCALEXPERT, "check", str(manifest), "--format", "json"],
+        "findings_only": [*SCALEXPERT, "check", str(manifest), "--format", "json", "--no-assess"],
+        "checkov": [checkov, "-f", str(manifest), "--framework", "kubernetes", "--quiet", "--compact",
+                    "--skip-download", "-o", "json"],
+    }
+    for argv in commands.values():
+        timed(argv, 1)  # warm-up, not counted
+    found = timed_together(commands, repeat)
+    ours, only, theirs = found["scalexpert"], found["findings_only"], found["checkov"]
     return {"manifest": str(manifest), "checkov_version": version, "repeat": repeat,
             "scalexpert_s": ours[0], "scalexpert_rss_mib": ours[1], "scalexpert_cpu_s": ours[2],
+            "findings_only_s": only[0], "findings_only_rss_mib": only[1], "findings_only_cpu_s": only[2],
             "checkov_s": theirs[0], "checkov_rss_mib": theirs[1], "checkov_cpu_s": theirs[2], "ratio": theirs[0] / ours[0],
-            "cpu_ratio": theirs[2] / ours[2]}
+            "cpu_ratio": theirs[2] / ours[2], "findings_only_ratio": theirs[0] / only[0],
+            "findings_only_cpu_ratio": theirs[2] / only[2]}
+
+
+def timed_together(commands: dict[str, list[str]], repeat: int) -> dict[str, tuple[float, float, float]]:
+    """:func:`timed` of several commands, their runs interleaved: each round runs every command once,
+    starting with a different one each round, so that the load of a shared machine, which changes
+    from minute to minute, weighs on all of them alike. Medians of wall and CPU seconds, peak RSS."""
+    labels = list(commands)
+    runs: dict[str, list[tuple[float, float, float]]] = {label: [] for label in labels}
+    digests: dict[str, set[str]] = {label: set() for label in labels}
+    for index in range(repeat):
+        shift = index % len(labels)
+        for label in labels[shift:] + labels[:shift]:
+            runs[label].append(timed(commands[label], 1))
+            digests[label].add(LAST_OUTPUT["digest"])
+    for label, seen in digests.items():
+        if len(seen) > 1:
+            raise SystemExit(f"{' '.join(commands[label])} wrote different output in runs of the same input")
+    return {label: (statistics.median(r[0] for r in found), max(r[1] for r in found),
+                    statistics.median(r[2] for r in found)) for label, found in runs.items()}
 
 
 BARE_IMPORT = "bare import of experta, pydantic, networkx, yaml, click"
@@ -305,7 +339,10 @@ def main() -> None:
               f"{compared['checkov_s']:>7.3f} {compared['checkov_rss_mib']:>8.1f} {compared['checkov_cpu_s']:>7.3f}")
         print(f"  {'scalexpert check':<44} {compared['scalexpert_s']:>7.3f} {compared['scalexpert_rss_mib']:>8.1f}"
               f" {compared['scalexpert_cpu_s']:>7.3f}")
-        print(f"  scalexpert is {compared['ratio']:.1f}x faster ({compared['cpu_ratio']:.1f}x in CPU time)")
+        print(f"  {'scalexpert check --no-assess (findings only)':<44} {compared['findings_only_s']:>7.3f} "
+              f"{compared['findings_only_rss_mib']:>8.1f} {compared['findings_only_cpu_s']:>7.3f}")
+        print(f"  scalexpert is {compared['ratio']:.1f}x faster ({compared['cpu_ratio']:.1f}x in CPU time); findings only "
+              f"{compared['findings_only_ratio']:.1f}x ({compared['findings_only_cpu_ratio']:.1f}x in CPU time)")
     if args.realism:
         results["realism"] = realism(results["sizes"])
         print("\nfindings and root causes per component: synthetic against described real systems and examples")
@@ -344,21 +381,22 @@ def shapes(tmp: str, names: list[str], sizes: list[int], repeat: int) -> dict[st
 def markdown(results: dict[str, Any], repeat: int) -> str:
     """The results as Markdown tables (what the README's performance section shows)."""
     sizes = sorted(results["sizes"], key=int)
-    lines = [f"Machine: {results['machine']}; medians of {repeat} runs ({min(repeat, 3)} at 10,000 components).", "",
-             "| phase | " + " | ".join(f"{int(s):,} components" for s in sizes) + " |",
-             "|---|" + "---:|" * len(sizes)]
-    phases = list(results["sizes"][sizes[0]]["phases"])
-    for name in phases:
-        lines.append(f"| {name} | " + " | ".join(f"{results['sizes'][s]['phases'][name]:.3f} s" for s in sizes) + " |")
-    rows = (("**`scalexpert check`, new process (wall)**", "end_to_end_s", "**{:.2f} s**"),
-            ("the same, CPU (user + system)", "end_to_end_cpu_s", "{:.2f} s"),
-            ("peak RSS of that process", "peak_rss_mib", "{:,.0f} MiB"))
-    for label, key, form in rows:
-        lines.append(f"| {label} | " + " | ".join(form.format(results["sizes"][s][key]) for s in sizes) + " |")
-    lines.append("| findings | " + " | ".join(results["sizes"][s]["findings"].split(" findings")[0] for s in sizes) + " |")
-    if all("report" in results["sizes"][s] for s in sizes):
-        lines.append("| root causes in the report | " + " | ".join(
-            f"{results['sizes'][s]['report']['root_causes']:,}" for s in sizes) + " |")
+    lines = [f"Machine: {results['machine']}; medians of {repeat} runs ({min(repeat, 3)} at 10,000 components)."]
+    if sizes:  # (--sizes 0: start-up and side by side only)
+        lines += ["", "| phase | " + " | ".join(f"{int(s):,} components" for s in sizes) + " |",
+                  "|---|" + "---:|" * len(sizes)]
+        phases = list(results["sizes"][sizes[0]]["phases"])
+        for name in phases:
+            lines.append(f"| {name} | " + " | ".join(f"{results['sizes'][s]['phases'][name]:.3f} s" for s in sizes) + " |")
+        rows = (("**`scalexpert check`, new process (wall)**", "end_to_end_s", "**{:.2f} s**"),
+                ("the same, CPU (user + system)", "end_to_end_cpu_s", "{:.2f} s"),
+                ("peak RSS of that process", "peak_rss_mib", "{:,.0f} MiB"))
+        for label, key, form in rows:
+            lines.append(f"| {label} | " + " | ".join(form.format(results["sizes"][s][key]) for s in sizes) + " |")
+        lines.append("| findings | " + " | ".join(results["sizes"][s]["findings"].split(" findings")[0] for s in sizes) + " |")
+        if all("report" in results["sizes"][s] for s in sizes):
+            lines.append("| root causes in the report | " + " | ".join(
+                f"{results['sizes'][s]['report']['root_causes']:,}" for s in sizes) + " |")
     if "growth_1000_to_10000" in results:
         lines += ["", f"From 1,000 to 10,000 components the end-to-end time grows {results['growth_1000_to_10000']:.1f}x "
                       f"({results['growth_1000_to_10000_cpu']:.1f}x in CPU time)."]
@@ -377,8 +415,14 @@ def markdown(results: dict[str, Any], repeat: int) -> str:
                   f"| Checkov {checkov['checkov_version']} (`--framework kubernetes`) | {checkov['checkov_s']:.2f} s | "
                   f"{checkov['checkov_cpu_s']:.2f} s | {checkov['checkov_rss_mib']:.0f} MiB |",
                   f"| `scalexpert check` | {checkov['scalexpert_s']:.2f} s | {checkov['scalexpert_cpu_s']:.2f} s | "
-                  f"{checkov['scalexpert_rss_mib']:.0f} MiB |",
-                  "", f"scalexpert is {checkov['ratio']:.1f}x faster ({checkov['cpu_ratio']:.1f}x in CPU time)."]
+                  f"{checkov['scalexpert_rss_mib']:.0f} MiB |"]
+        if "findings_only_s" in checkov:
+            lines.append(f"| `scalexpert check --no-assess` (findings only, as Checkov) | {checkov['findings_only_s']:.2f} s | "
+                         f"{checkov['findings_only_cpu_s']:.2f} s | {checkov['findings_only_rss_mib']:.0f} MiB |")
+        lines += ["", f"scalexpert is {checkov['ratio']:.1f}x faster ({checkov['cpu_ratio']:.1f}x in CPU time)"
+                  + (f"; {checkov['findings_only_ratio']:.1f}x ({checkov['findings_only_cpu_ratio']:.1f}x in CPU time) "
+                     "without the assessment." if "findings_only_s" in checkov else ".")
+                  + " The runs of the tools are interleaved, after one untimed run of each."]
     if results.get("realism"):
         lines += ["", "Findings and root causes per component, the synthetic systems beside the real systems described "
                       "in `tests/realworld` and the shipped examples:", "", *realism_lines(results["realism"])]

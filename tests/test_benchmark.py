@@ -59,3 +59,28 @@ def test_benchmark_reports_phases_and_compares_findings(tmp_path: Path) -> None:
     altered.write_text(json.dumps(result), "utf-8")
     different = bench("--compare", str(altered))
     assert different.returncode == 1 and "findings DIFFERENT" in different.stdout
+
+
+def test_side_by_side_with_checkov_interleaves_and_reports_both_checks(tmp_path: Path) -> None:
+    """--checkov (here a stand-in executable: no network) times check, check --no-assess and Checkov."""
+    fake = tmp_path / "checkov"
+    calls = tmp_path / "calls.txt"
+    fake.write_text(f"#!{sys.executable}\nimport sys\n"
+                    f"open({str(calls)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
+                    "print('3.3.30' if sys.argv[1:] == ['--version'] else '{\"results\": {}}')\n", "utf-8")
+    fake.chmod(0o755)
+    manifest = ROOT / "tests" / "fixtures" / "import" / "kubernetes" / "shop.yaml"
+    out, tables = tmp_path / "out.json", tmp_path / "tables.md"
+    done = subprocess.run([sys.executable, str(SCRIPT), "--sizes", "0", "--repeat", "2", "--checkov", "--checkov-exe",
+                           str(fake), "--manifest", str(manifest), "--json", str(out), "--markdown", str(tables)],
+                          cwd=ROOT, capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr
+    compared = json.loads(out.read_text("utf-8"))["checkov"]
+    assert compared["checkov_version"] == "3.3.30" and compared["repeat"] == 2
+    for key in ("scalexpert", "findings_only", "checkov"):
+        assert compared[f"{key}_s"] > 0 and compared[f"{key}_cpu_s"] > 0
+    assert compared["findings_only_cpu_ratio"] == compared["checkov_cpu_s"] / compared["findings_only_cpu_s"]
+    runs = [line for line in calls.read_text("utf-8").splitlines() if line != "--version"]
+    assert len(runs) == 3 and all("--framework kubernetes" in line for line in runs)  # one warm-up, two timed
+    assert "findings only" in done.stdout
+    assert "| `scalexpert check --no-assess` (findings only, as Checkov) |" in tables.read_text("utf-8")
