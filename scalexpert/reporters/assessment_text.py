@@ -41,7 +41,10 @@ def verdict(reports: Sequence[Report], fail_on: str) -> str:
     if fail_on == "never":
         return "PASSED (--fail-on never: findings never fail the run)"
     failing = {s: n for s, n in found.items() if n and rank(s) >= rank(fail_on)}
-    causes = sum(1 for r in reports for c in r.root_causes if rank(c.severity) >= rank(fail_on) and _active_cause(r, c))
+    causes = 0
+    for r in reports:
+        active_fps = _active_fingerprints(r)
+        causes += sum(1 for c in r.root_causes if rank(c.severity) >= rank(fail_on) and _active_cause(active_fps, c))
     if failing:
         what = ", ".join(f"{n} {s}" for s, n in failing.items())
         return f"FAILED at --fail-on {fail_on}: {what} finding{'s' if sum(failing.values()) != 1 else ''}" + (
@@ -49,9 +52,14 @@ def verdict(reports: Sequence[Report], fail_on: str) -> str:
     return f"PASSED at --fail-on {fail_on}: nothing active at {fail_on} or above"
 
 
-def _active_cause(report: Report, cause: RootCause) -> bool:
-    by_fp = {f.fingerprint: f for f in report.findings}
-    return any(by_fp[fp].suppressed is None and not by_fp[fp].baseline for fp in cause.symptoms if fp in by_fp)
+def _active_fingerprints(report: Report) -> frozenset[str]:
+    """Fingerprints of the report's findings that are neither suppressed nor in the baseline (found once
+    per report: a 10,000-component report has thousands of root causes and tens of thousands of findings)."""
+    return frozenset(f.fingerprint for f in report.findings if f.suppressed is None and not f.baseline)
+
+
+def _active_cause(active_fps: frozenset[str], cause: RootCause) -> bool:
+    return any(fp in active_fps for fp in cause.symptoms)
 
 
 def _where(cause: RootCause) -> str:
@@ -106,8 +114,9 @@ def step_line(step: PlanStep) -> str:
 
 def root_cause_lines(report: Report, width: int, limit: int | None = LIST_ROOT_CAUSES) -> list[str]:
     """The ranked root causes, one (wrapped) line each, at medium or above first."""
-    accepted = [c for c in report.root_causes if not _active_cause(report, c)]
-    shown = [c for c in report.root_causes if rank(c.severity) >= rank("medium") and _active_cause(report, c)]
+    active_fps = _active_fingerprints(report)
+    accepted = [c for c in report.root_causes if not _active_cause(active_fps, c)]
+    shown = [c for c in report.root_causes if rank(c.severity) >= rank("medium") and _active_cause(active_fps, c)]
     rest = len(report.root_causes) - len(shown) - len(accepted)
     findings = len(report.findings)
     head = (f"Root causes of {clean(report.file)}: {len(shown)} at medium or above"

@@ -7,6 +7,7 @@ Text from the input is escaped (:func:`md`): Markdown and HTML syntax, table pip
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,13 +21,14 @@ from .assessment_text import effect_text, figures_text, money, pct
 from .diagram import mermaid
 
 _SPECIAL = set("\\`*{}[]<>#!|~&$@")
+_SPECIAL_RE = re.compile("[" + re.escape("".join(sorted(_SPECIAL))) + "]")
 _ICONS = {"critical": "🟥", "high": "🟧", "medium": "🟨", "low": "🟦", "info": "⬜"}
 
 
 def md(text: object) -> str:
     """Inline Markdown text: one line, every syntax character as a numeric character reference."""
     flat = " ".join(clean(text).split())
-    return "".join(f"&#{ord(ch)};" if ch in _SPECIAL else ch for ch in flat)
+    return _SPECIAL_RE.sub(lambda m: f"&#{ord(m.group())};", flat)
 
 
 def _summary_table(reports: Sequence[Report], fail_on: str) -> list[str]:
