@@ -296,15 +296,18 @@ def main() -> None:
             timings = time_phases(text, repeat)
             peaks, digest = memory_phases(text)
             wall, rss, cpu = end_to_end(path, repeat)
+            report = dict(LAST_OUTPUT, components=size)
+            text_wall, text_rss, text_cpu = timed([*SCALEXPERT, "check", path], repeat, tmp)  # what a user types
             results["sizes"][size] = {"phases": timings, "peak_mib": peaks, "end_to_end_s": wall, "peak_rss_mib": rss,
-                                      "end_to_end_cpu_s": cpu, "findings": digest,
-                                      "report": dict(LAST_OUTPUT, components=size)}
+                                      "end_to_end_cpu_s": cpu, "findings": digest, "report": report,
+                                      "text_s": text_wall, "text_cpu_s": text_cpu, "text_rss_mib": text_rss}
             print(f"\n{size} components ({text.count('- from:')} dependencies), median of {repeat}: {digest}")
             print(f"  {'phase':<16} {'median s':>9} {'peak MiB':>9}")
             for name, seconds in timings.items():
                 print(f"  {name:<16} {seconds:>9.3f} {peaks[name]:>9.1f}")
             print(f"  {'end to end':<16} {wall:>9.3f} {rss:>9.1f}  (scalexpert check, new process, peak RSS; {cpu:.3f} s CPU)")
-            report = results["sizes"][size]["report"]
+            print(f"  {'text report':<16} {text_wall:>9.3f} {text_rss:>9.1f}  (scalexpert check in the default text "
+                  f"format; {text_cpu:.3f} s CPU)")
             print(f"  its JSON report: {report['findings']} findings in {report['root_causes']} root causes, "
                   f"digest {report['digest']}")
         if args.shapes:
@@ -388,11 +391,15 @@ def markdown(results: dict[str, Any], repeat: int) -> str:
         phases = list(results["sizes"][sizes[0]]["phases"])
         for name in phases:
             lines.append(f"| {name} | " + " | ".join(f"{results['sizes'][s]['phases'][name]:.3f} s" for s in sizes) + " |")
-        rows = (("**`scalexpert check`, new process (wall)**", "end_to_end_s", "**{:.2f} s**"),
+        rows = (("**`scalexpert check --format json`, new process (wall)**", "end_to_end_s", "**{:.2f} s**"),
                 ("the same, CPU (user + system)", "end_to_end_cpu_s", "{:.2f} s"),
-                ("peak RSS of that process", "peak_rss_mib", "{:,.0f} MiB"))
+                ("peak RSS of that process", "peak_rss_mib", "{:,.0f} MiB"),
+                ("the same in the default text format (wall)", "text_s", "{:.2f} s"),
+                ("its CPU (user + system)", "text_cpu_s", "{:.2f} s"),
+                ("its peak RSS", "text_rss_mib", "{:,.0f} MiB"))
         for label, key, form in rows:
-            lines.append(f"| {label} | " + " | ".join(form.format(results["sizes"][s][key]) for s in sizes) + " |")
+            lines.append(f"| {label} | " + " | ".join(form.format(results["sizes"][s][key]) if key in results["sizes"][s]
+                                                        else "–" for s in sizes) + " |")
         lines.append("| findings | " + " | ".join(results["sizes"][s]["findings"].split(" findings")[0] for s in sizes) + " |")
         if all("report" in results["sizes"][s] for s in sizes):
             lines.append("| root causes in the report | " + " | ".join(

@@ -40,6 +40,7 @@ def test_benchmark_reports_phases_and_compares_findings(tmp_path: Path) -> None:
 
     report = size["report"]  # the end-to-end JSON report of check, assessment included
     assert re.fullmatch(r"[0-9a-f]{16}", report["digest"]) and report["findings"] > 0 and report["components"] == 10
+    assert size["text_cpu_s"] > 0 and "text report" in done.stdout  # the default format, timed too
 
     tables = tmp_path / "tables.md"
     same = bench("--compare", str(first), "--realism", "--markdown", str(tables))
