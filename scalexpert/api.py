@@ -516,9 +516,14 @@ def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config
         return checked, item.loaded.model
 
     def grow(arch: Architecture, multiples: list[float]) -> dict[str, Any] | None:
-        from .analysis import capacity
+        """The figures of a design analysed here (the original or a changed one) with a growth table at the
+        multiples (computed alone: a component's figures do not depend on the multiples tabulated)."""
+        from .analysis.capacity.run import analyse as capacity_of, growth_table
 
-        return capacity.analyse(arch, growth=multiples).model_dump(mode="json")
+        known = [item for item in (base, *analysed.values()) if item is not None and item.loaded.model is arch]
+        if not known:
+            return capacity_of(arch, growth=multiples).model_dump(mode="json")
+        return {**dumped(known[0]), "growth_table": [row.model_dump(mode="json") for row in growth_table(arch, multiples)]}
 
     def locate(change: Change) -> Location | None:
         path = tuple(change.path)

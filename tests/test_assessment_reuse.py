@@ -140,3 +140,33 @@ def test_a_new_block_is_the_attribute_that_creates_it() -> None:
     changed = changed_paths({"components": {"cart-store": {"data": {"replication": {"failover": "automatic"}}}}}, arch)
     assert changed == {(("components", "cart-store"), "data")}
     assert changed_paths({"components": {"no-such-component": {"replicas": 2}}}, arch) is None
+
+
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_the_timeline_from_growth_rows_alone_is_the_complete_models(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The timeline asks for growth tables of designs already analysed: the rows computed alone
+    (capacity.growth_table) give the timeline a complete capacity run at those multiples gives."""
+    from scalexpert.analysis.capacity.run import analyse, growth_table
+    from scalexpert.assessment.timeline import grid
+
+    quick = check(path)
+    original = assessment.assess
+    grown: list[Any] = []
+
+    def complete(report, arch, **kwargs):  # type: ignore[no-untyped-def]
+        def grow(design, multiples):  # type: ignore[no-untyped-def]
+            grown.append(design)
+            return analyse(design, growth=multiples).model_dump(mode="json")
+
+        return original(report, arch, **{**kwargs, "grow": grow})
+
+    monkeypatch.setattr(assessment, "assess", complete)
+    slow = check(path)
+    assert grown and quick.timeline is not None
+    assert quick.timeline == slow.timeline
+    _, multiples, _, _ = grid(quick.capacity.model_dump(mode="json"))
+    for design in grown:
+        assert growth_table(design, [*multiples, 2.5, 1e6]) == analyse(design, growth=[*multiples, 2.5, 1e6]).growth_table

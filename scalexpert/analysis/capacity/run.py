@@ -52,6 +52,18 @@ def analyse(arch: Architecture, *, growth: Sequence[float] = (), defaults: Capac
                           growth_table=table, assumptions=ctx.log.items())
 
 
+def growth_table(arch: Architecture, growth: Sequence[float], *, defaults: CapacityDefaults | None = None) -> list[GrowthRow]:
+    """``analyse(arch, growth=growth).growth_table`` alone: the rows read only the load model and each
+    component's capacity, not the per-component figures (the assessment's timeline asks for rows at the
+    months' multiples of a design whose figures it has)."""
+    multiples = sorted({float(m) for m in growth})
+    if any(not (0 < m <= 1e6) for m in multiples):
+        raise UsageError("growth multiples must be numbers above 0 and at most 1,000,000")
+    ctx = build_context(arch, defaults or load_defaults())
+    an = Analysis.create(ctx, horizon(ctx))
+    return [_growth_row(an, m) for m in multiples]
+
+
 def _flows(an: Analysis, components: dict[str, ComponentCapacity]) -> list[FlowCapacity]:
     nodes = {}
     for name, record in components.items():
@@ -240,5 +252,6 @@ __all__ = [
     "GrowthRow",
     "SystemCapacity",
     "analyse",
+    "growth_table",
     "load_defaults",
 ]
