@@ -325,12 +325,13 @@ def _check(
     with _recording(loaded.model, reads, "capacity", assess):
         capacity = _capacity(loaded.model, config)
     phase("building facts")
-    records = build_facts(loaded, graph, capacity)
+    flattened: dict[Any, Any] | None = {} if assess else None  # the re-runs' facts reuse these records' flat form
+    records = build_facts(loaded, graph, capacity, flattened)
     report, chosen, severities = _checked(loaded, ruleset, config, limits, graph, capacity, records)
     if not assess:
         return report
     return _assess(report, loaded, ruleset, config, chosen, severities, limits, records,
-                   _Analysed(loaded, graph, capacity, records), reads)
+                   _Analysed(loaded, graph, capacity, records), reads, flattened)
 
 
 def _recording(arch: Architecture, reads: dict[str, Reads], name: str, wanted: bool) -> Any:
@@ -420,12 +421,14 @@ def _small_numbers(node: Any) -> bool:
 
 def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config: Config, chosen: Any,
             severities: dict[str, str], limits: Limits = Limits(), records: list[Any] | None = None,
-            base: _Analysed | None = None, reads: dict[str, Reads] | None = None) -> Report:
+            base: _Analysed | None = None, reads: dict[str, Reads] | None = None,
+            flattened: dict[Any, Any] | None = None) -> Report:
     """Root causes, plan and timeline: the assessment stage, handed the ways to re-run the analysis.
 
     Each changed design is analysed once (kept by the overlay's canonical form, so the plan's steps and the
     target reuse what the changes' own re-runs computed); the graph analysis and the capacity model of the
-    original are reused for changes to nothing they read (``reads``, recorded during the original's run).
+    original are reused for changes to nothing they read (``reads``, recorded during the original's run), and
+    the facts of a design that reuses them take those records' flat form from ``flattened`` (facts/build.py).
     """
     from .analysis.capacity.defaults import load_defaults
     from .assessment import Outcome, assess
@@ -436,6 +439,7 @@ def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config
     rules_run = set(report.rules_run)
     base_keys = {f.fingerprint: f.severity for f in report.findings if f.rule_id in rules_run}
     reads = reads or {}
+    flattened = {} if flattened is None else flattened
     analysed: dict[str, _Analysed | None] = {}
 
     def changed(overlay: Any) -> LoadedArchitecture | None:
@@ -461,7 +465,7 @@ def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config
         if variant is not None:
             graph = base.graph if base is not None and reused("graph", overlay) else analyse_graph(variant.model)
             capacity = base.capacity if base is not None and reused("capacity", overlay) else _capacity(variant.model, config)
-            made = _Analysed(variant, graph, capacity, build_facts(variant, graph, capacity))
+            made = _Analysed(variant, graph, capacity, build_facts(variant, graph, capacity, flattened))
         analysed[name] = made
         return made
 

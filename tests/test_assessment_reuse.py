@@ -170,3 +170,26 @@ def test_the_timeline_from_growth_rows_alone_is_the_complete_models(path: Path, 
     _, multiples, _, _ = grid(quick.capacity.model_dump(mode="json"))
     for design in grown:
         assert growth_table(design, [*multiples, 2.5, 1e6]) == analyse(design, growth=[*multiples, 2.5, 1e6]).growth_table
+
+
+def test_facts_built_with_a_shared_memo_are_those_built_without() -> None:
+    """The flat form of graph and capacity records is kept by identity across designs: a design with its own
+    (changed) capacity model never gets the original's figures."""
+    from scalexpert.facts.build import build_facts
+
+    loaded = load_file(MARKETPLACE)
+    text = yaml.safe_dump({"version": 1, "extends": str(MARKETPLACE),
+                           "dependencies": [{"from": "search-service", "to": "pricing-service", "calls_per_request": 2}]})
+    changed = load_text(text, file=str(MARKETPLACE.parent / "variant.yaml"))
+    memo: dict[Any, Any] = {}
+
+    def facts(design: Any, memo: dict[Any, Any] | None) -> list[tuple[Any, ...]]:
+        graph, capacity = analyse_graph(design.model), _capacity(design.model, Config())
+        return [(r.key, r.values, r.derivations, r.positions) for r in build_facts(design, graph, capacity, memo)]
+
+    first = facts(loaded, memo)
+    assert facts(loaded, None) == first
+    assert facts(changed, memo) == facts(changed, None) != first
+    graph, capacity = analyse_graph(loaded.model), _capacity(loaded.model, Config())
+    again = [(r.key, r.values, r.derivations, r.positions) for r in build_facts(loaded, graph, capacity, memo)]
+    assert again == first == [(r.key, r.values, r.derivations, r.positions) for r in build_facts(loaded, graph, capacity, memo)]

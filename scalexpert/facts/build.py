@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,25 +63,41 @@ def _input_positions(loaded: LoadedArchitecture, base: tuple[str | int, ...], va
     return positions
 
 
-def build_facts(loaded: LoadedArchitecture, graph: GraphAnalysis, capacity: CapacityReport) -> list[FactRecord]:
-    """All base facts of one architecture, in a stable order."""
+def build_facts(loaded: LoadedArchitecture, graph: GraphAnalysis, capacity: CapacityReport,
+                memo: dict[tuple[int, str, bool], tuple[Any, Any]] | None = None) -> list[FactRecord]:
+    """All base facts of one architecture, in a stable order.
+
+    ``memo`` (kept by a caller building the facts of several designs that share graph analyses or capacity
+    models, such as the assessment's re-runs) holds each graph and capacity record flattened once, by
+    identity (the memo keeps them alive); those records are never changed once made.
+    """
     arch = loaded.model
+
+    def flat_of(figures: BaseModel | None, prefix: str, by_alias: bool = True) -> dict[str, Any]:
+        if memo is None or figures is None:
+            return flatten(figures, prefix, by_alias)
+        key = (id(figures), prefix, by_alias)
+        known = memo.get(key)
+        if known is None or known[0] is not figures:
+            known = memo[key] = (figures, flatten(figures, prefix, by_alias))
+        return dict(known[1])
+
     types = base_fact_types()
     records: list[FactRecord] = []
 
     system_values = flatten(arch.system.model_copy(update={"entry_points": None, "regions": None, "zones": None}))
     system_positions = _input_positions(loaded, ("system",), system_values)
-    system_values.update(flatten(graph.system, "graph."))
+    system_values.update(flat_of(graph.system, "graph."))
     system_record = FactRecord("system", "system", f"system {arch.system.name}", system_values,
                                loaded.source.position(("system",)), system_positions)
-    _add_capacity(system_record, capacity.system)
+    _add_capacity(system_record, capacity.system, flat_of)
     records.append(system_record)
 
     for name in sorted(arch.components):
         comp = arch.components[name]
         values = {"name": name, **flatten(comp.model_copy(update={"zones": None, "regions": None}))}
         positions = _input_positions(loaded, ("components", name), values)
-        values.update(flatten(graph.components[name], "graph."))
+        values.update(flat_of(graph.components[name], "graph."))
         record = FactRecord("component", f"component:{name}", f"component {name}", values,
                             loaded.component_position(name), positions)
         record.derivations.update(graph.notes.get(name, {}))
@@ -89,13 +106,13 @@ def build_facts(loaded: LoadedArchitecture, graph: GraphAnalysis, capacity: Capa
             record.inputs[derived] = stated
             if stated in positions:
                 positions[derived] = positions[stated]
-        _add_capacity(record, capacity.components.get(name))
+        _add_capacity(record, capacity.components.get(name), flat_of)
         records.append(record)
 
     for index, dep in enumerate(arch.dependencies):
         values = flatten(dep)
         positions = _input_positions(loaded, ("dependencies", index), values)
-        values.update(flatten(graph.dependencies[index], "graph."))
+        values.update(flat_of(graph.dependencies[index], "graph."))
         records.append(FactRecord("dependency", f"dependency:{dep.source}->{dep.target}",
                                   f"dependency {dep.source} → {dep.target}", values,
                                   loaded.dependency_position(index), positions))
@@ -103,13 +120,13 @@ def build_facts(loaded: LoadedArchitecture, graph: GraphAnalysis, capacity: Capa
     flow_capacity = {f.entry: f for f in capacity.flows}
     journeys = _journey_objectives(loaded)
     for flow in graph.flows:
-        record = FactRecord("flow", f"flow:{flow.entry}", f"flow from {flow.entry}", flatten(flow),
+        record = FactRecord("flow", f"flow:{flow.entry}", f"flow from {flow.entry}", flat_of(flow, ""),
                             loaded.component_position(flow.entry))
         if flow.entry in journeys:
             values, positions = journeys[flow.entry]
             record.values.update(values)
             record.positions.update(positions)
-        _add_capacity(record, flow_capacity.get(flow.entry))
+        _add_capacity(record, flow_capacity.get(flow.entry), flat_of)
         records.append(record)
     for name in sorted(arch.components):
         flat = flatten(arch.components[name])
@@ -139,10 +156,11 @@ def _journey_objectives(loaded: LoadedArchitecture) -> dict[str, tuple[dict[str,
     return found
 
 
-def _add_capacity(record: FactRecord, figures: BaseModel | None) -> None:
+def _add_capacity(record: FactRecord, figures: BaseModel | None,
+                  flat_of: Callable[[BaseModel | None, str, bool], dict[str, Any]] | None = None) -> None:
     if figures is None:
         return
-    values = flatten(figures, "capacity.", by_alias=False)
+    values = flatten(figures, "capacity.", by_alias=False) if flat_of is None else flat_of(figures, "capacity.", False)
     derivations = {k: v for k, v in values.items() if k.startswith("capacity.derivations.")}
     for key in derivations:
         values.pop(key)
