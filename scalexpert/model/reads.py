@@ -40,7 +40,9 @@ class Reads:
 
 
 _LOCK = threading.Lock()
-_ACTIVE: list[tuple[dict[int, Path], set[tuple[Path | None, str]]]] = []
+_Recorder = tuple[dict[int, Path], set[tuple[Path | None, str]]]
+_ACTIVE: tuple[_Recorder, ...] = ()
+"""The recordings running now (replaced as a whole under the lock, so the hook iterates a snapshot)."""
 
 
 def _getattribute(self: Any, name: str) -> Any:
@@ -54,16 +56,17 @@ def _recording(places: dict[int, Path]) -> Iterator[set[tuple[Path | None, str]]
     """(path or None, attribute) of every read while the block runs. The hook is installed while any
     recording runs (recordings may nest or overlap across threads: each one sees every read made while it
     is active, which only adds reads)."""
-    entry: tuple[dict[int, Path], set[tuple[Path | None, str]]] = (places, set())
+    global _ACTIVE
+    entry: _Recorder = (places, set())
     with _LOCK:
         if not _ACTIVE:
             setattr(StrictModel, "__getattribute__", _getattribute)
-        _ACTIVE.append(entry)
+        _ACTIVE = (*_ACTIVE, entry)
     try:
         yield entry[1]
     finally:
         with _LOCK:
-            _ACTIVE.remove(entry)
+            _ACTIVE = tuple(e for e in _ACTIVE if e is not entry)
             if not _ACTIVE:
                 delattr(StrictModel, "__getattribute__")
 
