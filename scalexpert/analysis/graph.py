@@ -435,9 +435,13 @@ def _domains(ctx: _Context) -> _Domains:
         if shared:
             routes[name] = words(shared[0])
     server: dict[str, tuple[str, tuple[str, ...], int]] = {}
+    callers: dict[str, set[str]] = {}  # target → its compute callers on the request path (one pass, not one per domain)
+    if members:
+        for d in arch.dependencies:
+            if d.on_request_path and arch.components[d.source].kind in COMPUTE_KINDS:
+                callers.setdefault(d.target, set()).add(d.source)
     for domain, names in members.items():
-        clients = {d.source for d in arch.dependencies if d.target in names and d.on_request_path
-                   and arch.components[d.source].kind in COMPUTE_KINDS}
+        clients = set().union(*(callers.get(name, ()) for name in names))
         for name in names:
             server.setdefault(name, (domain, tuple(names), len(clients)))
     return _Domains({n: words(d) for n, d in machine.items()}, routes, server)
@@ -446,7 +450,7 @@ def _domains(ctx: _Context) -> _Domains:
 def _component_facts(ctx: _Context, result: GraphAnalysis) -> None:
     arch, graph = ctx.arch, ctx.graph
     hard_path = ctx.hard_path
-    articulation = set(nx.articulation_points(ctx.hard.to_undirected())) if ctx.hard.number_of_edges() else set()
+    articulation = set(nx.articulation_points(_undirected(ctx.hard))) if ctx.hard.number_of_edges() else set()
     distance: dict[str, int] = {}
     for e in ctx.entries:
         for node, hops in nx.single_source_shortest_path_length(ctx.request, e).items():
@@ -517,6 +521,15 @@ def _component_facts(ctx: _Context, result: GraphAnalysis) -> None:
         for key, note in ratio_notes(arch, comp, ratios).items():
             result.notes[name][key] = note
             result.sources[name][key] = RATIO_SOURCES[key]
+
+
+def _undirected(graph: nx.DiGraph) -> nx.Graph:
+    """The graph's nodes and edges without direction or attributes (``to_undirected`` deep-copies every
+    edge's attributes, which articulation points never read)."""
+    plain: nx.Graph[str] = nx.Graph()
+    plain.add_nodes_from(graph.nodes)
+    plain.add_edges_from(graph.edges)
+    return plain
 
 
 def _server_fields(name: str, domains: _Domains) -> dict[str, Any]:
