@@ -82,3 +82,55 @@ def test_database_server_clients_and_articulation_points_match_the_plain_computa
     assert {n for n, c in result.components.items() if c.articulation_point} == expected
     if source == "shared":
         assert result.components["d1"].server_clients == 2  # a and b: the cache and the batch worker are not clients
+
+
+def _written_positions(text: str) -> dict[tuple, tuple[int, int]]:
+    """Every mapping key's and list item's (line, column), read from PyYAML's own node tree."""
+    import yaml
+
+    found: dict[tuple, tuple[int, int]] = {}
+
+    def walk(node: yaml.Node, path: tuple) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                found[(*path, key.value)] = (key.start_mark.line + 1, key.start_mark.column + 1)
+                walk(value, (*path, key.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                found.setdefault((*path, i), (item.start_mark.line + 1, item.start_mark.column + 1))
+                walk(item, (*path, i))
+
+    walk(yaml.compose(text, Loader=yaml.SafeLoader), ())
+    return found
+
+
+def test_every_key_and_list_item_keeps_its_position():
+    """Positions of values under a key are not stored (the key's is found first); every lookup still
+    answers where the key, or the list item, was written."""
+    text = synthetic(300)
+    source = loaded(300).source
+    expected = _written_positions(text)
+    assert len(expected) > 10_000
+    for path, (line, column) in expected.items():
+        pos = source.position(path)
+        assert (pos.file, pos.line, pos.column) == ("synthetic.yaml", line, column), path
+
+
+def test_a_plain_scalar_resolves_by_its_text_and_a_quoted_one_stays_text():
+    """The loader resolves each distinct plain text once per file; quoting still makes text."""
+    from scalexpert.loader.yamlsource import parse
+
+    value, _ = parse('a: 3\nb: "3"\nc: 3\nd: \'3\'\ne: true\nf: "true"\ng: true\nh: [3, "3", 3]\n'
+                     "i: 2030-01-31\nj: '2030-01-31'\nk: null\nl: 'null'\n", "t.yaml")
+    assert value == {"a": 3, "b": "3", "c": 3, "d": "3", "e": True, "f": "true", "g": True, "h": [3, "3", 3],
+                     "i": __import__("datetime").date(2030, 1, 31), "j": "2030-01-31", "k": None, "l": "null"}
+
+
+def test_aliases_are_still_counted_when_the_text_has_them():
+    from scalexpert.errors import InputError
+    from scalexpert.loader.yamlsource import Limits, parse
+
+    text = "a: &x [1, 2, 3]\nb: [*x, *x, *x]\n"
+    assert parse(text, "t.yaml")[0] == {"a": [1, 2, 3], "b": [[1, 2, 3]] * 3}
+    with pytest.raises(InputError, match="aliases expand"):
+        parse(text, "t.yaml", Limits(max_alias_nodes=5))

@@ -21,9 +21,31 @@ import yaml
 from ..errors import Diagnostic, InputError, UsageError
 
 try:  # the C composer is several times faster; marks are the same
-    _Loader: Any = yaml.CSafeLoader
+    _BaseLoader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+_COUNTS_BYTES = _BaseLoader is not yaml.SafeLoader
+"""libyaml's marks in errors count UTF-8 bytes, the pure-Python reader's characters."""
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, resolving each distinct plain scalar's tag once per file.
+
+    A plain scalar's tag depends on its text alone (the safe loader has no path resolvers), and an
+    architecture repeats the same few hundred texts (kinds, booleans, zone names) many times.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._plain_tags: dict[str, str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0] and not self.yaml_path_resolvers:
+            tag = self._plain_tags.get(value)
+            if tag is None:
+                tag = self._plain_tags[value] = super().resolve(kind, value, implicit)
+            return tag
+        return super().resolve(kind, value, implicit)
 
 _STANDARD_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge")
@@ -45,7 +67,7 @@ _MAX_INT_CHARACTERS = 1_000
 Path = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Position:
     """Where something was written: file, 1-based line and column."""
 
@@ -223,7 +245,7 @@ def parse_collecting(text: str, file: str, limits: Limits = Limits(), *, empty: 
         raise InputError(Diagnostic(file, 1, 1, "", "empty file: expected a mapping that starts with 'version: 1'"))
     if architecture:
         _check_sizes(node, file, limits)
-    builder = _Builder(file, limits)
+    builder = _Builder(file, limits, aliases="*" in text)
     value = builder.build(node, (), 0, False)
     return value, builder.source, sorted(builder.problems, key=lambda d: (d.line, d.column))
 
@@ -242,7 +264,7 @@ def parse_documents(text: str, file: str, limits: Limits = Limits()) -> list[tup
         with _yaml_errors(file, text):
             while loader.check_node():
                 node = loader.get_node()
-                builder = _Builder(file, limits)  # limits (aliases, depth) count per document
+                builder = _Builder(file, limits, aliases="*" in text)  # limits (aliases, depth) count per document
                 value = None if _is_empty(node) else builder.build(node, (), 0, False)
                 if builder.problems:
                     raise InputError(sorted(builder.problems, key=lambda d: (d.line, d.column)))
@@ -279,7 +301,7 @@ def _is_empty(node: yaml.Node) -> bool:
 def _reader_diagnostic(exc: yaml.reader.ReaderError, file: str, text: str) -> Diagnostic:
     """A character YAML does not allow (control characters such as NUL), at its line and column."""
     offset = max(exc.position, 0)
-    if _Loader is not yaml.SafeLoader:  # libyaml counts UTF-8 bytes, the pure-Python reader characters
+    if _COUNTS_BYTES:  # libyaml counts UTF-8 bytes, the pure-Python reader characters
         offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
     offset = min(offset, len(text))
     line = text.count("\n", 0, offset) + 1
@@ -355,7 +377,7 @@ def _key_message(node: yaml.Node) -> str:
 
 
 class _Builder:
-    def __init__(self, file: str, limits: Limits) -> None:
+    def __init__(self, file: str, limits: Limits, aliases: bool = True) -> None:
         self.file = file
         self.limits = limits
         self.source = SourceMap(file)
@@ -363,36 +385,46 @@ class _Builder:
         self.alias_nodes = 0
         self.scalars = yaml.constructor.SafeConstructor()
         self._built: set[int] = set()
+        self._aliases = aliases
+        """Whether the text can hold an alias (a ``*``): without one no node is reached twice."""
 
     def _pos(self, node: yaml.Node) -> Position:
-        return Position(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
+        mark = node.start_mark
+        return Position(self.file, mark.line + 1, mark.column + 1)
 
     def _fail(self, node: yaml.Node, path: Path, message: str) -> None:
         pos = self._pos(node)
         self.problems.append(Diagnostic(self.file, pos.line, pos.column, format_path(path), message))
 
-    def build(self, node: yaml.Node, path: Path, depth: int, via_alias: bool) -> Any:
+    def build(self, node: yaml.Node, path: Path, depth: int, via_alias: bool, keyed: bool = False) -> Any:
+        """The value of ``node`` at ``path``. ``keyed``: the path is a mapping key's, whose position is
+        recorded already (the value's own position would never be looked up: keys come first)."""
         if depth > self.limits.max_depth:
             self._fail(node, path, f"nesting deeper than the limit of {self.limits.max_depth} levels")
             raise InputError(self.problems)
-        if id(node) in self._built:  # the same node reached again: an alias expansion
-            via_alias = True
-        self._built.add(id(node))
+        if self._aliases:
+            if id(node) in self._built:  # the same node reached again: an alias expansion
+                via_alias = True
+            self._built.add(id(node))
         if via_alias:
             self.alias_nodes += 1
             if self.alias_nodes > self.limits.max_alias_nodes:
                 self._fail(node, path, f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes")
                 raise InputError(self.problems)
-        self.source.values.setdefault(path, self._pos(node))
-        if node.tag not in _STANDARD_TAGS:
-            self._fail(node, path, f"tag {shown(node.tag)} is not allowed: only plain YAML values are read")
+        if not keyed and path not in self.source.values:
+            self.source.values[path] = self._pos(node)
+        tag = node.tag
+        if tag == _STR_TAG and type(node) is yaml.ScalarNode:  # the common case
+            return node.value
+        if tag not in _STANDARD_TAGS:
+            self._fail(node, path, f"tag {shown(tag)} is not allowed: only plain YAML values are read")
             return None
-        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag != _COLLECTION_TAGS[type(node)]:
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and tag != _COLLECTION_TAGS[type(node)]:
             kind = "mapping" if isinstance(node, yaml.MappingNode) else "list"
-            self._fail(node, path, f"invalid value: a {kind} tagged !!{str(node.tag).rpartition(':')[2]}; remove the tag")
+            self._fail(node, path, f"invalid value: a {kind} tagged !!{str(tag).rpartition(':')[2]}; remove the tag")
             return None
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth, via_alias)
+            return self._mapping(node, path, depth, via_alias, keyed)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i), depth + 1, via_alias) for i, item in enumerate(node.value)]
         return self._scalar(node, path)
@@ -412,10 +444,11 @@ class _Builder:
             return None
         return value
 
-    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int, via_alias: bool) -> dict[Any, Any]:
+    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int, via_alias: bool, keyed: bool = False) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         explicit: set[Any] = set()
         merged: list[tuple[yaml.Node, bool]] = []
+        keys = self.source.keys
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
                 merged.append((value_node, True))
@@ -423,28 +456,27 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 self._fail(key_node, path, "a key must be text, not a list or a mapping")
                 continue
-            key = self._scalar(key_node, path)
+            key = key_node.value if key_node.tag == _STR_TAG else self._scalar(key_node, path)
             if not isinstance(key, str):  # true, 12, ~, 2030-01-31: YAML reads them as values, every reader wants text
                 if key is not None or key_node.tag == _NULL_TAG:
                     self._fail(key_node, path, _key_message(key_node))
                 continue
             if key in explicit:
-                first = self.source.keys.get((*path, key))
+                first = keys.get((*path, key))
                 where = f" (first at line {first.line})" if first else ""
                 self._fail(key_node, (*path, key), f"duplicate key {shown(key)}{where}; each key may appear once")
                 continue
             explicit.add(key)
             child = (*path, key)
-            self.source.keys[child] = self._pos(key_node)
-            result[key] = self.build(value_node, child, depth + 1, via_alias)
+            keys[child] = self._pos(key_node)
+            result[key] = self.build(value_node, child, depth + 1, via_alias, True)
         for merge_node, _ in merged:
             sources = merge_node.value if isinstance(merge_node, yaml.SequenceNode) else [merge_node]
             for source in sources:
                 if not isinstance(source, yaml.MappingNode):
                     self._fail(source, path, "a merge key ('<<') must refer to a mapping")
                     continue
-                value = self.build(source, path, depth + 1, True)
+                value = self.build(source, path, depth + 1, True, keyed)
                 for key, item in value.items():
                     result.setdefault(key, item)
         return result
-
