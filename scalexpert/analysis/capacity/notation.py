@@ -5,16 +5,17 @@ from __future__ import annotations
 import math
 
 from .defaults import CapacityDefaults
-from .records import Assumption, Scalar, tidy
+from .records import Assumption, Scalar
 
 
 def num(value: float | int | None) -> str:
     """A quantity as people write it: ``1,800``, ``2.5``, ``0.9995``, ``0.0417``."""
     if value is None:
         return "?"
-    if isinstance(value, float) and not math.isfinite(value):
-        return "∞"
-    value = tidy(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return "∞"
+        value = float(f"{value:.12g}")  # tidy(value), written out (called for every number of every note)
     if float(value).is_integer() and abs(value) < 1e15:
         return f"{int(value):,}"
     magnitude = abs(value)

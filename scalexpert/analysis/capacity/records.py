@@ -30,9 +30,13 @@ class _Record(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _tidy_floats(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {key: tidy(value) for key, value in data.items()}
+        if isinstance(data, dict):  # tidy() written out: this runs for every field of every record
+            return {key: (float(f"{value:.12g}") if _finite(value) else None) if isinstance(value, float) else value
+                    for key, value in data.items()}
         return data
+
+
+_finite = math.isfinite
 
 
 class Assumption(_Record):

@@ -48,7 +48,7 @@ def _cold_store(an: Any, cache: str, values: dict[str, Any], notes: dict[str, st
     carried = an.model.contributions()
     worst: tuple[float, str] | None = None
     for store in ctx.comp(cache).cache.fronts or []:
-        load = an.load(store) if store in ctx.names else None
+        load = an.load(store) if store in ctx.arch.components else None  # (names are its keys: no list scan)
         if load is None:
             continue
         absorbed = 0.0
@@ -85,7 +85,7 @@ def _hot_key_misses(an: Any, cache: str, values: dict[str, Any], notes: dict[str
 
 def _rebuild_ms(ctx: Any, stores: list[str]) -> tuple[float, str] | None:
     """The longest stated service time among the stores a cache fronts (what one miss waits for)."""
-    found = [(ctx.comp(s).service_time_ms, s) for s in stores if s in ctx.names and ctx.comp(s).service_time_ms]
+    found = [(ctx.comp(s).service_time_ms, s) for s in stores if s in ctx.arch.components and ctx.comp(s).service_time_ms]
     if not found:
         return None
     ms, store = max(found)
