@@ -11,6 +11,7 @@ into plain Python values itself, so that it can
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -335,6 +336,7 @@ def _syntax_hint(problem: str, text: str, mark: Any) -> str:
 
 
 _INVALID = object()
+_intern = sys.intern
 _COLLECTION_TAGS = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
 _TAG_WORDS = {
     "int": "an integer (e.g. 3)",
@@ -466,6 +468,7 @@ class _Builder:
                 where = f" (first at line {first.line})" if first else ""
                 self._fail(key_node, (*path, key), f"duplicate key {shown(key)}{where}; each key may appear once")
                 continue
+            key = _intern(key)  # one copy of each key text in the paths and values, not one per occurrence
             explicit.add(key)
             child = (*path, key)
             keys[child] = self._pos(key_node)
