@@ -152,3 +152,36 @@ def test_a_count_above_the_limit_in_a_model_built_in_code_is_still_found_and_cla
         log = AssumptionLog(load_defaults())
         assert clamp_counts(huge, log).components["b"].replicas == MAX_COUNT
         assert [(a.component, a.field) for a in log.items()] == [("components.b.replicas", "count")]
+
+
+def test_sorted_keys_sorts_every_level_in_the_same_order_as_before():
+    """The capacity model's JSON keys are sorted without a call per plain value; the order is unchanged."""
+    import json
+    import random
+
+    from scalexpert.findings import sorted_keys
+
+    def plain(value):
+        if isinstance(value, dict):
+            return {key: plain(value[key]) for key in sorted(value)}
+        if isinstance(value, (list, tuple)):
+            return type(value)(plain(item) for item in value)
+        return value
+
+    rng = random.Random(3)
+
+    def data(depth):
+        roll = rng.random()
+        if depth > 4 or roll < 0.45:
+            return rng.choice([1, 2.5, "x", None, True])
+        if roll < 0.7:
+            return [data(depth + 1) for _ in range(rng.randint(0, 4))]
+        if roll < 0.8:
+            return tuple(data(depth + 1) for _ in range(rng.randint(0, 4)))
+        return {rng.choice("bcaed") + str(i): data(depth + 1) for i in range(rng.randint(0, 5))}
+
+    for _ in range(2000):
+        value = data(0)
+        assert repr(sorted_keys(value)) == repr(plain(value))
+    report = loaded(300).model.model_dump(mode="json")
+    assert json.dumps(sorted_keys(report)) == json.dumps(plain(report))
