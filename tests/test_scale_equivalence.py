@@ -185,3 +185,28 @@ def test_sorted_keys_sorts_every_level_in_the_same_order_as_before():
         assert repr(sorted_keys(value)) == repr(plain(value))
     report = loaded(300).model.model_dump(mode="json")
     assert json.dumps(sorted_keys(report)) == json.dumps(plain(report))
+
+
+@pytest.mark.parametrize("per_piece", [1, 7, 1000])
+def test_the_json_report_written_in_pieces_is_the_serializers_output_byte_for_byte(monkeypatch, per_piece):
+    """Large documents are serialized a piece at a time; the bytes are those of one serializer call."""
+    from scalexpert.reporters import json_report, render_bytes
+
+    monkeypatch.setattr(json_report, "PIECES_FROM", 0)
+    monkeypatch.setattr(json_report, "_FINDINGS_PER_PIECE", per_piece)
+    assessed, quiet, synthetic_report = _reports()
+    assert assessed.findings and assessed.root_causes
+    for reports in ([assessed], [quiet], [synthetic_report], [quiet, assessed, synthetic_report], []):
+        whole = json_report.JsonDocument.__pydantic_serializer__.to_json(json_report.build(reports), indent=2) + b"\n"
+        assert json_report.render_bytes(reports) == whole
+        assert render_bytes("json", reports) == whole
+
+
+@lru_cache(maxsize=None)
+def _reports():
+    from scalexpert import api
+
+    assessed = api.check(str(ROOT / "examples" / "large-marketplace.yaml"))
+    quiet = api.check("version: 1\nsystem: {name: quiet}\ncomponents:\n  x: {kind: external}\n", assess=False)
+    quiet = quiet.model_copy(update={"findings": ()})  # a report without findings
+    return assessed, quiet, api.check(loaded(300), assess=False)

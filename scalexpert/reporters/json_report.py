@@ -7,6 +7,7 @@ new fields may appear in any release.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -107,9 +108,72 @@ def render(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) 
 
 
 def render_bytes(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> bytes:
-    """:func:`render` as UTF-8 bytes (what the command line writes), straight from pydantic's serializer."""
-    data: bytes = JsonDocument.__pydantic_serializer__.to_json(build(reports, options), indent=2)
-    return data + b"\n"
+    """:func:`render` as UTF-8 bytes (what the command line writes), straight from pydantic's serializer.
+
+    A large document (:data:`PIECES_FROM` findings or more) is serialized a piece at a time into one
+    growing buffer: as one piece, the serializer's buffer, the bytes copied out of it and the copy with
+    the final newline were three documents in memory at once (181 MB each at 10,000 components).
+    """
+    document = build(reports, options)
+    if sum(len(r.findings) for r in reports) < PIECES_FROM:
+        data: bytes = JsonDocument.__pydantic_serializer__.to_json(document, indent=2)
+        return data + b"\n"
+    return _in_pieces(document)
+
+
+PIECES_FROM = 2_000
+"""Documents with at least this many findings are serialized in pieces (tests set it to 0)."""
+_FINDINGS_PER_PIECE = 1_000
+
+
+def _in_pieces(document: JsonDocument) -> bytes:
+    """The document's JSON, byte for byte what one call of the serializer writes, built from pieces.
+
+    Each piece is the serializer's own output for part of the document (``include``), cut out of the
+    lines around it: JSON strings hold no raw line breaks, so those lines are fixed text, checked.
+    """
+    out = io.BytesIO()
+    out.write(b"{\n")
+    for k, name in enumerate(JsonDocument.model_fields):
+        if k:
+            out.write(b",\n")
+        if name != "reports" or not document.reports:
+            out.write(_piece(document, {name}, b"{\n", b"\n}"))
+            continue
+        out.write(b'  "reports": [\n')
+        for i, report in enumerate(document.reports):
+            if i:
+                out.write(b",\n")
+            out.write(b"    {\n")
+            fields = [f for f, info in type(report).model_fields.items() if not info.exclude]
+            for j, field in enumerate(fields):
+                if j:
+                    out.write(b",\n")
+                outer = b'{\n  "reports": [\n    {\n', b"\n    }\n  ]\n}"
+                count = len(report.findings)
+                if field != "findings" or count == 0:
+                    out.write(_piece(document, {"reports": {i: {field}}}, *outer))
+                    continue
+                out.write(b'      "findings": [\n')
+                for start in range(0, count, _FINDINGS_PER_PIECE):
+                    if start:
+                        out.write(b",\n")
+                    chunk = set(range(start, min(count, start + _FINDINGS_PER_PIECE)))
+                    out.write(_piece(document, {"reports": {i: {"findings": chunk}}},
+                                     outer[0] + b'      "findings": [\n', b"\n      ]" + outer[1]))
+                out.write(b"\n      ]")
+            out.write(b"\n    }")
+        out.write(b"\n  ]")
+    out.write(b"\n}\n")
+    return out.getvalue()  # the buffer itself, not a copy
+
+
+def _piece(document: JsonDocument, include: Any, before: bytes, after: bytes) -> memoryview:
+    """The serializer's output for the ``include``d part of the document, without the lines around it."""
+    data: bytes = JsonDocument.__pydantic_serializer__.to_json(document, indent=2, include=include)
+    if not (data.startswith(before) and data.endswith(after)):  # pragma: no cover - a serializer that changed
+        raise AssertionError(f"unexpected JSON around {include!r}: {data[:200]!r}")
+    return memoryview(data)[len(before):len(data) - len(after)]
 
 
 __all__ = ["JsonDocument", "build", "document", "json_schema", "render", "render_bytes"]
