@@ -37,24 +37,23 @@ def flatten(model: BaseModel | dict[str, Any] | None, prefix: str = "", by_alias
     """Nested model → ``{"a.b": value}`` without None values; lists become tuples."""
     data = model.model_dump(by_alias=by_alias, exclude_none=True) if isinstance(model, BaseModel) else model or {}
     flat: dict[str, Any] = {}
-    _flatten_into(flat, data, prefix, "")
+    _flatten_into(flat, data, prefix)
     return flat
 
 
-def _flatten_into(flat: dict[str, Any], node: dict[str, Any], prefix: str, path: str) -> None:
+def _flatten_into(flat: dict[str, Any], node: dict[str, Any], base: str) -> None:
     """A module-level function rather than a nested one that calls itself: such a closure is a
     reference cycle, which the command line (no cyclic collector) would keep until it exits.
 
-    Field names are interned: every record of a type has the same hundred or so names, and one copy
+    ``base`` is the prefix and the path so far (``capacity.data.``). Field names are interned: every record of a type has the same hundred or so names, and one copy
     of each per record was 60 MiB at 10,000 components."""
     for key, value in node.items():
-        name = f"{path}.{key}" if path else key
         if isinstance(value, dict):
-            _flatten_into(flat, value, prefix, name)
+            _flatten_into(flat, value, f"{base}{key}.")
         elif isinstance(value, list):
-            flat[_intern(prefix + name)] = tuple(value)
+            flat[_intern(f"{base}{key}")] = tuple(value)
         else:
-            flat[_intern(prefix + name)] = value
+            flat[_intern(f"{base}{key}")] = value
 
 
 _intern = sys.intern
