@@ -209,13 +209,14 @@ def _subgraph(graph: nx.DiGraph, attribute: str) -> nx.DiGraph:
     return sub
 
 
-def _depths(sync: nx.DiGraph) -> tuple[dict[str, int], dict[str, str | None]]:
+def _depths(sync: nx.DiGraph, sccs: list[set[str]] | None = None) -> tuple[dict[str, int], dict[str, str | None]]:
     """Longest sync chain below each node (cycles condensed), and the next node on that chain.
 
     One pass over the condensation: a node keeps only the first step of its chain (:func:`_chain`
-    follows the steps), so that a long chain costs its length, not its length squared.
+    follows the steps), so that a long chain costs its length, not its length squared. ``sccs``: the
+    graph's strongly connected components in networkx's order, when computed already.
     """
-    condensed = nx.condensation(sync)
+    condensed = nx.condensation(sync, scc=sccs)
     members = condensed.graph["mapping"]
     first = {scc: min(condensed.nodes[scc]["members"]) for scc in condensed.nodes}
     depth: dict[int, int] = {}
@@ -239,17 +240,23 @@ def _chain(step: dict[str, str | None], start: str) -> list[str]:
     return chain
 
 
-def _retry_amplification(arch: Architecture, sync: nx.DiGraph, entries: Iterable[str]) -> dict[str, tuple[float, int]]:
-    """Worst (product of 1 + retries, retrying layers) over sync paths from the entries, cycles cut."""
+def _retry_amplification(arch: Architecture, sync: nx.DiGraph, entries: Iterable[str],
+                         cycles: list[list[str]] | None = None) -> dict[str, tuple[float, int]]:
+    """Worst (product of 1 + retries, retrying layers) over sync paths from the entries, cycles cut
+    (``cycles``: :func:`_sync_cycles` of ``sync``, when computed already)."""
     retries = {(d.source, d.target): d.retries or 0 for d in arch.dependencies}
     best: dict[str, tuple[float, int]] = {}
     dag: nx.DiGraph[str] = nx.DiGraph(sync)
-    dag.remove_edges_from([(u, v) for cycle in _sync_cycles(sync) for u, v in zip(cycle, cycle[1:] + cycle[:1])])
-    if not nx.is_directed_acyclic_graph(dag):  # pragma: no cover - cut above; guard against surprises
+    cut = _sync_cycles(sync) if cycles is None else cycles
+    dag.remove_edges_from([(u, v) for cycle in cut for u, v in zip(cycle, cycle[1:] + cycle[:1])])
+    try:
+        order = list(nx.topological_sort(dag))
+    except nx.NetworkXUnfeasible:  # pragma: no cover - cut above; guard against surprises
         dag = nx.DiGraph(nx.dfs_tree(dag))
+        order = list(nx.topological_sort(dag))
     for entry in entries:
         best[entry] = max(best.get(entry, (1.0, 0)), (1.0, 0))
-    for node in nx.topological_sort(dag):
+    for node in order:
         if node not in best:
             continue
         factor, layers = best[node]
@@ -261,9 +268,9 @@ def _retry_amplification(arch: Architecture, sync: nx.DiGraph, entries: Iterable
     return best
 
 
-def _sync_cycles(sync: nx.DiGraph) -> list[list[str]]:
+def _sync_cycles(sync: nx.DiGraph, sccs: list[set[str]] | None = None) -> list[list[str]]:
     cycles = []
-    for scc in nx.strongly_connected_components(sync):
+    for scc in nx.strongly_connected_components(sync) if sccs is None else sccs:
         if len(scc) > 1:
             sub = sync.subgraph(scc)
             start = min(scc)
@@ -367,8 +374,10 @@ def _context(arch: Architecture) -> _Context:
     request, sync, hard = _subgraph(graph, "request"), _subgraph(graph, "sync"), _subgraph(graph, "hard")
     entries = [e for e in entry_points(arch) if e in graph]
     shares = entry_shares(arch, entries)
-    depth, chains = _depths(sync)
-    cycle_of = {n: i for i, scc in enumerate(sorted(map(sorted, nx.strongly_connected_components(sync)))) if len(scc) > 1 for n in scc}
+    sccs = list(nx.strongly_connected_components(sync))  # once, for the depths, the cycles and the retries
+    depth, chains = _depths(sync, sccs)
+    cycle_of = {n: i for i, scc in enumerate(sorted(map(sorted, sccs))) if len(scc) > 1 for n in scc}
+    cycles = _sync_cycles(sync, sccs)
     assumed = {(d.source, d.target): r.assumed for d, r in zip(arch.dependencies, routes)}
     sync_out: dict[str, list[int]] = {}
     for index, dep in enumerate(arch.dependencies):
@@ -376,8 +385,8 @@ def _context(arch: Architecture) -> _Context:
             sync_out.setdefault(dep.source, []).append(index)
     return _Context(
         arch=arch, graph=graph, request=request, sync=sync, hard=hard, routes=routes, entries=entries,
-        shares=shares, depth=depth, chains=chains, cycles=_sync_cycles(sync), cycle_of=cycle_of,
-        amplification=_retry_amplification(arch, sync, entries), request_path=_reach(request, entries),
+        shares=shares, depth=depth, chains=chains, cycles=cycles, cycle_of=cycle_of,
+        amplification=_retry_amplification(arch, sync, entries, cycles), request_path=_reach(request, entries),
         flows_of={e: _reach(hard, [e]) for e in entries}, blast=_blast(hard, shares, assumed), sync_out=sync_out,
     )
 
