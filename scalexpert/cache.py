@@ -22,6 +22,12 @@ user's scalexpert can have written, whole. Anything else — missing, truncated,
 by another program or version — is ignored and the rule set is built from the files (and stored
 again). What is read back must be a RuleSet, or it is ignored too.
 
+Derived entries. What is computed from a cached object alone (the engine's compiled rules, from a
+rule set) can be cached too (:func:`derived`): its key is a SHA-256 of the source entry's key and a
+description of the computation, so it goes stale exactly when its source does. Objects pickle
+cannot store as they are (experta's conditions) are written with a ``reducer_override`` the caller
+gives (:func:`write`).
+
 Concurrency. An entry is written to a temporary file in the same folder and renamed over the final
 name (atomic on POSIX and Windows), so concurrent writers of the same key each leave a complete
 file and readers never see a partial one. Failing to write (read-only home, full disk) is silent:
@@ -32,11 +38,13 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import os
 import pickle
 import stat
 import sys
 import tempfile
+import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -164,10 +172,31 @@ def read(folder: Path, key: str, expected: type[_T], name: str = "rules") -> _T 
     return found if isinstance(found, expected) else None
 
 
-def write(folder: Path, key: str, value: Any, name: str = "rules") -> bool:
+Reducer = Callable[[Any], Any]
+"""A pickler's ``reducer_override``: how to store objects pickle cannot store as they are."""
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, reducer: Reducer) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.reducer = reducer
+
+    def reducer_override(self, obj: Any) -> Any:
+        return self.reducer(obj)
+
+
+def _dumps(value: Any, reducer: Reducer | None) -> bytes:
+    if reducer is None:
+        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    buffer = io.BytesIO()
+    _Pickler(buffer, reducer).dump(value)
+    return buffer.getvalue()
+
+
+def write(folder: Path, key: str, value: Any, name: str = "rules", reducer: Reducer | None = None) -> bool:
     """Store ``value`` under ``key`` (atomically); False if it could not be written."""
     try:
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = _dumps(value, reducer)
     except Exception:  # something unpicklable (e.g. a user's object): just don't cache
         return False
     header = b" ".join((FORMAT, key.encode(), hashlib.sha256(payload).hexdigest().encode())) + b"\n"
@@ -204,14 +233,65 @@ def _prune(folder: Path, name: str) -> None:
 
 
 def cached(files: list[Path], kind: str, build: Callable[[], _T], expected: type[_T], name: str = "rules") -> _T:
-    """``build()``, or the entry a previous run stored for the same ``files`` and code."""
+    """``build()``, or the entry a previous run stored for the same ``files`` and code.
+
+    The key of the entry is remembered with the object returned (:func:`origin`), so that what is
+    derived from it can be cached under a key of its own (:func:`derived`).
+    """
     folder = cache_dir()
     key = cache_key(files, kind) if folder is not None else None
     if folder is None or key is None:
         return build()
     found = read(folder, key, expected, name)
-    if found is not None:
-        return found
-    value = build()
-    write(folder, key, value, name)
-    return value
+    if found is None:
+        found = build()
+        write(folder, key, found, name)
+    _remember(found, key)
+    return found
+
+
+_ORIGINS: dict[int, tuple[Any, str]] = {}
+"""id of an object :func:`cached` returned → (a weak reference to it, its entry's key)."""
+
+
+def _remember(value: Any, key: str) -> None:
+    identity = id(value)
+
+    def forget(_: Any) -> None:
+        _ORIGINS.pop(identity, None)
+
+    try:
+        reference = weakref.ref(value, forget)
+    except TypeError:  # an object without weak references: nothing derived from it is cached
+        return
+    _ORIGINS[id(value)] = (reference, key)
+
+
+def origin(value: Any) -> str | None:
+    """The key of the entry ``value`` was read from or stored as (None for any other object)."""
+    found = _ORIGINS.get(id(value))
+    if found is None or found[0]() is not value:
+        return None
+    return found[1]
+
+
+def derived(source: Any, kind: str, build: Callable[[], _T], expected: type[_T], name: str,
+            reducer: Reducer | None = None) -> _T:
+    """``build()`` (from ``source``, an object :func:`cached` returned), or the entry a previous run
+    stored for the same source entry and ``kind``. Without a known source entry (the cache off, a
+    rule set not from the cache), ``build()``. ``reducer``: see :func:`write`.
+    """
+    folder = cache_dir()
+    parent = origin(source)
+    if folder is None or parent is None:
+        return build()
+    digest = hashlib.sha256()
+    for part in (parent, kind):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    key = digest.hexdigest()
+    found = read(folder, key, expected, name)
+    if found is None:
+        found = build()
+        write(folder, key, found, name, reducer)
+    return found

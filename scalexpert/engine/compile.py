@@ -27,17 +27,32 @@ def fact_key(index: int) -> str:
     return f"f_{index}"
 
 
-class _Test:
-    """A TEST over bound variables with an explicit signature (experta reads it to pick arguments)."""
+class _Compare:
+    """A TEST comparing a pattern's field with a variable (``lt: $x``), with an explicit signature
+    (experta reads it to pick the arguments). Plain data, so that compiled rules can be pickled."""
 
-    def __init__(self, names: list[str], check: Callable[..., bool]) -> None:
-        self._check = check
-        self.__signature__ = inspect.Signature(
-            [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY) for n in names]
-        )
+    def __init__(self, op: str, left: str, right: str) -> None:
+        self.op, self.left, self.right = op, left, right
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        return inspect.Signature([inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY) for n in (self.left, self.right)])
 
     def __call__(self, **values: Any) -> bool:
-        return self._check(**values)
+        return holds(self.op, values[self.left], values[self.right])
+
+    def __repr__(self) -> str:
+        return f"_Compare({self.op!r}, {self.left!r}, {self.right!r})"
+
+
+FACT_TYPE_ATTRIBUTE = "_scalexpert_fact_type"
+"""Class attribute naming the fact type of a fact class made by :func:`fact_class`."""
+
+
+def fact_class(name: str) -> type[Fact]:
+    """A new experta fact class for the fact type ``name`` (each compiled rule set has its own)."""
+    title = name.title().replace("-", "").replace("_", "")
+    return type(f"{title}Fact", (Fact,), {FACT_TYPE_ATTRIBUTE: name})
 
 
 PATTERN_FIELD = "_p"
@@ -61,6 +76,12 @@ class PatternMember:
 
     def __call__(self, value: Any) -> bool:
         return isinstance(value, frozenset) and self.pattern_id in value
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PatternMember.of, (self.pattern_id,))
+
+    def __repr__(self) -> str:
+        return f"PatternMember({self.pattern_id})"
 
 
 LiteralTest = Callable[[dict[str, Any]], bool]
@@ -86,6 +107,8 @@ class ExpertaBuilder:
         field(default_factory=dict)
     )
     _tests: dict[tuple[str, str, str], LiteralTest] = field(default_factory=dict)
+    _specs: dict[tuple[str, str, str], tuple[Any, ...]] = field(default_factory=dict)
+    """Per literal test: what it is made from (``("is", field, op, operand)`` or ``("not", parts)``)."""
     unique_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Fact type → key fields: ``not`` patterns about the matched fact itself are folded into its
     literal tests (:func:`folded_negations`). Empty: no folding. Valid only while the facts' keys
@@ -204,7 +227,9 @@ class ExpertaBuilder:
         signature = self._signature(c)
         test = self._tests.get(signature)
         if test is None:
-            test = self._tests[signature] = self._new_literal_test(c)
+            operand = self.resolve(c.operand)
+            self._specs[signature] = ("is", c.field, c.op, operand)
+            test = self._tests[signature] = literal_function(c.field, c.op, operand)
         return test
 
     def _negated_test(self, group: list[Constraint]) -> LiteralTest:
@@ -213,20 +238,33 @@ class ExpertaBuilder:
         test = self._tests.get(signature)
         if test is None:
             tests = [self._literal_test(c) for c in group]
-            test = self._tests[signature] = lambda values: not all(t(values) for t in tests)
+            self._specs[signature] = ("not", tuple(self._signature(c) for c in group))
+            test = self._tests[signature] = _none_of(tests)
         return test
 
-    def _new_literal_test(self, c: Constraint) -> LiteralTest:
-        name = c.field
-        if c.op == "present":
-            return (lambda values: name in values) if c.operand else (lambda values: name not in values)
-        operation = OPERATIONS[c.op]
-        operand = self.resolve(c.operand)
-        operand = tuple(operand) if isinstance(operand, list) else operand
-        special = _special_test(c.op, name, operand)
-        if special is not None:
-            return special
-        return lambda values: name in values and _safe(operation, values[name], operand)
+    def __getstate__(self) -> dict[str, Any]:
+        """What the rule cache stores: the literal tests as the data they are made from (functions
+        do not pickle), without the threshold lookup (thresholds are resolved when compiling)."""
+        state = dict(self.__dict__)
+        names = {id(test): signature for signature, test in self._tests.items()}
+        state["literal_tests"] = {fact: [(pid, [names[id(t)] for t in tests]) for pid, tests in entries]
+                                  for fact, entries in self.literal_tests.items()}
+        state["_tests"] = {}
+        state["_by_value"] = {}
+        state["thresholds"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        tests = self._tests
+        for signature, spec in self._specs.items():
+            if spec[0] == "is":
+                tests[signature] = literal_function(*spec[1:])
+        for signature, spec in self._specs.items():
+            if spec[0] == "not":
+                tests[signature] = _none_of([tests[part] for part in spec[1]])
+        self.literal_tests = {fact: [(pid, [tests[name] for name in names]) for pid, names in entries]
+                              for fact, entries in state["literal_tests"].items()}
 
     def tests(self, pattern: Pattern, index: int) -> list[Any]:
         """TESTs comparing a field with another variable (``lt: $x``)."""
@@ -234,12 +272,27 @@ class ExpertaBuilder:
         for c in pattern.constraints:
             if isinstance(c.operand, Var) and c.op not in ("bind", "eq"):
                 left, right = _hidden(index, c.field), var_key(c.operand.name)
-                check = _Test([left, right], lambda _o=c.op, _a=left, _b=right, **kw: holds(_o, kw[_a], kw[_b]))
-                found.append(TEST(check))
+                found.append(TEST(_Compare(c.op, left, right)))
         return found
 
 
 _MISSING: Any = object()
+
+
+def literal_function(name: str, op: str, operand: Any) -> LiteralTest:
+    """The test of the literal constraint ``name op operand`` (thresholds already resolved)."""
+    if op == "present":
+        return (lambda values: name in values) if operand else (lambda values: name not in values)
+    operation = OPERATIONS[op]
+    operand = tuple(operand) if isinstance(operand, list) else operand
+    special = _special_test(op, name, operand)
+    if special is not None:
+        return special
+    return lambda values: name in values and _safe(operation, values[name], operand)
+
+
+def _none_of(tests: list[LiteralTest]) -> LiteralTest:
+    return lambda values: not all(t(values) for t in tests)
 
 
 def _special_test(op: str, name: str, operand: Any) -> LiteralTest | None:

@@ -34,6 +34,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import _compat  # noqa: F401  (experta is imported through the shim first)
+from experta.conditionalelement import ConditionalElement  # noqa: E402
 from experta.fact import Fact, InitialFact  # noqa: E402
 from experta.fieldconstraint import ANDFC, NOTFC, ORFC, W  # noqa: E402
 from experta.utils import freeze  # noqa: E402
@@ -53,7 +54,7 @@ from experta.matchers.rete.utils import extract_facts, generate_checks, prepare_
 from experta.rule import Rule  # noqa: E402
 from experta.strategies import DepthStrategy  # noqa: E402
 
-from .compile import PatternMember  # noqa: E402
+from .compile import FACT_TYPE_ATTRIBUTE, PatternMember, fact_class  # noqa: E402
 
 _UNSET: Any = object()
 
@@ -817,3 +818,43 @@ def prepared_rule(form: Any, action: Callable[..., None]) -> Any:
     rule = Rule(*form, salience=form.salience)(action)
     rule.prepared = True
     return rule
+
+
+def experta_version() -> str:
+    """The version of experta the network is built by (part of the compiled rules' cache key)."""
+    import experta
+
+    return str(getattr(experta, "__version__", "?"))
+
+
+def reduce_for_cache(obj: Any) -> Any:
+    """How the rule cache pickles prepared rules (a pickler's ``reducer_override``).
+
+    experta's conditional elements are tuples whose constructors take other arguments than their
+    items, and its facts are dicts whose ``__setitem__`` freezes values: both are stored as their
+    items and attributes and rebuilt as they were (:func:`_element`, :func:`_fact`). A fact class
+    made by :func:`~scalexpert.engine.compile.fact_class` is stored as its fact type's name and made
+    again when read (one class per name and entry: pickle keeps one object per object it wrote).
+    Anything else pickles as usual.
+    """
+    if isinstance(obj, type):
+        name = obj.__dict__.get(FACT_TYPE_ATTRIBUTE)
+        return (fact_class, (name,)) if isinstance(name, str) else NotImplemented
+    if isinstance(obj, ConditionalElement):
+        return (_element, (type(obj), tuple(obj), dict(obj.__dict__)))
+    if isinstance(obj, Fact):
+        return (_fact, (type(obj), dict(obj), dict(obj.__dict__)))
+    return NotImplemented
+
+
+def _element(kind: type, items: tuple[Any, ...], attributes: dict[str, Any]) -> Any:
+    element: Any = tuple.__new__(kind, items)
+    element.__dict__.update(attributes)
+    return element
+
+
+def _fact(kind: type, items: dict[Any, Any], attributes: dict[str, Any]) -> Any:
+    fact: Any = dict.__new__(kind)
+    dict.update(fact, items)
+    fact.__dict__.update(attributes)
+    return fact

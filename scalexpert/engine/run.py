@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import cache as rule_cache
 from ..errors import BudgetError, Diagnostic, RuleError
 from ..facts.build import FactRecord
 from ..language.conditions import Pattern, positive_patterns
@@ -24,6 +25,7 @@ from .compile import (
     FACT_KEY,
     PATTERN_FIELD,
     ExpertaBuilder,
+    fact_class,
     fact_key,
     var_key,
 )
@@ -33,9 +35,11 @@ from .rete import (
     ExactRemovalStrategy,
     MatchBudget,
     adjust_network,
+    experta_version,
     new_fact,
     prepared_form,
     prepared_rule,
+    reduce_for_cache,
     release,
 )
 
@@ -66,33 +70,46 @@ class EngineResult:
 
 @dataclass
 class CompiledRules:
-    """experta conditions of every rule for one set of threshold values (reused across checks)."""
+    """experta conditions of every rule for one set of threshold values (reused across checks), in
+    the form experta's matcher prepares them (rete.prepared_form: most of the cost of building a
+    network). Kept in the rule cache (:func:`compiled_rules`)."""
 
     builder: ExpertaBuilder
-    conditions: dict[str, list[Any]]
+    prepared: dict[str, Any]
+    """Rule id → its prepared conditions."""
     used: dict[str, set[str]]
-    prepared: dict[str, Any] = field(default_factory=dict)
-    """Rule id → its conditions as experta's matcher prepares them (rete.prepared_form), made by
-    the first network that uses the rule and reused by every later one."""
 
     def prepared_form(self, rule: CompiledRule) -> Any:
-        form = self.prepared.get(rule.id)
-        if form is None:
-            form = self.prepared[rule.id] = prepared_form(self.conditions[rule.id], rule.spec.salience)
-        return form
+        return self.prepared[rule.id]
+
+
+ENGINE_CACHE = "engine"
+"""Name of the rule cache's entries of compiled rules."""
 
 
 def compiled_rules(ruleset: RuleSet, thresholds: dict[str, float], *, fold: bool = True) -> CompiledRules:
-    """Compile (once per rule set, thresholds and ``fold``) the experta conditions of every rule."""
+    """Compile (once per rule set, thresholds and ``fold``) the experta conditions of every rule.
+
+    A rule set read through the rule cache (:mod:`scalexpert.cache`) keeps them in an entry of its
+    own, derived from the rule set's entry, the thresholds, ``fold`` and experta's version: later
+    processes read them back instead of compiling and preparing every rule again.
+    """
     cache: dict[tuple[Any, ...], CompiledRules] = ruleset.__dict__.setdefault("_compiled", {})
     key = (tuple(sorted(thresholds.items())), fold)
     if key not in cache:
-        classes = {name: type(f"{name.title().replace('-', '').replace('_', '')}Fact", (Fact,), {})
-                   for name in ruleset.fact_types}
-        keys = unique_keys_of(ruleset) if fold else {}
-        builder = ExpertaBuilder(classes, lambda name: ruleset.knowledge.threshold(name, thresholds), unique_keys=keys)
-        conditions = {rule.id: builder.conditions(rule.elements, [0]) for rule in ruleset.rules}
-        cache[key] = CompiledRules(builder, conditions, ruleset.used_fields())
+        def build() -> CompiledRules:
+            classes = {name: fact_class(name) for name in ruleset.fact_types}
+            keys = unique_keys_of(ruleset) if fold else {}
+            builder = ExpertaBuilder(classes, lambda name: ruleset.knowledge.threshold(name, thresholds), unique_keys=keys)
+            prepared = {rule.id: prepared_form(builder.conditions(rule.elements, [0]), rule.spec.salience)
+                        for rule in ruleset.rules}
+            return CompiledRules(builder, prepared, ruleset.used_fields())
+
+        kind = repr(("compiled rules", key, experta_version()))
+        compiled = rule_cache.derived(ruleset, kind, build, CompiledRules, ENGINE_CACHE, reduce_for_cache)
+        if set(compiled.prepared) != {rule.id for rule in ruleset.rules}:  # pragma: no cover - the key covers the rules
+            compiled = build()
+        cache[key] = compiled
     return cache[key]
 
 
