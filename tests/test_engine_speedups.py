@@ -13,6 +13,7 @@ from scalexpert.analysis.graph import analyse_graph
 from scalexpert.api import load, rules_for
 from scalexpert.config import Config
 from scalexpert.engine import build_findings, rete, run_rules
+from scalexpert.engine import run
 from scalexpert.engine.run import RuleSession, compiled_rules
 from scalexpert.facts.build import build_facts
 
@@ -30,6 +31,10 @@ def findings(example: Path) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_inline_tests_and_direct_callbacks_give_experta_s_findings(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fast = findings(example)
+    compiled_rules(rules_for(Config()), {}).idle.clear()  # no network built with the shortcuts is reused
+    monkeypatch.setattr(run, "IDLE_NETWORKS", 0)
+    monkeypatch.setattr(rete, "flatten", lambda dispatch, negated: None)  # every chain through its nodes
+    monkeypatch.setattr(rete, "dispatch_types", lambda root: None)  # every fact to every type test
     monkeypatch.setattr(rete, "fast_plan", lambda checks, dispatched: None)  # every check through its function
     monkeypatch.setattr(rete, "_DIRECT", {})  # every callback through experta's activate
     monkeypatch.setattr(rete, "_scalars", lambda value: False)  # every value frozen by experta
@@ -45,6 +50,10 @@ def test_the_inline_path_is_taken() -> None:
         inline = [n for n in nodes if n.plan is not None]
         assert len(inline) > 0.8 * len(nodes)
         assert not any(n.negated for n in nodes)  # no rule negates a field constraint
+        dispatch = [n for n in rete.walk(session.engine.matcher.root_node) if isinstance(n, rete.PatternDispatchNode)]
+        programs = [steps for n in dispatch for steps in (n.programs or {}).values()]
+        assert len(programs) == sum(len(n.by_pattern) for n in dispatch)
+        assert sum(steps is not None for steps in programs) > 0.8 * len(programs)  # chains run inline
     finally:
         session.close()
 
@@ -82,3 +91,63 @@ def test_building_facts_leaves_no_reference_cycles() -> None:
     finally:
         if was:
             gc.enable()
+
+
+def test_a_network_given_back_is_reused_and_finds_what_a_new_one_finds() -> None:
+    """run_rules keeps the finished network (emptied) for the next run with the same settings: runs over
+    other facts in between leave nothing behind."""
+    ruleset = rules_for(Config())
+    paths = [ROOT / "examples" / "large-marketplace.yaml", ROOT / "examples" / "good-practice.yaml"]
+    records = []
+    for path in paths:
+        loaded = load(path)
+        records.append(build_facts(loaded, analyse_graph(loaded.model), analyse(loaded.model)))
+    fresh = []
+    for found in records:
+        session = RuleSession(ruleset)
+        try:
+            fresh.append([f.model_dump(mode="json") for f in build_findings(session.run(found), ruleset)])
+        finally:
+            session.close()
+    taken = RuleSession.take(ruleset)
+    taken.give_back()
+    for found, expected in [*zip(records, fresh), *zip(records, fresh)]:
+        assert [f.model_dump(mode="json") for f in build_findings(run_rules(found, ruleset), ruleset)] == expected
+    again = RuleSession.take(ruleset)
+    assert again is taken  # the same network all along
+    assert all(not getattr(node, "left_memory", None) and not getattr(node, "right_memory", None)
+               and not getattr(node, "memory", None) for node in rete.walk(again.engine.matcher.root_node)
+               if not isinstance(node, (rete.IndexedMatchNode, rete.IndexedNotNode)))
+    assert all(node.joins.buckets == ({}, {}) for node in rete.walk(again.engine.matcher.root_node)
+               if isinstance(node, (rete.IndexedMatchNode, rete.IndexedNotNode)))
+    assert RuleSession.take(ruleset) is not again  # taken: another caller gets a network of its own
+    again.give_back()
+
+
+def test_a_network_is_reused_only_for_the_same_settings() -> None:
+    ruleset = rules_for(Config())
+    first = RuleSession.take(ruleset)
+    first.give_back()
+    assert RuleSession.take(ruleset, severities={"SPOF-001": "low"}) is not first
+    assert RuleSession.take(ruleset, enabled=lambda rule: rule.id != "SPOF-001") is not first
+    from scalexpert.loader import Limits
+
+    assert RuleSession.take(ruleset, limits=Limits(max_rule_matches=10)) is not first
+    assert RuleSession.take(ruleset) is first
+
+
+def test_a_run_that_fails_does_not_give_its_network_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scalexpert.errors import BudgetError
+    from scalexpert.loader import Limits
+
+    ruleset = rules_for(Config())
+    loaded = load(ROOT / "examples" / "large-marketplace.yaml")
+    records = build_facts(loaded, analyse_graph(loaded.model), analyse(loaded.model))
+    made: list[RuleSession] = []
+    take = RuleSession.take.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(RuleSession, "take", classmethod(lambda cls, *a, **k: made.append(take(cls, *a, **k)) or made[-1]))
+    with pytest.raises(BudgetError):
+        run_rules(records, ruleset, limits=Limits(max_matches=10))
+    assert len(made) == 1
+    assert not any(made[0] in idle for idle in compiled_rules(ruleset, {}).idle.values())
+    assert made[0].engine.matcher.root_node is None  # closed: its memories freed

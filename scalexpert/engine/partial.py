@@ -12,7 +12,8 @@ it matches. So, comparing the changed architecture's fact records with the origi
   original run's.
 
 The findings are the same as a full run's (tests/test_assessment.py compares them); the work is
-proportional to what the change touches. Above ``FULL_SHARE`` of the rules, the full network runs.
+proportional to what the change touches. Above ``FULL_SHARE`` of the rules, the full network runs (the
+one the check itself ran, :meth:`RuleSession.take`).
 A network already built for a larger set of rules is reused (its rules' findings are taken from it).
 """
 
@@ -67,7 +68,6 @@ class PartialRerun:
                 self.producers.setdefault(derive.fact, []).append(rule.id)
         self.finding_ids = {r.id for r in self.rules if r.is_finding}
         self.sessions: dict[frozenset[str], RuleSession] = share.sessions if share is not None else {}
-        self.full: RuleSession | None = None
         self.shared = share
         self.runs = {"skipped": 0, "partial": 0, "full": 0}
         self.known: dict[str, tuple[dict[str, Any], Any]] = {}
@@ -139,11 +139,15 @@ class PartialRerun:
         chosen = self.needed(affected)
         if len(chosen) > FULL_SHARE * len(self.rules):
             self.runs["full"] += 1
-            holder = self.shared or self
-            if holder.full is None:
-                holder.full = RuleSession(self.ruleset, thresholds=self.thresholds, enabled=self.enabled,
-                                          severities=self.severities, limits=self.limits)
-            return finding_keys(holder.full.run(records, self.known), self.ruleset, self.thresholds)
+            full = RuleSession.take(self.ruleset, thresholds=self.thresholds, enabled=self.enabled,
+                                    severities=self.severities, limits=self.limits)
+            try:  # the network of every rule is shared with the check's own run (RuleSession.take)
+                result = full.run(records, self.known)
+            except BaseException:
+                full.close()
+                raise
+            full.give_back()
+            return finding_keys(result, self.ruleset, self.thresholds)
         session = self.sessions.get(chosen)
         if session is None:  # a network built for more rules does as well: its rules' findings come from it
             wider = [rules for rules in self.sessions if chosen <= rules]
@@ -169,6 +173,3 @@ class PartialRerun:
         for session in self.sessions.values():
             session.close()
         self.sessions.clear()
-        if self.full is not None:
-            self.full.close()
-            self.full = None

@@ -567,15 +567,18 @@ _SWITCH = {ConflictSetNode: TrackedConflictSetNode, WhereNode: QuickWhereNode}
 _INDEXED = {OrdinaryMatchNode: IndexedMatchNode, NotNode: IndexedNotNode}
 
 
-def adjust_network(matcher: Any, *, indexed: bool = True, budget: MatchBudget | None = None) -> None:
+def adjust_network(matcher: Any, *, indexed: bool = True, budget: MatchBudget | None = None,
+                   fold_chains: bool = True) -> None:
     """Adjust the network of a DispatchingReteMatcher after experta built it.
 
     Plain feature tests become isolated ones, conflict-set and test nodes skip the token copy, join
     nodes become indexed ones (if ``indexed``), chains of feature tests are folded, and every
     stored callback is bound again so that it reaches the new classes. With a ``budget``, what each
-    join node passes on is counted against its rule (:class:`MatchBudget`).
+    join node passes on is counted against its rule (:class:`MatchBudget`). With ``fold_chains``, the
+    chains below each pattern run inline in their dispatch node (:func:`flatten`).
     """
     root = matcher.root_node
+    matcher.__dict__.pop("_nodes", None)
     nodes = walk(root)
     for node in nodes:
         kind = type(node)
@@ -611,6 +614,12 @@ def adjust_network(matcher: Any, *, indexed: bool = True, budget: MatchBudget | 
         if isinstance(node, PatternDispatchNode):
             for pattern_id, children in node.by_pattern.items():
                 node.by_pattern[pattern_id] = [_rebound(c) for c in children]
+    if fold_chains:
+        for node in nodes:
+            if isinstance(node, PatternDispatchNode):
+                flatten(node, negated)
+        dispatch_types(root)
+        matcher.__dict__.pop("_nodes", None)
 
 
 _DIRECT = {"activate": "_activate", "activate_left": "_activate_left", "activate_right": "_activate_right"}
@@ -659,6 +668,10 @@ class PatternDispatchNode(_NoCopy, OneInputNode):  # type: ignore[misc]
     of trying every chain, this node looks the fact's pattern ids up.
     """
 
+    programs: dict[int, list[Step] | None] | None = None
+    """Per pattern id, the chains below it as :data:`Step`s (:func:`flatten`), or None for a pattern
+    whose chains are not all of the inline kind; None for all: not flattened."""
+
     def __init__(self, field: str) -> None:
         self.field = field
         self.by_pattern: dict[int, list[Any]] = {}
@@ -675,9 +688,130 @@ class PatternDispatchNode(_NoCopy, OneInputNode):  # type: ignore[misc]
 
     def _activate(self, token: Token) -> None:
         (fact,) = token.data
+        programs = self.programs
+        if programs is None:
+            for pattern_id in sorted(fact.get(self.field, ())):
+                for child in self.by_pattern.get(pattern_id, ()):
+                    child.callback(token)
+            return
+        tag, data, context = token.tag, token.data, token.context
         for pattern_id in sorted(fact.get(self.field, ())):
-            for child in self.by_pattern.get(pattern_id, ()):
-                child.callback(token)
+            steps = programs.get(pattern_id, ())
+            if steps is None:
+                for child in self.by_pattern[pattern_id]:
+                    child.callback(token)
+                continue
+            for types, binds, capture, callbacks in steps:  # the chains' checks inline (IsolatedFeatureTesterNode's)
+                if types and any(type(fact) != fact_type for fact_type in types):
+                    continue
+                inline = dict(context)
+                for name, what in binds:
+                    value = dict.get(fact, what, _UNSET)
+                    if value is _UNSET or (name in inline and inline[name] != value):
+                        break
+                    inline[name] = value
+                else:
+                    if capture is not None:
+                        if capture in inline and inline[capture] != fact:
+                            continue
+                        inline[capture] = fact
+                    new = _token(tag, data, inline)
+                    for callback in callbacks:
+                        callback(new)
+
+
+class TypeDispatchNode(_NoCopy, OneInputNode):  # type: ignore[misc]
+    """Sends a fact's token only to the root's children that test its type.
+
+    experta's root hands every fact to the first node of every fact type, each of which checks the
+    type and stops: one call per fact type per fact. Children that are exactly such a type check are
+    looked up by the fact's type; any other child receives every fact, in the original order.
+    """
+
+    def __init__(self, children: list[Any]) -> None:
+        super().__init__()
+        self.children = list(children)
+        self.by_type: dict[type, list[Callable[[Token], Any]]] = {}
+        self.always: list[Callable[[Token], Any]] = []
+        typed = {}
+        for child in self.children:
+            plan = getattr(child.node, "plan", None)
+            if type(child.node) is IsolatedFeatureTesterNode and plan is not None and len(plan[0]) == 1:
+                typed[id(child)] = plan[0][0]
+        for fact_type in dict.fromkeys(typed.values()):
+            self.by_type[fact_type] = [child.callback for child in self.children
+                                       if typed.get(id(child), fact_type) is fact_type]
+        self.always = [child.callback for child in self.children if id(child) not in typed]
+
+    def add_child(self, node: Any, callback: Any) -> None:  # pragma: no cover - built complete
+        raise TypeError("a type dispatch node is built with its children")
+
+    def _reset(self) -> None:
+        pass
+
+    def _activate(self, token: Token) -> None:
+        (fact,) = token.data
+        for callback in self.by_type.get(type(fact), self.always):
+            callback(token)
+
+
+def dispatch_types(root: Any) -> None:
+    """Put a :class:`TypeDispatchNode` between experta's root and its children."""
+    if len(root.children) > 1:
+        node = TypeDispatchNode(root.children)
+        root.children = [ChildNode(node, node._activate)]
+
+
+Step = tuple[tuple[type, ...], tuple[tuple[str, str], ...], "str | None", tuple[Callable[[Token], Any], ...]]
+"""One chain of feature tests below a pattern, folded: the fact types it requires, its (variable,
+field) bindings and fact capture, and the callbacks of the nodes that receive its token."""
+
+
+def flatten(dispatch: PatternDispatchNode, negated: bool) -> None:
+    """Fold the feature-test chains below each pattern of a dispatch node into :data:`Step`s.
+
+    Below a pattern, each chain applies its checks to the same fact in turn and hands a token with
+    the variables bound so far to the next node; folded, each chain's checks run inline in the
+    dispatch node, in the order the chains would have run, and the nodes after the chain (joins,
+    conflict sets) receive the same tokens. A pattern whose chains include a check of another kind
+    keeps its nodes, as do all of them while the network negates constraints.
+    """
+    if negated:
+        dispatch.programs = None
+        return
+    programs: dict[int, list[Step] | None] = {}
+    for pattern_id, children in dispatch.by_pattern.items():
+        steps: list[Step] = []
+        if all(_fold_chain(child.node, (), (), None, steps) for child in children):
+            programs[pattern_id] = steps
+        else:
+            programs[pattern_id] = None
+    dispatch.programs = programs
+
+
+def _fold_chain(node: Any, types: tuple[type, ...], binds: tuple[tuple[str, str], ...], capture: str | None,
+                steps: list[Step]) -> bool:
+    if type(node) is not IsolatedFeatureTesterNode or node.plan is None:
+        return False
+    more_types, more_binds, more_capture = node.plan
+    if more_capture is not None:
+        if capture is not None:
+            return False
+        capture = more_capture
+    types, binds = types + more_types, binds + more_binds
+    callbacks: list[Callable[[Token], Any]] = []
+    for child in node.children:
+        if type(child.node) is IsolatedFeatureTesterNode:
+            if callbacks:
+                steps.append((types, binds, capture, tuple(callbacks)))
+                callbacks = []
+            if not _fold_chain(child.node, types, binds, capture, steps):
+                return False
+        else:
+            callbacks.append(child.callback)
+    if callbacks:
+        steps.append((types, binds, capture, tuple(callbacks)))
+    return True
 
 
 class DispatchingReteMatcher(ReteMatcher):  # type: ignore[misc]
@@ -714,6 +848,19 @@ class DispatchingReteMatcher(ReteMatcher):  # type: ignore[misc]
         those are already in that form and are only copied (unbound from the engine class)."""
         return {rule.new_conditions(*rule) if getattr(rule, "prepared", False) else prepare_rule(rule)
                 for rule in engine.get_rules()}
+
+    def nodes(self) -> list[Any]:
+        """Every node of the network once (found once per matcher)."""
+        found: list[Any] | None = self.__dict__.get("_nodes")
+        if found is None:
+            found = self.__dict__["_nodes"] = walk(self.root_node)
+        return found
+
+    def reset(self) -> None:
+        """experta's reset (every node's memory emptied), each node once: experta resets a node once
+        per path from the root, and logs each."""
+        for node in self.nodes():
+            node._reset()
 
     def _get_conflict_set_nodes(self) -> list[Any]:
         """The conflict-set nodes, found once per matcher (experta caches them process-wide)."""
@@ -756,6 +903,15 @@ def walk(root: Any) -> list[Any]:
     return found
 
 
+def empty(engine: Any) -> None:
+    """Empty a finished engine's memories, agenda and fact list, keeping its network for another run
+    (freed as :func:`release` frees them)."""
+    for node in engine.matcher.nodes():
+        node._reset()
+    engine.agenda = type(engine.agenda)()
+    engine.facts = type(engine.facts)()
+
+
 def release(engine: Any) -> None:
     """Empty a finished engine's memories, agenda and fact list.
 
@@ -772,6 +928,7 @@ def release(engine: Any) -> None:
     engine.matcher.root_node = None
     engine.matcher.dirty = []
     engine.matcher.__dict__.pop("_conflict_set_nodes", None)
+    engine.matcher.__dict__.pop("_nodes", None)
     engine.agenda = type(engine.agenda)()
     engine.facts = type(engine.facts)()
 

@@ -35,6 +35,7 @@ from .rete import (
     ExactRemovalStrategy,
     MatchBudget,
     adjust_network,
+    empty,
     experta_version,
     new_fact,
     prepared_form,
@@ -78,9 +79,15 @@ class CompiledRules:
     prepared: dict[str, Any]
     """Rule id → its prepared conditions."""
     used: dict[str, set[str]]
+    idle: dict[tuple[Any, ...], list[RuleSession]] = field(default_factory=dict, repr=False, compare=False)
+    """Networks built from these rules whose run is over, by their settings (:meth:`RuleSession.take`);
+    never stored in the cache."""
 
     def prepared_form(self, rule: CompiledRule) -> Any:
         return self.prepared[rule.id]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "idle": {}}
 
 
 ENGINE_CACHE = "engine"
@@ -130,12 +137,19 @@ def run_rules(
     ``not`` patterns about a matched fact itself into tests on that fact (used only while the
     records' keys are unique); the findings are the same either way, only the time differs.
     """
-    session = RuleSession(ruleset, thresholds=thresholds, enabled=enabled, severities=severities, indexed=indexed,
-                          fold=fold and keys_are_unique(records, ruleset), limits=limits)
+    session = RuleSession.take(ruleset, thresholds=thresholds, enabled=enabled, severities=severities, indexed=indexed,
+                               fold=fold and keys_are_unique(records, ruleset), limits=limits)
     try:
-        return session.run(records)
-    finally:
+        result = session.run(records)
+    except BaseException:
         session.close()
+        raise
+    session.give_back()
+    return result
+
+
+IDLE_NETWORKS = 4
+"""Finished networks kept for reuse per compiled rule set (one per combination of settings)."""
 
 
 class RuleSession:
@@ -171,6 +185,39 @@ class RuleSession:
         self.engine: Any = engine_class()
         self.budget = MatchBudget(limits.max_rule_matches, limits.max_matches, self._exceeded)
         adjust_network(self.engine.matcher, indexed=indexed, budget=self.budget)
+
+    key: tuple[Any, ...] = ()
+    """The settings the network was built for (:meth:`take`)."""
+
+    @classmethod
+    def take(cls, ruleset: RuleSet, *, thresholds: dict[str, float] | None = None,
+             enabled: Callable[[CompiledRule], bool] | None = None, severities: Mapping[str, str] | None = None,
+             indexed: bool = True, fold: bool = True, limits: Limits = Limits()) -> RuleSession:
+        """A network for these rules and settings: one a finished run gave back (:meth:`give_back`), or a new one.
+
+        Building the network of every rule is most of a small check's engine time, and a check with an
+        assessment needs it again (re-runs, the plan's full checks). A network given back holds nothing
+        of its last run (memories, agenda and facts are emptied, as between the runs of one session).
+        """
+        compiled = compiled_rules(ruleset, thresholds or {}, fold=fold)
+        key = (tuple(rule.id for rule in ruleset.rules if enabled is None or enabled(rule)),
+               tuple(sorted((severities or {}).items())), indexed, limits.max_rule_matches, limits.max_matches)
+        try:
+            session = compiled.idle.get(key, []).pop()
+        except IndexError:
+            session = cls(ruleset, thresholds=thresholds, enabled=enabled, severities=severities, indexed=indexed,
+                          fold=fold, limits=limits)
+            session.key = key
+        return session
+
+    def give_back(self) -> None:
+        """Empty the network and keep it for the next :meth:`take` of the same settings (or free it)."""
+        idle = self.compiled.idle
+        if not self.key or (self.key not in idle and len(idle) >= IDLE_NETWORKS) or idle.get(self.key) or not IDLE_NETWORKS:
+            self.close()
+            return
+        empty(self.engine)
+        idle.setdefault(self.key, []).append(self)
 
     def _exceeded(self, rule_id: str, made: int, total: bool) -> None:
         """Stop the run: a rule (or all of them) built more matches than the limits allow."""
