@@ -537,8 +537,8 @@ def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config
         item = analyse(overlay)
         if item is None:
             return None
-        full = partial[0].full if partial and keys_are_unique(item.records, ruleset) else None  # built for re-runs
-        checked, _, _ = _checked(item.loaded, ruleset, config, limits, item.graph, item.capacity, item.records, full)
+        # run_rules takes the network of every rule the check and its re-runs used (RuleSession.take)
+        checked, _, _ = _checked(item.loaded, ruleset, config, limits, item.graph, item.capacity, item.records)
         return checked, item.loaded.model
 
     def grow(arch: Architecture, multiples: list[float]) -> dict[str, Any] | None:
