@@ -30,6 +30,7 @@ bindings, falls back to experta's behaviour for good.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -219,29 +220,64 @@ class IndexedMatchNode(_IndexedJoin, OrdinaryMatchNode):
     """An OrdinaryMatchNode whose tokens meet only the tokens with equal join-variable values."""
 
     def _activate(self, token: Token, side: int) -> None:
+        self._join(side, token)
+
+    def _join(self, side: int, token: Token) -> None:
+        """A token arriving on ``side``: stored (or removed) in its bucket, joined with the other
+        side's bucket. The common case (a token of the shape the side learnt, :meth:`_Joins.accepts`)
+        is written out here: :meth:`_Joins.key` and :meth:`_Joins.add` inline."""
         joins = self.joins
         context = token.context
-        if not joins.accepts(context, side):
-            self._fallback()
-            (super()._activate_left if side == 0 else super()._activate_right)(token)
-            return
-        key = joins.key(context)
-        if token.tag is Token.TagType.VALID:
-            joins.add(side, [token.data, context, 0], key)
+        if joins.disabled or len(context) != joins.sizes[side]:
+            if not joins.accepts(context, side):
+                self._fallback()
+                (super()._activate_left if side == 0 else super()._activate_right)(token)
+                return
+        shared = joins.shared
+        if not shared:
+            key: tuple[Any, ...] = ()
+        elif len(shared) == 1:
+            key = (context[shared[0]],)
         else:
-            joins.remove(side, token.data, context, key)
+            key = tuple([context[name] for name in shared])
         tag, data = token.tag, token.data
-        for entry in joins.partners(side, context, key):
+        if tag is _VALID:
+            buckets = joins.buckets[side]
+            bucket = buckets.get(key)
+            if bucket is None:
+                bucket = buckets[key] = {}
+            if len(data) == 1:
+                for fact in data:
+                    identity: Any = id(fact)
+            else:
+                identity = frozenset(map(id, data))
+            found = bucket.get(identity)
+            if found is None:
+                bucket[identity] = [[data, context, 0]]
+            else:
+                found.append([data, context, 0])
+        else:
+            joins.remove(side, data, context, key)
+        other = joins.buckets[1 - side].get(key)
+        if not other:
+            return
+        if len(other) == 1:
+            for entries in other.values():
+                partners = list(entries)
+        else:
+            partners = [e for entries in other.values() for e in entries]
+        children = self.children
+        for entry in partners:
             merged = {**entry[1], **context} if side else {**context, **entry[1]}
             new = _token(tag, data | entry[0], merged)
-            for child in self.children:
+            for child in children:
                 child.callback(new)
 
     def _activate_left(self, token: Token) -> None:
-        self._activate(token, 0)
+        self._join(0, token)
 
     def _activate_right(self, token: Token) -> None:
-        self._activate(token, 1)
+        self._join(1, token)
 
 
 class IndexedNotNode(_IndexedJoin, NotNode):
@@ -628,10 +664,17 @@ _DIRECT = {"activate": "_activate", "activate_left": "_activate_left", "activate
 def _rebound(child: Any) -> Any:
     """The child with its callback bound again (to its node's new class); for our node classes,
     straight to the method that does the work (``activate`` only forwards to it, see _NoCopy)."""
-    name = child.callback.__name__
+    name = getattr(child.callback, "__name__", None)
+    if name is None:  # already bound to a side of a join (a list of children shared by a folded chain)
+        return child
     if isinstance(child.node, _NoCopy):
         name = _DIRECT.get(name, name)
+    if type(child.node) is IndexedMatchNode and name in _SIDES:
+        return ChildNode(child.node, functools.partial(child.node._join, _SIDES[name]))
     return ChildNode(child.node, getattr(child.node, name))
+
+
+_SIDES = {"_activate_left": 0, "_activate_right": 1}
 
 
 def _rules_below(nodes: list[Any]) -> dict[int, list[str]]:
