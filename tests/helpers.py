@@ -79,3 +79,30 @@ def check_in(tmp_path: Any, monkeypatch: Any, capsys: Any, arch: str, *argv: str
     with pytest.raises(SystemExit) as caught:
         main(["check", "a.yaml", "--format", "json", *argv])
     return int(caught.value.code or 0), capsys.readouterr().err
+
+
+USER_RULE = """\
+id: USER-001
+name: user.single-replica
+severity: {severity}
+when:
+  - component: {{name: $n, replicas: {{lt: {limit}}}}}
+then:
+  finding: {{subjects: ["{{n}}"], message: "{{n}} has few replicas"}}
+knowledge:
+  title: Few replicas
+  category: availability
+  summary: s
+  why: w
+  fix: f
+  trade_offs: t
+  references: [{{title: a source}}]
+"""
+"""A user rule for the rule-cache tests: components with fewer than ``limit`` replicas."""
+
+
+def user_rules(folder: Any, severity: str = "low", limit: int = 2) -> Any:
+    """Write USER_RULE into ``folder`` (a pathlib.Path, made if missing) and return the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "user-001.yaml").write_text(USER_RULE.format(severity=severity, limit=limit), encoding="utf-8")
+    return folder

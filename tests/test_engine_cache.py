@@ -19,27 +19,10 @@ from scalexpert.engine.compile import ExpertaBuilder
 from scalexpert.engine.run import CompiledRules, compiled_rules
 from scalexpert.facts.build import build_facts
 from scalexpert.language.ruleset import load_ruleset
+from helpers import user_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "large-marketplace.yaml"
-
-RULE = """\
-id: USER-001
-name: user.few-replicas
-severity: low
-when:
-  - component: {{name: $n, replicas: {{lt: {limit}}}}}
-then:
-  finding: {{subjects: ["{{n}}"], message: "{{n}} has few replicas"}}
-knowledge:
-  title: Few replicas
-  category: availability
-  summary: s
-  why: w
-  fix: f
-  trade_offs: t
-  references: [{{title: a source}}]
-"""
 
 ARCHITECTURE = """\
 version: 1
@@ -77,10 +60,6 @@ def refuse_compiling(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rete, "prepare_rule", refuse)
 
 
-def user_rules(folder: Path, limit: int) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "user-001.yaml").write_text(RULE.format(limit=limit), encoding="utf-8")
-    return folder
 
 
 def test_a_later_run_reads_the_compiled_rules_and_finds_the_same(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,32 +16,10 @@ from scalexpert.api import check
 from scalexpert import cache
 from scalexpert.language import ruleset as ruleset_module
 from scalexpert.language.ruleset import RuleSet, load_ruleset
+from helpers import USER_RULE, user_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 
-RULE = """\
-id: USER-001
-name: user.single-replica
-severity: {severity}
-when:
-  - component: {{name: $n, replicas: {{lt: {limit}}}}}
-then:
-  finding: {{subjects: ["{{n}}"], message: "{{n}} has few replicas"}}
-knowledge:
-  title: Few replicas
-  category: availability
-  summary: s
-  why: w
-  fix: f
-  trade_offs: t
-  references: [{{title: a source}}]
-"""
-
-
-def user_rules(folder: Path, severity: str = "low", limit: int = 2) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "user-001.yaml").write_text(RULE.format(severity=severity, limit=limit), encoding="utf-8")
-    return folder
 
 
 @pytest.fixture
@@ -105,7 +83,7 @@ def test_a_changed_rule_file_is_read_again(cache_dir: Path, tmp_path: Path) -> N
 def test_a_new_rule_file_is_seen(cache_dir: Path, tmp_path: Path) -> None:
     folder = user_rules(tmp_path / "rules")
     load_ruleset([folder])
-    (folder / "user-002.yaml").write_text(RULE.format(severity="low", limit=2).replace("USER-001", "USER-002")
+    (folder / "user-002.yaml").write_text(USER_RULE.format(severity="low", limit=2).replace("USER-001", "USER-002")
                                           .replace("user.single-replica", "user.other"), encoding="utf-8")
     assert load_ruleset([folder]).find("USER-002") is not None
 
