@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -53,3 +54,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         os.environ.pop("SCALEXPERT_CACHE_DIR", None)
         shutil.rmtree(folder, ignore_errors=True)
     _CACHE_DIR.clear()
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A rule cache of the test's own (on, in a temporary folder), for the cache tests."""
+    folder = tmp_path / "cache"
+    monkeypatch.delenv("SCALEXPERT_CACHE", raising=False)
+    monkeypatch.setenv("SCALEXPERT_CACHE_DIR", str(folder))
+    return folder

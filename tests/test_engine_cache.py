@@ -35,14 +35,6 @@ components:
 """
 
 
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.delenv("SCALEXPERT_CACHE", raising=False)
-    monkeypatch.setenv("SCALEXPERT_CACHE_DIR", str(folder))
-    return folder
-
-
 def engine_entries(folder: Path) -> list[Path]:
     return sorted(folder.glob(f"{run.ENGINE_CACHE}-*.pickle")) if folder.exists() else []
 
@@ -58,8 +50,6 @@ def refuse_compiling(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(ExpertaBuilder, "conditions", refuse)
     monkeypatch.setattr(rete, "prepare_rule", refuse)
-
-
 
 
 def test_a_later_run_reads_the_compiled_rules_and_finds_the_same(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,15 +21,6 @@ from helpers import USER_RULE, user_rules
 ROOT = Path(__file__).resolve().parents[1]
 
 
-
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.delenv("SCALEXPERT_CACHE", raising=False)
-    monkeypatch.setenv("SCALEXPERT_CACHE_DIR", str(folder))
-    return folder
-
-
 def entries(folder: Path) -> list[Path]:
     return sorted(folder.glob("rules-*.pickle")) if folder.exists() else []
 
