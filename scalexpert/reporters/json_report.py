@@ -141,7 +141,8 @@ def _in_pieces(document: JsonDocument) -> bytes:
             out.write(_piece(document, {name}, b"{\n", b"\n}"))
             continue
         out.write(b'  "reports": [\n')
-        for i, report in enumerate(document.reports):
+        reports: list[Any] = document.reports  # ScoredReport: Report's fields and a score (made at run time)
+        for i, report in enumerate(reports):
             if i:
                 out.write(b",\n")
             out.write(b"    {\n")
