@@ -257,9 +257,14 @@ def _caught_signals(pid: int) -> int:
 
 
 def _interrupt(folder: Path, signum: int) -> tuple[int, str]:
-    """Start `import -` waiting on its standard input, send ``signum`` once its handlers are in place."""
+    """Start `import -` waiting on its standard input, send ``signum`` once its handlers are in place.
+
+    The program starts with SIGINT at its default, as from a terminal: a suite run as a background
+    job ('&') inherits an ignored SIGINT, which the program rightly keeps ignored.
+    """
     process = subprocess.Popen([*program(), "import", "-"], cwd=folder, stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         for _ in range(600):  # wait (at most about a minute) until SIGTERM is caught: the program is running
             if _caught_signals(process.pid) & (1 << (signal.SIGTERM - 1)) or process.poll() is not None:
