@@ -308,26 +308,45 @@ def merge_systemic(groups: list[Group], arch: Architecture, rerun: Rerun | Verif
     return _merge(groups, verifier, base, _blocks)
 
 
-def _merge(groups: list[Group], verifier: Verifier, base: Outcome, keys: Callable[[Group], set[Any]]) -> list[Group]:
-    changes_groups = [g for g in groups if g.basis == "change"]
-    parent = list(range(len(changes_groups)))
+class _SharedLabels:
+    """Indexes joined into classes when they share a label (union–find with path halving)."""
 
-    def find(i: int) -> int:
+    def __init__(self, size: int) -> None:
+        self._parent = list(range(size))
+        self._owner: dict[Any, int] = {}
+
+    def find(self, i: int) -> int:
+        parent = self._parent
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
-    owner: dict[Any, int] = {}
+    def join(self, index: int, label: Any) -> None:
+        """Put ``index`` in the class of the first index given ``label`` (or make it that index)."""
+        if label in self._owner:
+            self._parent[self.find(index)] = self.find(self._owner[label])
+        else:
+            self._owner[label] = index
+
+    def classes(self) -> dict[int, list[int]]:
+        """Root → its indexes, in index order."""
+        found: dict[int, list[int]] = {}
+        for index in range(len(self._parent)):
+            found.setdefault(self.find(index), []).append(index)
+        return found
+
+
+def _merge(groups: list[Group], verifier: Verifier, base: Outcome, keys: Callable[[Group], set[Any]]) -> list[Group]:
+    changes_groups = [g for g in groups if g.basis == "change"]
+    labels = _SharedLabels(len(changes_groups))
     for index, item in enumerate(changes_groups):
         for label in sorted(keys(item), key=repr):
-            if label in owner:
-                parent[find(index)] = find(owner[label])
-            else:
-                owner[label] = index
-    classes: dict[int, list[Group]] = {}
-    for index, item in enumerate(changes_groups):
-        classes.setdefault(find(index), []).append(item)
+            labels.join(index, label)
+    class_of: dict[int, list[Group]] = {}  # id of a group → the groups of its class
+    for indexes in labels.classes().values():
+        members = [changes_groups[i] for i in indexes]
+        class_of.update((id(member), members) for member in members)
     merged: list[Group] = []
     done: set[int] = set()
     for item in groups:
@@ -336,7 +355,7 @@ def _merge(groups: list[Group], verifier: Verifier, base: Outcome, keys: Callabl
         if item.basis != "change":
             merged.append(item)
             continue
-        members = classes[find(changes_groups.index(item))]
+        members = class_of[id(item)]
         done.update(id(m) for m in members)
         if len(members) < 2 or verifier.spent:
             merged.extend(members)
@@ -394,28 +413,15 @@ def _pattern(label: str) -> str:
 
 def _by_derived_fact(findings: list[Finding], names: set[str], known: FieldKnowledge | None = None) -> list[Group]:
     """Union the findings whose proofs share a derived fact about a component or a stated design fact."""
-    parent = list(range(len(findings)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    owner: dict[str, int] = {}
+    by_label = _SharedLabels(len(findings))
     facts: dict[int, str] = {}
     for index, finding in enumerate(findings):
         derived = {n for n in (_normal(label, names) for label in _derived(finding.explanation.proof)) if n}
         stated = set(_stated(finding.explanation.proof, known)) if known is not None else set()
         for label in sorted(derived) + sorted(stated - derived):
-            if label in owner:
-                parent[find(index)] = find(owner[label])
-            else:
-                owner[label] = index
+            by_label.join(index, label)
             facts.setdefault(index, label)
-    members: dict[int, list[int]] = {}
-    for index in range(len(findings)):
-        members.setdefault(find(index), []).append(index)
+    members = by_label.classes()
     if known is not None:  # one rule on the same stated facts, the subject aside: one systemic cause
         alone: dict[tuple[object, ...], list[int]] = {}
         for root, indexes in members.items():
