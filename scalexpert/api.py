@@ -363,12 +363,8 @@ def _recording(arch: Architecture, reads: dict[str, Reads], name: str, wanted: b
 
 
 def _checked(loaded: LoadedArchitecture, ruleset: RuleSet, config: Config, limits: Limits, graph: GraphAnalysis,
-             capacity: CapacityReport, records: list[Any], session: RuleSession | None = None,
-             ) -> tuple[Report, Any, dict[str, str]]:
-    """The report of analysed facts (no assessment), the rule selector and the configured severities.
-
-    ``session``: a network of every rule chosen, with the same settings, already built (records with unique keys).
-    """
+             capacity: CapacityReport, records: list[Any]) -> tuple[Report, Any, dict[str, str]]:
+    """The report of analysed facts (no assessment), the rule selector and the configured severities."""
     severities: dict[str, str] = {}
     for key, level in config.severity.items():
         rule = ruleset.find(key)
@@ -376,11 +372,8 @@ def _checked(loaded: LoadedArchitecture, ruleset: RuleSet, config: Config, limit
             severities[rule.id] = level
     chosen = selector(config, ruleset)
     phase(f"rule engine ({len(records):,} facts)")
-    if session is not None:
-        result = session.run(records)
-    else:
-        result = run_rules(records, ruleset, thresholds=config.thresholds, enabled=chosen,
-                           severities=severities, limits=limits)
+    result = run_rules(records, ruleset, thresholds=config.thresholds, enabled=chosen, severities=severities,
+                       limits=limits)
     phase("explanations")
     findings = build_findings(result, ruleset, config.thresholds, config.docs_url)
     run = {r.id: r.name for r in ruleset.finding_rules if chosen(r)}
