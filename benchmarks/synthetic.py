@@ -2,12 +2,16 @@
 
 The generator builds what the public systems under ``../shared/realworld`` look like, not a random
 graph: entry balancers route (``one-of``, with shares) to API gateways; each gateway routes to the
-services of its domain; services call a few others (some calls optional, some with a fallback, some
-in parallel), own a database (several databases share one database server), often sit behind a
+services of its domain; services call a few others one layer down (front, domain and leaf services,
+so call chains are a few hops deep, not the length of the domain; some calls optional, some with a
+fallback, some in parallel), own a database (several databases share one database server), often sit behind a
 cache, and publish work to queues that workers consume. Health polls and start-up ordering are
 edges with their own roles, as importers record them. A realistic share of components is well built
-(three zones, autoscaling, disruption budgets, timeouts with backoff and jitter, circuit breakers,
-replicated stores with tested failover); the rest carry the gaps real reviews find.
+(three zones, autoscaling, disruption budgets, timeouts with backoff and jitter, retries at one layer
+so they do not multiply, circuit breakers, replicated stores with tested failover and a stated
+consistency model and capacity), and a team's calls are as well built as its service; the rest carry
+the gaps real reviews find. tests/test_benchmark.py holds its findings per component within the range
+of the real systems described in ``tests/realworld``.
 
 Deterministic for a (size, seed) pair; the benchmark's findings digest depends on it.
 """
@@ -21,6 +25,7 @@ import yaml
 
 ZONES = ["zone-a", "zone-b", "zone-c"]
 _DOMAIN_SIZE = 24  # services per gateway domain
+_LAYERS = 3  # call depth below the gateway
 _TIERS = (("good", 0.45), ("fair", 0.35), ("poor", 0.20))
 
 
@@ -65,7 +70,9 @@ def _database(rng: random.Random, tier: str, server: str | None) -> dict[str, An
                           "growth_gb_per_month": rng.choice([5, 20, 60]), "max_connections": 500, "pooler": True,
                           "replication": {"mode": "semi-sync", "failover": "automatic", "failover_tested": True,
                                           "read_replicas": rng.choice([1, 2])},
-                          "backups": {"point_in_time": True, "cross_region": True, "restore_tested": True}})
+                          "backups": {"point_in_time": True, "cross_region": True, "restore_tested": True},
+                          "consistency": "strong", "write_capacity_rps": rng.choice([800, 2000])},
+                    capacity_rps=rng.choice([2000, 5000]))
     elif tier == "fair":
         comp.update(replicas=2, zones=ZONES[:2], storage="persistent",
                     data={"engine": engine, "size_gb": rng.choice([100, 1000]), "max_storage_gb": 2000,
@@ -93,9 +100,9 @@ def generate(size: int, seed: int = 7) -> dict[str, Any]:
             seen.add((source, target))
             dependencies.append({"from": source, "to": target, **{k: v for k, v in fields.items() if v is not None}})
 
-    def call_fields(tier: str, timeout: int) -> dict[str, Any]:
-        if tier == "good":
-            return {"timeout_ms": timeout, "retries": 2, "backoff": "exponential", "jitter": True,
+    def call_fields(tier: str, timeout: int, retries: int = 1) -> dict[str, Any]:
+        if tier == "good":  # well built: retries at one layer at a time, so they do not multiply
+            return {"timeout_ms": timeout, "retries": retries, "backoff": "exponential", "jitter": True,
                     "circuit_breaker": True}
         if tier == "fair":
             return {"timeout_ms": timeout * 3, "retries": rng.choice([0, 3]), "backoff": rng.choice(["fixed", None])}
@@ -124,6 +131,7 @@ def generate(size: int, seed: int = 7) -> dict[str, Any]:
         server = f"db-server-{d}"
         failure_domains[server] = {"kind": "database-server"}
         services: list[str] = []
+        tiers: dict[str, str] = {}
         for _ in range(min(_DOMAIN_SIZE, max(1, budget // 2))):
             tier = _tier(rng)
             name = f"svc-{serial}"
@@ -131,6 +139,7 @@ def generate(size: int, seed: int = 7) -> dict[str, Any]:
             comp = _service(rng, tier)
             comp["failure_domains"] = ["cluster-main"]
             components[name] = comp
+            tiers[name] = tier
             services.append(name)
             budget -= 1
             add("monitor", name, role="health", polling_interval_s=15)
@@ -166,12 +175,17 @@ def generate(size: int, seed: int = 7) -> dict[str, Any]:
         shares = sorted(rng.random() + 0.05 for _ in services)
         total = sum(shares)
         for name, weight in zip(services, shares):
-            add(gateway, name, share=round(weight / total * 0.999, 4), **call_fields("good", 3000))
-        for index, name in enumerate(services):
-            later = services[index + 1:]
+            add(gateway, name, share=round(weight / total * 0.999, 4), **call_fields("good", 5000))
+        # services call down a few layers (front, domain, leaf), as real call graphs do: a hop or
+        # three below the gateway, not a chain through the whole domain
+        layer_of = {name: index * _LAYERS // len(services) for index, name in enumerate(services)}
+        layers = [[name for name in services if layer_of[name] == layer] for layer in range(_LAYERS)]
+        for name in services:
+            layer = layer_of[name]
+            later = layers[layer + 1] if layer + 1 < _LAYERS else []
+            tier = tiers[name]  # a team that builds its service well configures its calls well
             for _ in range(rng.choice([0, 1, 1, 2])):
                 if later:
-                    tier = rng.choice(["good", "fair", "poor"])
                     extra: dict[str, Any] = {}
                     roll = rng.random()
                     if roll < 0.2:
@@ -180,7 +194,7 @@ def generate(size: int, seed: int = 7) -> dict[str, Any]:
                         extra["calls_per_request"] = rng.choice([0.1, 0.3, 0.5])
                     elif roll < 0.45:
                         extra["parallel"] = True
-                    add(name, rng.choice(later[:8]), protocol="grpc", **call_fields(tier, 500), **extra)
+                    add(name, rng.choice(later), protocol="grpc", **call_fields(tier, 500, retries=0), **extra)
     built = [g for g in gateways if g in components]
     for i in range(entries):
         targets = rng.sample(built, min(len(built), 4))

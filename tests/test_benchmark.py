@@ -85,3 +85,25 @@ def test_side_by_side_with_checkov_interleaves_and_reports_both_checks(tmp_path:
     assert len(runs) == 3 and all("--framework kubernetes" in line for line in runs)  # one warm-up, two timed
     assert "findings only" in done.stdout
     assert "| `scalexpert check --no-assess` (findings only, as Checkov) |" in tables.read_text("utf-8")
+
+
+def test_synthetic_findings_per_component_lie_within_the_real_systems(tmp_path: Path) -> None:
+    """The generator is meant to look like the real systems (issue 20): its findings per component lie
+    within the range of the systems described in tests/realworld, so the benchmark measures a realistic load."""
+    from scalexpert import api
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from synthetic import generate_text
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    real = []
+    for path in sorted((ROOT / "tests" / "realworld").glob("*.yaml")):
+        report = api.check(path, assess=False)
+        real.append(len(report.findings) / len(report.architecture.components))
+    assert len(real) >= 3
+    synthetic = tmp_path / "synthetic-300.yaml"
+    synthetic.write_text(generate_text(300), "utf-8")
+    report = api.check(synthetic, assess=False)
+    per_component = len(report.findings) / len(report.architecture.components)
+    assert min(real) <= per_component <= max(real), (per_component, real)
