@@ -193,3 +193,39 @@ def test_facts_built_with_a_shared_memo_are_those_built_without() -> None:
     graph, capacity = analyse_graph(loaded.model), _capacity(loaded.model, Config())
     again = [(r.key, r.values, r.derivations, r.positions) for r in build_facts(loaded, graph, capacity, memo)]
     assert again == first == [(r.key, r.values, r.derivations, r.positions) for r in build_facts(loaded, graph, capacity, memo)]
+
+
+
+def test_networks_of_the_needed_rules_fed_only_their_fact_types_give_the_full_networks_findings(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Changes re-run with a network of only the rules they need (fed only the facts of the types those rules
+    match) give the findings the network of every rule gives for the same facts, whatever share of the rules
+    they need."""
+    import scalexpert.engine.partial as partial
+    from scalexpert.api import rules_for
+    from scalexpert.engine import finding_keys, run_rules
+    from scalexpert.facts.build import build_facts
+
+    def records(loaded: Any) -> list[Any]:
+        return build_facts(loaded, analyse_graph(loaded.model), _capacity(loaded.model, Config()))
+
+    ruleset = rules_for(Config())
+    loaded = load_file(MARKETPLACE)
+    base = records(loaded)
+    base_findings = finding_keys(run_rules(base, ruleset), ruleset)
+    raw = loaded.model.model_dump(by_alias=True, exclude_none=True, mode="json")
+    for overlay in ({"components": {"cart-store": {"replicas": 2}}},  # a third of the rules
+                    {"components": {"seller-gateway": {"replicas": 3, "zones": 3}}},
+                    {"components": {"recommendation-service": {"observability": {"tracing": True}}}},
+                    {"dependencies": [{"from": "search-service", "to": "pricing-service", "batching": True}]}):
+        changed = records(validate(merge(raw, overlay), loaded.source, loaded.file))
+        full = finding_keys(run_rules(changed, ruleset), ruleset)
+        assert full != base_findings, overlay
+        for share in (1.0, 0.0):  # a network of the needed rules always; the network of every rule always
+            monkeypatch.setattr(partial, "FULL_SHARE", share)
+            rerunner = partial.PartialRerun(ruleset, base, base_findings)
+            try:
+                assert rerunner.run(changed) == full, (overlay, share)
+                assert rerunner.run(changed) == full, (overlay, share)  # the network reused
+            finally:
+                rerunner.close()
