@@ -45,17 +45,34 @@ def _flatten_into(flat: dict[str, Any], node: dict[str, Any], base: str) -> None
     """A module-level function rather than a nested one that calls itself: such a closure is a
     reference cycle, which the command line (no cyclic collector) would keep until it exits.
 
-    ``base`` is the prefix and the path so far (``capacity.data.``). Field names are interned: every record of a type has the same hundred or so names, and one copy
-    of each per record was 60 MiB at 10,000 components."""
+    ``base`` is the prefix and the path so far (``capacity.data.``). Field names are interned: every record of a
+    type has the same hundred or so names, and one copy of each per record was 60 MiB at 10,000 components. Each
+    name is made once per prefix (:data:`_NAMES`), not once per record (about 1.5 million at 10,000 components)."""
+    names = _NAMES.get(base)
+    if names is None:
+        if len(_NAMES) >= _MAX_PREFIXES:  # user-named mappings make new prefixes: keep the table bounded
+            _NAMES.clear()
+        names = _NAMES[base] = {}
     for key, value in node.items():
+        name = names.get(key) if type(key) is str else None  # (1, 1.0 and True are one dict key)
+        if name is None:
+            name = _intern(f"{base}{key}")
+            if type(key) is str:
+                if len(names) >= _MAX_PREFIXES:
+                    names.clear()
+                names[key] = name
         if isinstance(value, dict):
-            _flatten_into(flat, value, f"{base}{key}.")
+            _flatten_into(flat, value, f"{name}.")
         elif isinstance(value, list):
-            flat[_intern(f"{base}{key}")] = tuple(value)
+            flat[name] = tuple(value)
         else:
-            flat[_intern(f"{base}{key}")] = value
+            flat[name] = value
 
 
+_NAMES: dict[str, dict[Any, str]] = {}
+"""Prefix → key → the interned flat name (``capacity.`` → ``utilization`` → ``capacity.utilization``)."""
+_MAX_PREFIXES = 10_000
+"""Prefixes (and names per prefix) kept at most; the table starts again beyond."""
 _intern = sys.intern
 
 
@@ -99,9 +116,11 @@ def build_facts(loaded: LoadedArchitecture, graph: GraphAnalysis, capacity: Capa
     _add_capacity(system_record, capacity.system, flat_of)
     records.append(system_record)
 
+    related: dict[str, list[tuple[str, Any]]] = {}  # the relation fields of each component, from its flat values
     for name in sorted(arch.components):
         comp = arch.components[name]
         values = {"name": name, **flatten(comp.model_copy(update={"zones": None, "regions": None}))}
+        related[name] = [(kind, values.get(field_name)) for kind, field_name in RELATIONS.items()]
         positions = _input_positions(loaded, ("components", name), values)
         values.update(flat_of(graph.components[name], "graph."))
         record = FactRecord("component", f"component:{name}", f"component {name}", values,
@@ -135,9 +154,8 @@ def build_facts(loaded: LoadedArchitecture, graph: GraphAnalysis, capacity: Capa
         _add_capacity(record, flow_capacity.get(flow.entry), flat_of)
         records.append(record)
     for name in sorted(arch.components):
-        flat = flatten(arch.components[name])
-        for kind, field_name in RELATIONS.items():
-            targets = flat.get(field_name)
+        for kind, targets in related[name]:
+            field_name = RELATIONS[kind]
             for target in (targets if isinstance(targets, tuple) else (targets,) if targets else ()):
                 pos = loaded.source.position(("components", name, *field_name.split(".")))
                 records.append(FactRecord("relation", f"relation:{kind}:{name}->{target}", f"{name} {kind} {target}",
