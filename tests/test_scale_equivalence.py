@@ -210,3 +210,32 @@ def _reports():
     quiet = api.check("version: 1\nsystem: {name: quiet}\ncomponents:\n  x: {kind: external}\n", assess=False)
     quiet = quiet.model_copy(update={"findings": ()})  # a report without findings
     return assessed, quiet, api.check(loaded(300), assess=False)
+
+
+JSON_RISK_PIECES = [b"a", b"\x7f", b"\xc2\x80", b"\xc2\x9f", b"\xc2\xa0", b"\xc2\xb7", b"\xd8\x9c", b"\xd8\x9d",
+                    b"\xe2\x80\x8e", b"\xe2\x80\x8f", b"\xe2\x80\xa8", b"\xe2\x80\xae", b"\xe2\x80\xaf", b"\xe2\x80\x94",
+                    b"\xe2\x81\xa6", b"\xe2\x81\xa9", b"\xe2\x81\xaa", b"\xe2\x86\x92", b"\xe2", b"\xc2", b"\xd8"]
+
+
+def test_the_json_guards_quick_look_finds_exactly_what_its_one_pattern_finds():
+    import random
+
+    from scalexpert.terminal import _JSON_RISK, _json_risk, guard_bytes
+
+    chance = random.Random(20)
+    for _ in range(5000):
+        data = b"".join(chance.choice(JSON_RISK_PIECES) for _ in range(chance.randint(0, 6)))
+        assert _json_risk(data) == (_JSON_RISK.search(data) is not None), data
+    assert guard_bytes('{"a": "x\u202ey"}'.encode(), "json") == b'{"a": "x\\u202ey"}'
+    assert guard_bytes('{"a": "\u2192 \u00b7"}'.encode(), "json") == '{"a": "\u2192 \u00b7"}'.encode()
+
+
+def test_numbers_written_once_per_value_read_as_when_written_afresh():
+    from scalexpert.analysis.capacity.notation import _num, num
+
+    values = [0, 1, 1.0, True, -0.0, 0.0, 2**60, 2.0**60, 1e15, 10**15, 399.9999999999999, 0.04166666,
+              float("inf"), float("nan"), 12345.678, 0.5, None, 3]
+    for _ in range(2):  # the second pass reads the remembered texts
+        for value in values:
+            assert num(value) == _num(value), value
+    assert num(2**60) != num(2.0**60)  # equal numbers, written apart (the float is tidied to 12 digits)
