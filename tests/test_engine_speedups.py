@@ -38,6 +38,7 @@ def test_inline_tests_and_direct_callbacks_give_experta_s_findings(example: Path
     monkeypatch.setattr(rete, "fast_plan", lambda checks, dispatched: None)  # every check through its function
     monkeypatch.setattr(rete, "_DIRECT", {})  # every callback through experta's activate
     monkeypatch.setattr(rete, "_scalars", lambda value: False)  # every value frozen by experta
+    monkeypatch.setattr(rete.KeyedFactList, "of", staticmethod(lambda facts: facts))  # experta's fact list
     assert findings(example) == fast
     assert fast or example.stem == "good-practice"
 

@@ -33,6 +33,7 @@ from ..loader.yamlsource import Limits
 from .rete import (
     DispatchingReteMatcher,
     ExactRemovalStrategy,
+    KeyedFactList,
     MatchBudget,
     adjust_network,
     empty,
@@ -244,6 +245,7 @@ class RuleSession:
         engine = self.engine
         self.budget.reset()
         engine.reset()
+        engine.facts = KeyedFactList.of(engine.facts)
         facts = []
         for record in records:
             wanted = self.compiled.used.get(record.type, ())
