@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
+
+import pytest
 
 from scalexpert.engine import rete
 from scalexpert.engine._compat import Fact
@@ -47,3 +50,60 @@ def test_keyed_fact_list_takes_over_what_a_reset_declared() -> None:
     assert dict(keyed) == dict(plain) and keyed.last_index == plain.last_index
     assert keyed.declare(component(**{FACT_KEY: "a"})) is None
     assert keyed.declare(component(**{FACT_KEY: "b"}))["__factid__"] == 1
+
+
+def _match_node(indexed: bool, seen: list[Any]) -> Any:
+    from experta.matchers.rete.check import SameContextCheck
+    from experta.matchers.rete.nodes import OrdinaryMatchNode
+
+    node = OrdinaryMatchNode(SameContextCheck())
+    if indexed:
+        node.__class__ = rete.IndexedMatchNode
+    node._reset()
+    node.add_child(object(), lambda token: seen.append(
+        (token.tag, frozenset(map(id, token.data)), frozenset(token.context.items()))))
+    return node
+
+
+@pytest.mark.parametrize("odd", [None, 20, 100])
+@pytest.mark.parametrize("shared", [(), ("x",), ("x", "y")])
+@pytest.mark.parametrize("seed", range(6))
+def test_a_match_node_s_lean_memories_join_as_experta_s(shared: tuple[str, ...], seed: int, odd: int | None) -> None:
+    """Random arrivals and retractions on both sides, one side alone first (its tokens held, then
+    settled into buckets, retractions among held tokens too): each arrival makes the tokens experta's
+    own match node makes. At step ``odd``, a token of another shape hands every token to experta's
+    memories (held ones too) and experta's code path."""
+    from collections import Counter
+
+    from experta.matchers.rete.token import Token
+
+    chance = random.Random(seed)
+    component = fact_class("component")
+    facts = [component(**{FACT_KEY: f"c{i}", "__factid__": i}) for i in range(12)]
+    made: dict[bool, list[Any]] = {True: [], False: []}
+    lean_seen: list[Any] = []
+    plain_seen: list[Any] = []
+    lean, plain = _match_node(True, lean_seen), _match_node(False, plain_seen)
+    alone = chance.randrange(0, 40)  # arrivals on the left only, first
+    for step in range(160):
+        left = step < alone or chance.random() < 0.5
+        kept = made[left]
+        if step != odd and kept and chance.random() < 0.3:
+            data, context = kept.pop(chance.randrange(len(kept)))
+            token = Token.invalid(set(data), dict(context))
+        elif step != odd and kept and chance.random() < 0.05:  # retracting what was never there
+            token = Token.invalid({facts[0]}, {**{name: 0 for name in shared}, "l" if left else "r": facts[1]})
+        else:
+            data = {chance.choice(facts)} if not left else set(chance.sample(facts, chance.randint(1, 2)))
+            context = {name: chance.randrange(3) for name in shared}
+            context["l" if left else "r"] = chance.choice(facts)
+            if step == odd:
+                context["odd"] = 1
+            kept.append((data, context))
+            token = Token.valid(set(data), dict(context))
+        lean_seen.clear()
+        plain_seen.clear()
+        (lean.activate_left if left else lean.activate_right)(token)
+        (plain.activate_left if left else plain.activate_right)(token)
+        assert Counter(lean_seen) == Counter(plain_seen), step
+    assert lean.joins.disabled == (odd is not None)  # the lean path was taken until the odd token

@@ -193,6 +193,119 @@ class _Joins:
         return sum(len(entries) for entries in bucket.values())
 
 
+class _MatchMemories(_Joins):
+    """Both memories of a match node, leaner than :class:`_Joins` (a match node keeps no counts).
+
+    A bucket is the list of the side's tokens with that key, as they arrived: the tokens themselves
+    are stored, no entry or identity is made for them, and a key of one variable is its value. A
+    retraction is looked up among its bucket's tokens by its facts and bindings.
+
+    While the other side has had no token, a side's tokens can meet no partner, and in most match
+    nodes never will (a rule whose other pattern matches nothing): they are kept as they came,
+    unindexed (:meth:`hold`), and put in their buckets once the other side has a token (:meth:`settle`).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokens: tuple[dict[Any, list[Token]], dict[Any, list[Token]]] = ({}, {})
+        self.pending: list[list[Token]] = [[], []]
+        """Per side, the tokens held while the other side has had none (:meth:`hold`), as they came ..."""
+        self.grouped: list[dict[Any, list[Token]] | None] = [None, None]
+        """... or, from the side's first retraction on, by the identity of their facts."""
+        self.settled = False
+        """Whether both sides have had a token (and the pending ones are in their buckets)."""
+
+    def accepts(self, context: dict[Any, Any], side: int) -> bool:
+        """As :meth:`_Joins.accepts`; no token is stored before both sides' shapes are known."""
+        if self.disabled:
+            return False
+        size = self.sizes[side]
+        if size is None:
+            if not all(isinstance(k, str) for k in context):
+                return False
+            self.sizes[side] = len(context)
+            self.names[side] = frozenset(context)
+            other = self.names[1 - side]
+            if other is not None:
+                self.shared = tuple(sorted(other & frozenset(context)))
+            return True
+        return len(context) == size
+
+    def key(self, context: dict[str, Any]) -> Any:
+        shared = self.shared
+        if not shared:
+            return ()
+        if len(shared) == 1:
+            return context[shared[0]]
+        return tuple([context[name] for name in shared])
+
+    def entries(self, side: int) -> list[list[Any]]:
+        """Every token of a side, as :class:`_Joins` entries (pending ones last)."""
+        held = [t for tokens in self.tokens[side].values() for t in tokens] + self.held(side)
+        return [[t.data, t.context, 0] for t in held]
+
+    def held(self, side: int) -> list[Token]:
+        """The tokens of a side held (:meth:`hold`), in the order :meth:`settle` puts them in buckets."""
+        grouped = self.grouped[side]
+        return list(self.pending[side]) if grouped is None else [t for tokens in grouped.values() for t in tokens]
+
+    def hold(self, side: int, token: Token) -> None:
+        """Keep (or forget) a token of ``side`` while the other side has had none.
+
+        From the first retraction on, the side's tokens are kept by the identity of their facts
+        (:func:`_data_key`), so that each retraction finds its token at once.
+        """
+        grouped = self.grouped[side]
+        if token.tag is _VALID:
+            if grouped is None:
+                self.pending[side].append(token)
+            else:
+                grouped.setdefault(_data_key(token.data), []).append(token)
+            return
+        if grouped is None:
+            grouped = self.grouped[side] = {}
+            for held in self.pending[side]:
+                grouped.setdefault(_data_key(held.data), []).append(held)
+            self.pending[side] = []
+        identity = _data_key(token.data)
+        same = grouped.get(identity, [])
+        for position, held in enumerate(same):
+            if held.context == token.context:
+                del same[position]
+                if not same:
+                    del grouped[identity]
+                return
+
+    def settle(self) -> None:
+        """Both sides have had a token: every held token into its bucket, in the order it came."""
+        self.settled = True
+        for side in (0, 1):
+            held = self.held(side)
+            self.pending[side], self.grouped[side] = [], None
+            buckets = self.tokens[side]
+            for token in held:
+                key = self.key(token.context)
+                tokens = buckets.get(key)
+                if tokens is None:
+                    buckets[key] = [token]
+                else:
+                    tokens.append(token)
+
+    def discard(self, side: int, token: Token, key: Any) -> None:
+        """Forget the token of ``side`` a retraction names (same facts, same bindings)."""
+        buckets = self.tokens[side]
+        tokens = buckets.get(key)
+        if not tokens:
+            return
+        data, context = token.data, token.context
+        for position, held in enumerate(tokens):
+            if held.context == context and held.data == data:
+                del tokens[position]
+                if not tokens:  # an emptied list left behind would be walked by every later lookup
+                    del buckets[key]
+                return
+
+
 class _IndexedJoin(_NoCopy):
     """Mixin: a join node's memories kept in a :class:`_Joins` index, handed back as experta's own
     memories (and experta's code path) once a token the index cannot take arrives."""
@@ -201,16 +314,19 @@ class _IndexedJoin(_NoCopy):
     left_memory: Any
     right_memory: Any
 
+    _memories: type[_Joins] = _Joins
+
     def _reset(self) -> None:
         super()._reset()  # type: ignore[misc]
-        self.joins = _Joins()
+        self.joins = self._memories()
 
     def _fallback(self) -> None:
         joins = self.joins
         if not joins.disabled:
-            joins.disabled = True
             self.left_memory = self._left_memory(joins.entries(0))
             self.right_memory = [TokenInfo(e[0], e[1]) for e in joins.entries(1)]
+            self.joins = joins = self._memories()  # the tokens are experta's from here on
+            joins.disabled = True
 
     @staticmethod
     def _left_memory(entries: list[list[Any]]) -> Any:
@@ -220,13 +336,16 @@ class _IndexedJoin(_NoCopy):
 class IndexedMatchNode(_IndexedJoin, OrdinaryMatchNode):
     """An OrdinaryMatchNode whose tokens meet only the tokens with equal join-variable values."""
 
+    joins: _MatchMemories
+    _memories = _MatchMemories
+
     def _activate(self, token: Token, side: int) -> None:
         self._join(side, token)
 
     def _join(self, side: int, token: Token) -> None:
         """A token arriving on ``side``: stored (or removed) in its bucket, joined with the other
-        side's bucket. The common case (a token of the shape the side learnt, :meth:`_Joins.accepts`)
-        is written out here: :meth:`_Joins.key` and :meth:`_Joins.add` inline."""
+        side's bucket (:class:`_MatchMemories`). The common case (a token of the shape the side
+        learnt, both sides settled) is written out here: :meth:`_MatchMemories.key` inline."""
         joins = self.joins
         context = token.context
         if joins.disabled or len(context) != joins.sizes[side]:
@@ -234,43 +353,36 @@ class IndexedMatchNode(_IndexedJoin, OrdinaryMatchNode):
                 self._fallback()
                 (super()._activate_left if side == 0 else super()._activate_right)(token)
                 return
+        if not joins.settled:
+            if joins.sizes[1 - side] is None:  # the other side has had no token: nothing to meet yet
+                joins.hold(side, token)
+                return
+            joins.settle()
         shared = joins.shared
         if not shared:
-            key: tuple[Any, ...] = ()
+            key: Any = ()
         elif len(shared) == 1:
-            key = (context[shared[0]],)
+            key = context[shared[0]]
         else:
             key = tuple([context[name] for name in shared])
-        tag, data = token.tag, token.data
+        tag = token.tag
         if tag is _VALID:
-            buckets = joins.buckets[side]
-            bucket = buckets.get(key)
-            if bucket is None:
-                bucket = buckets[key] = {}
-            if len(data) == 1:
-                for fact in data:
-                    identity: Any = id(fact)
+            buckets = joins.tokens[side]
+            tokens = buckets.get(key)
+            if tokens is None:
+                buckets[key] = [token]
             else:
-                identity = frozenset(map(id, data))
-            found = bucket.get(identity)
-            if found is None:
-                bucket[identity] = [[data, context, 0]]
-            else:
-                found.append([data, context, 0])
+                tokens.append(token)
         else:
-            joins.remove(side, data, context, key)
-        other = joins.buckets[1 - side].get(key)
-        if not other:
+            joins.discard(side, token, key)
+        partners = joins.tokens[1 - side].get(key)
+        if not partners:
             return
-        if len(other) == 1:
-            for entries in other.values():
-                partners = list(entries)
-        else:
-            partners = [e for entries in other.values() for e in entries]
+        data = token.data
         children = self.children
-        for entry in partners:
-            merged = {**entry[1], **context} if side else {**context, **entry[1]}
-            new = _token(tag, data | entry[0], merged)
+        for held in partners:  # (no node below this one sends tokens back to it: the list stays as it is)
+            merged = {**held.context, **context} if side else {**context, **held.context}
+            new = _token(tag, data | held.data, merged)
             for child in children:
                 child.callback(new)
 
