@@ -8,7 +8,15 @@ on later runs.
 Key. A SHA-256 over the scalexpert version, the Python and pydantic versions, the source of the
 scalexpert package itself (so that an edited checkout never reads a rule set built by other code),
 and the path and bytes of every rule and knowledge file read. Any change to any of them is a new
-key, hence a new entry; nothing is trusted by date.
+key, hence a new entry.
+
+Stamps. Reading and hashing those ~550 files was half of a warm load. A stamp entry maps the files'
+metadata (name, device, inode, size, modification and change times in nanoseconds) to the digest
+computed from their bytes; a later run whose files have the same metadata takes the digest from the
+stamp. Every write to a file sets its change time, which no program can set back, so unchanged
+metadata mean unchanged bytes, except for a second write within the clock's resolution of the
+first: a stamp is therefore written only for files unchanged for two seconds (as git and ccache
+guard against "racy" files). A stamp is an entry like the others (private, digest-checked).
 
 Where. ``$SCALEXPERT_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/scalexpert``, else
 ``~/.cache/scalexpert``. ``SCALEXPERT_CACHE=off`` (or ``0``, ``no``, ``false``) disables it: every
@@ -44,6 +52,7 @@ import pickle
 import stat
 import sys
 import tempfile
+import time
 import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -74,38 +83,122 @@ def cache_dir() -> Path | None:
 _CODE: list[str] = []
 
 
-def _code_digest() -> str:
-    """SHA-256 of the scalexpert package's Python source (computed once per process)."""
+def _code_digest(folder: Path | None = None) -> str:
+    """SHA-256 of the scalexpert package's Python source (computed once per process; with the cache
+    ``folder``, read back from a stamp of the files' metadata when they are unchanged: :func:`_stamped`)."""
     if not _CODE:
-        digest = hashlib.sha256()
-        root = Path(__file__).resolve().parent
-        for path in sorted(root.rglob("*.py")):
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(b"\0")
-            try:
-                digest.update(path.read_bytes())
-            except OSError:
-                digest.update(b"?")
-        _CODE.append(digest.hexdigest())
+        root = os.path.dirname(os.path.realpath(__file__))
+        sources = sorted((os.path.relpath(os.path.join(top, name), root), os.path.join(top, name))
+                         for top, _, names in os.walk(root) for name in names if name.endswith(".py"))
+
+        def digest_of_sources() -> str:
+            digest = hashlib.sha256()
+            for name, path in sources:
+                digest.update(name.encode())
+                digest.update(b"\0")
+                try:
+                    with open(path, "rb") as handle:
+                        digest.update(handle.read())
+                except OSError:
+                    digest.update(b"?")
+            return digest.hexdigest()
+
+        _CODE.append(_stamped(folder, "code", [(name, _stat(path)) for name, path in sources], digest_of_sources)
+                     or digest_of_sources())
     return _CODE[0]
 
 
-def cache_key(files: Iterable[Path], kind: str) -> str | None:
-    """Key of an entry built from ``files`` (None when a file cannot be read: no caching then)."""
+def cache_key(files: Iterable[Path], kind: str, folder: Path | None = None) -> str | None:
+    """Key of an entry built from ``files`` (None when a file cannot be read: no caching then).
+
+    With the cache ``folder``, the key of files whose metadata are unchanged since an earlier run is
+    read back from that run's stamp (:func:`_stamped`) instead of reading and hashing every file.
+    """
     import pydantic
 
-    digest = hashlib.sha256()
-    for part in (kind, __version__, sys.version, pydantic.VERSION, _code_digest()):
-        digest.update(part.encode())
-        digest.update(b"\0")
-    for path in files:
-        data = _regular_file_bytes(path)
-        if data is None:
-            return None
-        digest.update(str(path.resolve()).encode())
-        digest.update(b"\0")
-        digest.update(hashlib.sha256(data).digest())
-    return digest.hexdigest()
+    settled = (kind, __version__, sys.version, pydantic.VERSION, _code_digest(folder))
+    folders: dict[str, str] = {}
+    named = [(path, *_resolved(path, folders)) for path in files]
+
+    def content_key() -> str | None:
+        digest = hashlib.sha256()
+        for part in settled:
+            digest.update(part.encode())
+            digest.update(b"\0")
+        for path, resolved, _ in named:
+            data = _regular_file_bytes(path)
+            if data is None:
+                return None
+            digest.update(resolved.encode())
+            digest.update(b"\0")
+            digest.update(hashlib.sha256(data).digest())
+        return digest.hexdigest()
+
+    if folder is None or not named:
+        return content_key()
+    return _stamped(folder, "\0".join(settled), [(resolved, info) for _, resolved, info in named], content_key)
+
+
+def _stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def _resolved(path: Path, folders: dict[str, str]) -> tuple[str, os.stat_result | None]:
+    """``str(path.resolve())`` and the file's status (None when it has none), resolving each folder once
+    (``folders``: resolved so far); a file that is itself a link is resolved whole."""
+    text = os.fspath(path)
+    head, name = os.path.split(text)
+    try:
+        info: os.stat_result | None = os.lstat(text)
+    except OSError:
+        info = None
+    try:
+        if info is None or stat.S_ISLNK(info.st_mode) or name in ("", ".", ".."):
+            return str(Path(text).resolve()), _stat(text)
+        folder = folders.get(head)
+        if folder is None:
+            folder = folders[head] = str(Path(head or ".").resolve())
+    except (OSError, RuntimeError):  # a link loop: no key (the file cannot be read either)
+        return text, None
+    return os.path.join(folder, name), info
+
+
+STAMPS = "stamp"
+"""Name of the entries that map files' metadata to the digest of their content (:func:`_stamped`)."""
+SETTLED_NS = 2 * 10**9
+"""A stamp is written only when every file it covers was last changed at least this long ago."""
+
+
+def _stamped(folder: Path | None, what: str, files: list[tuple[str, os.stat_result | None]],
+             compute: Callable[[], str | None]) -> str | None:
+    """``compute()`` (a digest of ``what`` and of the files' content), or what it returned on an earlier run
+    whose files had the same metadata: name, device, inode, size, and modification and change times to the
+    nanosecond. Any write to a file sets its change time, which no program can set back, so a file whose
+    metadata are unchanged holds the same bytes; a file changed within the clock's resolution of the stamp's
+    run could keep them, so a stamp is written only when each file it covers has been unchanged for
+    :data:`SETTLED_NS`. Files that are not regular files (or are missing) get no stamp.
+    """
+    if folder is None:
+        return compute()
+    stamp = hashlib.sha256(what.encode())
+    newest = 0
+    for name, info in files:
+        if info is None or not stat.S_ISREG(info.st_mode):
+            return compute()
+        newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+        stamp.update(f"\0{name}\0{info.st_dev} {info.st_ino} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}"
+                     .encode())
+    key = stamp.hexdigest()
+    found = read(folder, key, str, STAMPS)
+    if found is not None:
+        return found
+    value = compute()
+    if value is not None and newest < time.time_ns() - SETTLED_NS:
+        write(folder, key, value, STAMPS)
+    return value
 
 
 def _regular_file_bytes(path: Path, limit: int = 8 * 2**20) -> bytes | None:
@@ -239,7 +332,7 @@ def cached(files: list[Path], kind: str, build: Callable[[], _T], expected: type
     derived from it can be cached under a key of its own (:func:`derived`).
     """
     folder = cache_dir()
-    key = cache_key(files, kind) if folder is not None else None
+    key = cache_key(files, kind, folder) if folder is not None else None
     if folder is None or key is None:
         return build()
     found = read(folder, key, expected, name)
