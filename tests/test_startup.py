@@ -8,6 +8,7 @@ not import the readers of formats it was not given.
 from __future__ import annotations
 
 import importlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -69,3 +70,36 @@ def test_a_kubernetes_check_imports_no_other_formats_readers() -> None:
     unwanted = {f"scalexpert.importers.{name}" for name in
                 ("terraform", "structurizr", "threagile", "telemetry", "gateways", "compose")}
     assert not loaded & unwanted
+
+
+def test_the_secret_patterns_are_those_the_pure_python_safe_loader_reads() -> None:
+    import yaml
+
+    from scalexpert.importers import redact
+    from scalexpert.shipped import shipped_dir
+
+    text = (shipped_dir("scalexpert.builtin_knowledge", "knowledge") / redact.FILE).read_text("utf-8")
+    raw = yaml.load(text, Loader=yaml.SafeLoader)
+    table = redact.patterns()
+    assert table.marker == raw["marker"] and list(table.words) == raw["words"]
+    assert [p.pattern for p in table.values] == raw["values"] and list(table.schemes) == raw["schemes"]
+
+
+PLAIN_SAMPLES = ["yes", "No", "true", "null", "~", ".inf", "-.inf", ".NaN", "0x1F", "0o17", "1_000", "1e3", "+1", "-1",
+                 "2001-12-14", "2001-12-14t21:59:43.10-05:00", "12:30:00", "190:20:30", "on", "Off", "-", "--", "---",
+                 "a:b", "a:", "http://x", "web-1", "v1.2.3", "my_service", "a/b", "x+y", "1.0", "10", "-x", "@x"]
+
+
+@pytest.mark.parametrize("text", PLAIN_SAMPLES)
+def test_a_value_is_written_plain_exactly_when_the_safe_loader_reads_it_back(text: str) -> None:
+    import yaml
+
+    from scalexpert.importers import emit
+
+    try:
+        plain = bool(emit._PLAIN.fullmatch(text)) and yaml.load(text, Loader=yaml.SafeLoader) == text
+    except yaml.YAMLError:
+        with pytest.raises(yaml.YAMLError):
+            emit._scalar(text)
+        return
+    assert emit._scalar(text) == (text if plain else json.dumps(text))

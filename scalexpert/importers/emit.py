@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import textwrap
@@ -192,9 +193,19 @@ def _scalar(value: Any) -> str:
     if isinstance(value, float):
         return str(int(value)) if value == int(value) else format(value, "f").rstrip("0").rstrip(".")
     text = str(value)
-    if _PLAIN.fullmatch(text) and yaml.safe_load(text) == text:
+    if _PLAIN.fullmatch(text) and _reads_back(text):
         return text
     return json.dumps(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _reads_back(text: str) -> bool:
+    """Whether ``text`` written plain reads back as the same string (not a number, boolean, null or date)."""
+    return bool(yaml.load(text, Loader=_LOADER) == text)
+
+
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""The safe loader, in C when PyYAML was built with libyaml."""
 
 
 def _plain(tree: Tree) -> dict[str, Any]:

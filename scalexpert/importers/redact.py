@@ -55,7 +55,8 @@ def patterns() -> Patterns:
     """The shipped table of secret-looking keys and values."""
     import yaml
 
-    raw = yaml.safe_load((shipped_dir("scalexpert.builtin_knowledge", "knowledge") / FILE).read_text("utf-8"))
+    text = (shipped_dir("scalexpert.builtin_knowledge", "knowledge") / FILE).read_text("utf-8")
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # the safe loader, in C when built with it
     return Patterns(
         marker=str(raw["marker"]),
         words=tuple(str(w) for w in raw["words"]),
