@@ -412,12 +412,20 @@ class _Analysed:
     """One design analysed: the loaded model, its graph analysis, capacity model and fact records, and (filled
     in when asked) its findings and dumped capacity figures."""
 
-    loaded: LoadedArchitecture
-    graph: GraphAnalysis
-    capacity: CapacityReport
+    loaded: LoadedArchitecture | None
+    graph: GraphAnalysis | None
+    capacity: CapacityReport | None
     records: list[Any]
     findings: dict[str, str] | None = None
     dumped: dict[str, Any] | None = None
+    kept: bool = False
+    """Whether the design may be checked in full (a step of the plan, the target): its models stay."""
+
+    def slim(self) -> None:
+        """Keep only what a later re-run of the same design reads (its records, findings and figures): the models
+        of every design tried were most of an assessed check's memory (100 components: 60 MiB of 25 designs)."""
+        if not self.kept:
+            self.loaded = self.graph = self.capacity = None
 
 
 LARGEST_COUNT = 10**9
@@ -469,22 +477,30 @@ def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config
         at = changed_paths(overlay, loaded.model)
         return at is not None and not reads[name].touched_by(at)
 
-    def analyse(overlay: Any) -> _Analysed | None:
-        """The changed design analysed (once per distinct overlay); None when it does not validate."""
+    def analyse(overlay: Any, whole: bool = False) -> _Analysed | None:
+        """The changed design analysed (once per distinct overlay, again when ``whole`` asks for the models a
+        re-run let go); None when it does not validate."""
         name = json.dumps(overlay, sort_keys=True, default=str)
-        if name in analysed:
-            return analysed[name]
+        earlier = analysed.get(name)
+        if name in analysed and (earlier is None or not whole or earlier.loaded is not None):
+            return earlier
         variant = changed(overlay)
         made = None
         if variant is not None:
-            graph = base.graph if base is not None and reused("graph", overlay) else analyse_graph(variant.model)
-            capacity = base.capacity if base is not None and reused("capacity", overlay) else _capacity(variant.model, config)
-            made = _Analysed(variant, graph, capacity, build_facts(variant, graph, capacity, flattened))
+            original = (base.graph, base.capacity) if base is not None else (None, None)  # (the original is kept whole)
+            graph = original[0] if original[0] is not None and reused("graph", overlay) else analyse_graph(variant.model)
+            capacity = (original[1] if original[1] is not None and reused("capacity", overlay)
+                        else _capacity(variant.model, config))
+            # the memo keeps the flat form of the original's records; a variant's own are used once (this design)
+            made = _Analysed(variant, graph, capacity, build_facts(variant, graph, capacity, dict(flattened)))
+        if made is not None and earlier is not None:  # the same design: what was measured of it holds
+            made.findings, made.dumped = earlier.findings, earlier.dumped
         analysed[name] = made
         return made
 
     def dumped(item: _Analysed) -> dict[str, Any]:
         if item.dumped is None:
+            assert item.capacity is not None  # (a design lets its models go once its figures are dumped)
             item.dumped = item.capacity.model_dump(mode="json")
         return item.dumped
 
@@ -494,7 +510,9 @@ def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config
             return None
         if item.findings is None:
             item.findings = findings_of(item.records)
-        return Outcome(dict(item.findings), dumped(item))
+        outcome = Outcome(dict(item.findings), dumped(item))
+        item.slim()
+        return outcome
 
     def findings_of(variant_records: list[Any]) -> dict[str, str]:
         if not keys_are_unique(variant_records, ruleset):  # pragma: no cover - the loader keeps names unique
@@ -521,15 +539,18 @@ def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config
         if not sequence:
             sequence.append(PartialRerun(ruleset, records, base_keys, thresholds=config.thresholds, enabled=chosen,
                                          severities=severities, limits=limits, share=partial[0] if partial else None))
+        item.kept = True
         if item.findings is None:  # (a design measured before has the same findings, whichever run it follows)
             item.findings = sequence[0].run(item.records)
         sequence[0].rebase(item.records, item.findings)
         return Outcome(dict(item.findings), dumped(item))
 
     def full_check(overlay: Any) -> tuple[Report, Architecture] | None:
-        item = analyse(overlay)
+        item = analyse(overlay, whole=True)
         if item is None:
             return None
+        item.kept = True
+        assert item.loaded is not None and item.graph is not None and item.capacity is not None
         # run_rules takes the network of every rule the check and its re-runs used (RuleSession.take)
         checked, _, _ = _checked(item.loaded, ruleset, config, limits, item.graph, item.capacity, item.records)
         return checked, item.loaded.model
@@ -539,7 +560,8 @@ def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config
         multiples (computed alone: a component's figures do not depend on the multiples tabulated)."""
         from .analysis.capacity.run import analyse as capacity_of, growth_table
 
-        known = [item for item in (base, *analysed.values()) if item is not None and item.loaded.model is arch]
+        known = [item for item in (base, *analysed.values())
+                 if item is not None and item.loaded is not None and item.loaded.model is arch]
         if not known:
             return capacity_of(arch, growth=multiples).model_dump(mode="json")
         return {**dumped(known[0]), "growth_table": [row.model_dump(mode="json") for row in growth_table(arch, multiples)]}

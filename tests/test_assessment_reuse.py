@@ -101,6 +101,27 @@ def test_the_same_design_measured_again_and_after_other_steps_gives_a_complete_c
     assert target.components["seller-gateway"].replicas == 3
 
 
+def test_a_design_whose_models_a_re_run_let_go_is_analysed_again_for_a_complete_check(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A design the verification measured keeps only its records, findings and figures; checked in full later
+    (the target), it is analysed again and gives a complete check's report, and its growth table is its own."""
+    ways = _ways(monkeypatch, MARKETPLACE)
+    overlay = {"components": {"cart-store": {"replicas": 2}}}
+    measured = ways["rerun"](overlay)
+    again = ways["rerun_after"](overlay)  # a step of the plan reads the records the re-run kept
+    report, target = ways["full_check"](overlay)
+    loaded = load_file(MARKETPLACE)
+    raw = loaded.model.model_dump(by_alias=True, exclude_none=True, mode="json")
+    full = check(validate(merge(raw, overlay), loaded.source, loaded.file), assess=False)
+    assert report.model_dump(mode="json") == full.model_dump(mode="json")
+    assert measured.findings == again.findings == _findings(full)
+    assert measured.capacity == again.capacity == full.capacity.model_dump(mode="json")
+    assert target.components["cart-store"].replicas == 2
+    grown = ways["grow"](target, [1.0, 2.0])
+    assert grown["components"]["cart-store"] == full.capacity.model_dump(mode="json")["components"]["cart-store"]
+    assert grown["growth_table"] != ways["grow"](ways["arch"], [1.0, 2.0])["growth_table"]
+
+
 def test_reads_are_recorded_per_object_and_attribute() -> None:
     """Capacity reads search-service → pricing-service's calls and one component's replicas by their own
     paths; a field nothing reads is not recorded; the hook is gone afterwards."""

@@ -26,6 +26,7 @@ from ..loader.yamlsource import Limits
 from ..language.conditions import all_patterns
 from ..language.ruleset import CompiledRule, RuleSet
 from .explain import finding_keys
+from .rete import empty
 from .run import RuleSession
 
 FULL_SHARE = 0.5
@@ -168,8 +169,9 @@ class PartialRerun:
         self.runs["partial"] += 1
         found = {fp: s for fp, s in self.base_findings.items() if fp.split("@", 1)[0] not in affected}
         types = self.types(chosen)  # a fact of another type matches no pattern of these rules
-        found.update(finding_keys(session.run([r for r in records if r.type in types], self.known), self.ruleset,
-                                  self.thresholds))
+        result = session.run([r for r in records if r.type in types], self.known)
+        empty(session.engine)  # a network waiting for its next run holds no facts (there may be MAX_SESSIONS of them)
+        found.update(finding_keys(result, self.ruleset, self.thresholds))
         return found
 
     def types(self, rules: frozenset[str]) -> set[str]:
