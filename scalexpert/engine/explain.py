@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, cast
 
 from ..facts.build import FactRecord
@@ -17,7 +18,13 @@ from .run import Activation, EngineResult
 
 
 def _location(pos: Position | None) -> Location | None:
-    return Location(file=pos.file, line=pos.line, column=pos.column) if pos else None
+    return _location_of(pos) if pos else None
+
+
+@lru_cache(maxsize=65_536)
+def _location_of(pos: Position) -> Location:
+    """One (immutable) Location per position: the conditions of many findings cite the same few values."""
+    return Location(file=pos.file, line=pos.line, column=pos.column)
 
 
 def _operand_text(operand: Any, bindings: dict[str, Any], threshold: Any) -> tuple[Any, str]:

@@ -26,6 +26,8 @@ def placeholders(template: str) -> list[tuple[str, str]]:
 
 def show_value(value: Any, spec: str = "") -> str:
     """A value as text: floats shortened, booleans lower-case, tuples comma-joined."""
+    if type(value) is str:  # the common case (names, kinds), whatever the format
+        return value
     if spec and isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             return format(value, spec)
