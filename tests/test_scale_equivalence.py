@@ -190,7 +190,7 @@ def test_sorted_keys_sorts_every_level_in_the_same_order_as_before():
 @pytest.mark.parametrize("per_piece", [1, 7, 1000])
 def test_the_json_report_written_in_pieces_is_the_serializers_output_byte_for_byte(monkeypatch, per_piece):
     """Large documents are serialized a piece at a time; the bytes are those of one serializer call."""
-    from scalexpert.reporters import json_report, render_bytes
+    from scalexpert.reporters import json_report, render_bytes, render_parts
 
     monkeypatch.setattr(json_report, "PIECES_FROM", 0)
     monkeypatch.setattr(json_report, "_FINDINGS_PER_PIECE", per_piece)
@@ -200,6 +200,27 @@ def test_the_json_report_written_in_pieces_is_the_serializers_output_byte_for_by
         whole = json_report.JsonDocument.__pydantic_serializer__.to_json(json_report.build(reports), indent=2) + b"\n"
         assert json_report.render_bytes(reports) == whole
         assert render_bytes("json", reports) == whole
+        assert b"".join(json_report.render_parts(reports)) == whole
+        assert b"".join(render_parts("json", reports)) == whole
+
+
+@pytest.mark.parametrize("pieces_from", [0, 2_000])
+def test_the_json_report_written_in_parts_is_escaped_as_the_whole_is(monkeypatch, pieces_from):
+    """Standard output gets a large report part by part, each part guarded; the bytes are the whole's."""
+    from scalexpert import api
+    from scalexpert.reporters import json_report, render_bytes, render_parts
+
+    monkeypatch.setattr(json_report, "PIECES_FROM", pieces_from)
+    monkeypatch.setattr(json_report, "_FINDINGS_PER_PIECE", 1)
+    risky = api.check('version: 1\nsystem: {name: "a\\u202eb\\u0085c"}\ncomponents:\n'
+                      '  x: {kind: service, description: "d\\u2066e\\u007f"}\n  y: {kind: database}\n'
+                      'dependencies:\n  - {from: x, to: y}\n', assess=False)
+    assert len(risky.findings) > 1
+    whole = render_bytes("json", [risky])
+    assert b"\\u202e" in whole and "\u202e".encode() not in whole
+    parts = list(render_parts("json", [risky]))
+    assert len(parts) > (1 if pieces_from == 0 else 0)
+    assert b"".join(parts) == whole
 
 
 @lru_cache(maxsize=None)

@@ -322,7 +322,7 @@ def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], bas
     """
     from ..api import rules_for
     from ..review.baseline import apply_baseline, baseline_of, read_baseline, render_baseline
-    from ..reporters import ASSESSED, RenderOptions, render_bytes
+    from ..reporters import ASSESSED, RenderOptions, render_bytes, render_parts
     from ..reporters.common import fails
 
     config, config_files = resolve_loaded(
@@ -363,7 +363,8 @@ def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], bas
         emit(render_bytes(name, reports, options), path, inputs=inputs)
     if to_stdout:
         terminal = replace(options, color=fmt == "text" and use_color(no_color, None, color), width=terminal_width())
-        emit(render_bytes(fmt, reports, terminal), None)
+        for part in render_parts(fmt, reports, terminal):  # a large JSON report is written as it is serialized
+            emit(part, None)
     if stale:
         click.echo(f"baseline: {stale:,} accepted finding(s) no longer occur; refresh it with --write-baseline", err=True)
     failing = any(fails(f, config.fail_on) for r in reports for f in r.findings)

@@ -9,7 +9,7 @@ give the same bytes (sorted, no timestamps).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import cast
 
 from ..errors import UsageError
@@ -65,4 +65,16 @@ def render_bytes(name: str, reports: Sequence[Report], options: RenderOptions = 
     return render(name, reports, options).encode("utf-8")
 
 
-__all__ = ["ASSESSED", "FORMATS", "RenderOptions", "Reporter", "render", "render_bytes", "reporter"]
+def render_parts(name: str, reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> Iterator[bytes]:
+    """:func:`render_bytes` in consecutive parts (for standard output): a format that writes a large document in
+    parts (JSON) never holds all of it. Each part ends at a line's end, so the guard of each part escapes what the
+    guard of the whole would; joined, the parts are :func:`render_bytes`' output byte for byte."""
+    parts = getattr(reporter(name), "render_parts", None)
+    if parts is None:
+        yield render_bytes(name, reports, options)
+        return
+    for data in parts(reports, options):
+        yield guard_bytes(data, MARKUP[name]) if name in MARKUP else data
+
+
+__all__ = ["ASSESSED", "FORMATS", "RenderOptions", "Reporter", "render", "render_bytes", "render_parts", "reporter"]

@@ -8,7 +8,7 @@ new fields may appear in any release.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_serializer
@@ -118,7 +118,21 @@ def render_bytes(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPT
     if sum(len(r.findings) for r in reports) < PIECES_FROM:
         data: bytes = JsonDocument.__pydantic_serializer__.to_json(document, indent=2)
         return data + b"\n"
-    return _in_pieces(document)
+    out = io.BytesIO()
+    for part in _pieces(document):
+        out.write(part)
+    return out.getvalue()  # the buffer itself, not a copy
+
+
+def render_parts(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> Iterator[bytes]:
+    """:func:`render_bytes` in consecutive parts, each ending at a line's end, for a writer that need not hold
+    the whole document (standard output): a large document is never in memory at once (170 MB at 10,000
+    components). Joined, the parts are :func:`render_bytes`' output byte for byte."""
+    if sum(len(r.findings) for r in reports) < PIECES_FROM:
+        yield render_bytes(reports, options)
+        return
+    for part in _pieces(build(reports, options)):
+        yield bytes(part)
 
 
 PIECES_FROM = 2_000
@@ -126,47 +140,45 @@ PIECES_FROM = 2_000
 _FINDINGS_PER_PIECE = 1_000
 
 
-def _in_pieces(document: JsonDocument) -> bytes:
-    """The document's JSON, byte for byte what one call of the serializer writes, built from pieces.
+def _pieces(document: JsonDocument) -> Iterator[bytes | memoryview]:
+    """The document's JSON, byte for byte what one call of the serializer writes, in pieces.
 
     Each piece is the serializer's own output for part of the document (``include``), cut out of the
     lines around it: JSON strings hold no raw line breaks, so those lines are fixed text, checked.
     """
-    out = io.BytesIO()
-    out.write(b"{\n")
+    yield b"{\n"
     for k, name in enumerate(JsonDocument.model_fields):
         if k:
-            out.write(b",\n")
+            yield b",\n"
         if name != "reports" or not document.reports:
-            out.write(_piece(document, {name}, b"{\n", b"\n}"))
+            yield _piece(document, {name}, b"{\n", b"\n}")
             continue
-        out.write(b'  "reports": [\n')
+        yield b'  "reports": [\n'
         reports: list[Any] = document.reports  # ScoredReport: Report's fields and a score (made at run time)
         for i, report in enumerate(reports):
             if i:
-                out.write(b",\n")
-            out.write(b"    {\n")
+                yield b",\n"
+            yield b"    {\n"
             fields = [f for f, info in type(report).model_fields.items() if not info.exclude]
             for j, field in enumerate(fields):
                 if j:
-                    out.write(b",\n")
+                    yield b",\n"
                 outer = b'{\n  "reports": [\n    {\n', b"\n    }\n  ]\n}"
                 count = len(report.findings)
                 if field != "findings" or count == 0:
-                    out.write(_piece(document, {"reports": {i: {field}}}, *outer))
+                    yield _piece(document, {"reports": {i: {field}}}, *outer)
                     continue
-                out.write(b'      "findings": [\n')
+                yield b'      "findings": [\n'
                 for start in range(0, count, _FINDINGS_PER_PIECE):
                     if start:
-                        out.write(b",\n")
+                        yield b",\n"
                     chunk = set(range(start, min(count, start + _FINDINGS_PER_PIECE)))
-                    out.write(_piece(document, {"reports": {i: {"findings": chunk}}},
-                                     outer[0] + b'      "findings": [\n', b"\n      ]" + outer[1]))
-                out.write(b"\n      ]")
-            out.write(b"\n    }")
-        out.write(b"\n  ]")
-    out.write(b"\n}\n")
-    return out.getvalue()  # the buffer itself, not a copy
+                    yield _piece(document, {"reports": {i: {"findings": chunk}}},
+                                 outer[0] + b'      "findings": [\n', b"\n      ]" + outer[1])
+                yield b"\n      ]"
+            yield b"\n    }"
+        yield b"\n  ]"
+    yield b"\n}\n"
 
 
 def _piece(document: JsonDocument, include: Any, before: bytes, after: bytes) -> memoryview:
@@ -177,4 +189,4 @@ def _piece(document: JsonDocument, include: Any, before: bytes, after: bytes) ->
     return memoryview(data)[len(before):len(data) - len(after)]
 
 
-__all__ = ["JsonDocument", "build", "document", "json_schema", "render", "render_bytes"]
+__all__ = ["JsonDocument", "build", "document", "json_schema", "render", "render_bytes", "render_parts"]
