@@ -154,3 +154,30 @@ def test_a_run_that_fails_does_not_give_its_network_back(monkeypatch: pytest.Mon
     assert len(made) == 1
     assert not any(made[0] in idle for idle in compiled_rules(ruleset, {}).idle.values())
     assert made[0].engine.matcher.root_node is None  # closed: its memories freed
+
+
+def test_a_field_bound_to_two_variables_runs_inline_and_binds_both() -> None:
+    """``W('h0_x') & W('v_x')`` (a field compared in a TEST and also bound) binds both variables, as
+    experta's own check does; a fact without the field fails, as there."""
+    from experta.matchers.rete.check import FeatureCheck
+    from experta.matchers.rete.token import Token
+
+    from scalexpert.engine._compat import W
+    from scalexpert.engine.compile import fact_class
+
+    check = FeatureCheck("timeout_ms", W("h0_timeout_ms") & W("v_timeout"))
+    assert rete.fast_plan((check,), False) == ((), (("h0_timeout_ms", "timeout_ms"), ("v_timeout", "timeout_ms")), None)
+    dependency = fact_class("dependency")
+    for fact, context in [(dependency(timeout_ms=30), {}), (dependency(), {}), (dependency(timeout_ms=30), {"v_timeout": 31}),
+                          (dependency(timeout_ms=30), {"v_timeout": 30})]:
+        results = []
+        for plan in (True, False):
+            node = rete.IsolatedFeatureTesterNode(check)
+            node.negated = False
+            node.plan = rete.fast_plan((check,), False) if plan else None
+            seen: list[Any] = []
+            node.add_child(object(), lambda token: seen.append(dict(token.context)))
+            node._activate(Token.valid(fact, dict(context)))
+            results.append(seen)
+        assert results[0] == results[1]
+    assert check(dependency(timeout_ms=30)) == {"h0_timeout_ms": 30, "v_timeout": 30}

@@ -671,8 +671,8 @@ def fast_plan(checks: tuple[Any, ...], dispatched: bool) -> tuple[tuple[type, ..
     """Fact types, (variable, field) bindings and capture of a run of checks, if every check is
     one of those (or a pattern membership under a dispatch node, which always holds); else None.
 
-    A binding is a field wildcard bound to a variable (``MATCH.v_x``): it fails when the fact lacks
-    the field (experta's ``fact[what]`` raises KeyError: our fact classes declare no defaults).
+    A binding is a field wildcard bound to one or more variables (:func:`_bound_names`): it fails
+    when the fact lacks the field (experta's ``fact[what]`` raises KeyError: our fact classes declare no defaults).
     """
     types: list[type] = []
     binds: list[tuple[str, str]] = []
@@ -686,14 +686,26 @@ def fast_plan(checks: tuple[Any, ...], dispatched: bool) -> tuple[tuple[type, ..
             how = check.how
             if dispatched and isinstance(getattr(how, "match", None), PatternMember):
                 continue
-            if type(how) is not W or how.__bind__ is None or not isinstance(how.__bind__, str):
+            names = _bound_names(how)
+            if names is None:
                 return None
-            binds.append((how.__bind__, check.what))
+            binds.extend((name, check.what) for name in names)
         else:
             return None
     if capture is not None and any(name == capture for name, _ in binds):
         return None
     return tuple(types), tuple(binds), capture
+
+
+def _bound_names(how: Any) -> list[str] | None:
+    """The variables a field constraint binds the field to, if that is all it does: a wildcard bound
+    to a variable (``MATCH.v_x``), or several at once (``W('h0_x') & W('v_x')``: experta's ``and_match``
+    binds each, a field compared in a TEST and also bound); else None."""
+    if type(how) is W:
+        return [how.__bind__] if isinstance(how.__bind__, str) else None
+    if type(how) is ANDFC and len(how) > 0 and all(type(part) is W and isinstance(part.__bind__, str) for part in how):
+        return [part.__bind__ for part in how]
+    return None
 
 
 def _negates(check: Any) -> bool:
