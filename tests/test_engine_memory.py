@@ -107,3 +107,24 @@ def test_a_match_node_s_lean_memories_join_as_experta_s(shared: tuple[str, ...],
         (plain.activate_left if left else plain.activate_right)(token)
         assert Counter(lean_seen) == Counter(plain_seen), step
     assert lean.joins.disabled == (odd is not None)  # the lean path was taken until the odd token
+
+
+def test_the_engine_refuses_the_facts_experta_refuses() -> None:
+    """Conditional elements among the values, ``__`` inside a field name: refused with experta's errors,
+    conditional elements first (each name is checked once, so a name seen before is checked again)."""
+    from experta import KnowledgeEngine
+
+    from scalexpert.engine._compat import W
+
+    component = fact_class("component")
+    for engine_class in (rete.CheckEngine, KnowledgeEngine):
+        engine = engine_class()
+        engine.reset()
+        assert engine.declare(component(**{FACT_KEY: "a", "kind": "service"}))["__factid__"] == 1
+        for _ in range(2):
+            with pytest.raises(TypeError, match="conditional elements"):
+                engine.declare(component(**{FACT_KEY: "b", "nested__name": 1}), component(**{FACT_KEY: "c", "kind": W()}))
+            with pytest.raises(KeyError, match="double underscores"):
+                engine.declare(component(**{FACT_KEY: "b", "nested__name": 1}))
+        assert engine.declare(component(**{FACT_KEY: "b", "__special__": 1, "_p": frozenset({1})}))["__factid__"] == 2
+        assert len(engine.facts) == 3

@@ -35,6 +35,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import _compat  # noqa: F401  (experta is imported through the shim first)
+from experta import KnowledgeEngine, watchers  # noqa: E402
 from experta.conditionalelement import ConditionalElement  # noqa: E402
 from experta.fact import Fact, InitialFact  # noqa: E402
 from experta.factlist import FactList  # noqa: E402
@@ -441,6 +442,52 @@ class IndexedNotNode(_IndexedJoin, NotNode):
                 new = _token(tag, set(entry[0]), dict(entry[1]))
                 for child in self.children:
                     child.callback(new)
+
+
+class CheckEngine(KnowledgeEngine):  # type: ignore[misc]
+    """experta's engine, whose ``declare`` makes its checks of each fact's fields more cheaply.
+
+    experta refuses facts holding conditional elements or field names with ``__`` inside by walking
+    every field of every fact (about 5% of a large run); the values our facts hold are mostly of
+    types that cannot be conditional elements, and field names repeat: each name is checked once.
+    The same facts are refused, with the same errors, in the same order of checks.
+    """
+
+    def declare(self, *facts: Fact) -> Any:
+        if not self.facts:
+            watchers.ENGINE.warning("Declaring fact before reset()")
+        if any(_holds_elements(fact) for fact in facts):
+            raise TypeError("Declared facts cannot contain conditional elements")
+        if any(_nested_names(fact) for fact in facts):
+            raise KeyError("Cannot declare facts containing double underscores as keys.")
+        last = None
+        for fact in facts:
+            last = self.facts.declare(fact)
+        if not self.running:
+            added, removed = self.get_activations()
+            self.strategy.update_agenda(self.agenda, added, removed)
+        return last
+
+
+_PLAIN_NAMES: set[Any] = set()
+"""Field names known to hold no ``__`` inside (experta's ``has_nested_accessor``)."""
+
+
+def _holds_elements(fact: Fact) -> bool:
+    """experta's ``Fact.has_field_constraints``: values of the types in :data:`_AS_IS` are none."""
+    return any(type(v) not in _AS_IS and isinstance(v, ConditionalElement) for v in dict.values(fact))
+
+
+def _nested_names(fact: Fact) -> bool:
+    """experta's ``Fact.has_nested_accessor``, each field name checked once per process."""
+    plain = _PLAIN_NAMES
+    for key in dict.keys(fact):
+        if key not in plain:
+            if "__" in str(key).strip("__"):
+                return True
+            if type(key) is str and len(plain) < 100_000:
+                plain.add(key)
+    return False
 
 
 class KeyedFactList(FactList):  # type: ignore[misc]

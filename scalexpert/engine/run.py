@@ -31,6 +31,7 @@ from .compile import (
 )
 from ..loader.yamlsource import Limits
 from .rete import (
+    CheckEngine,
     DispatchingReteMatcher,
     ExactRemovalStrategy,
     KeyedFactList,
@@ -182,7 +183,7 @@ class RuleSession:
             )
         members["__strategy__"] = ExactRemovalStrategy
         members["__matcher__"] = DispatchingReteMatcher
-        engine_class = type("CheckEngine", (KnowledgeEngine,), members)
+        engine_class = type("CheckEngine", (CheckEngine,), members)
         self.engine: Any = engine_class()
         self.budget = MatchBudget(limits.max_rule_matches, limits.max_matches, self._exceeded)
         adjust_network(self.engine.matcher, indexed=indexed, budget=self.budget)
