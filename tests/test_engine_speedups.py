@@ -181,3 +181,38 @@ def test_a_field_bound_to_two_variables_runs_inline_and_binds_both() -> None:
             results.append(seen)
         assert results[0] == results[1]
     assert check(dependency(timeout_ms=30)) == {"h0_timeout_ms": 30, "v_timeout": 30}
+
+
+def test_a_dispatch_node_runs_each_distinct_chain_once_per_fact_and_every_callback_in_order() -> None:
+    """Chains with the same checks under several patterns make one token, handed to each of their
+    callbacks in pattern order; a fact failing such a chain reaches none of them; a pattern whose
+    chains are not folded gets the token itself; facts of other pattern sets get their own plans."""
+    from experta.matchers.rete.token import Token
+
+    from scalexpert.engine.compile import fact_class
+
+    component = fact_class("component")
+    calls: list[tuple[str, Any]] = []
+
+    def callback(name: str) -> Any:
+        return lambda token: calls.append((name, token))
+
+    dispatch = rete.PatternDispatchNode("_p")
+    dispatch.by_pattern = {3: [rete.ChildNode(object(), callback("unfolded"))]}
+    same = ((component,), (("v_name", "name"),), "f_0")
+    dispatch.programs = {
+        1: [(*same, (callback("a"), callback("b")))],
+        2: [(*same, (callback("c"),)), ((component,), (("v_zone", "zone"),), None, (callback("d"),))],
+        3: None,
+    }
+    dispatch.plans = {}
+    fact = component(name="api", zone="z1", _p=frozenset({1, 2, 3}))
+    dispatch._activate(Token.valid(fact))
+    assert [name for name, _ in calls] == ["a", "b", "c", "d", "unfolded"]
+    tokens = {name: token for name, token in calls}
+    assert tokens["a"] is tokens["b"] is tokens["c"] and tokens["a"].context == {"v_name": "api", "f_0": fact}
+    assert tokens["d"].context == {"v_zone": "z1"} and tokens["unfolded"].context == {}
+    calls.clear()
+    dispatch._activate(Token.valid(component(zone="z2", _p=frozenset({1, 2}))))  # no name: the shared chain fails
+    assert [(name, token.context) for name, token in calls] == [("d", {"v_zone": "z2"})]
+    assert set(dispatch.plans) == {frozenset({1, 2, 3}), frozenset({1, 2})}

@@ -953,6 +953,7 @@ class PatternDispatchNode(_NoCopy, OneInputNode):  # type: ignore[misc]
     def __init__(self, field: str) -> None:
         self.field = field
         self.by_pattern: dict[int, list[Any]] = {}
+        self.plans = {}
         super().__init__()
 
     def add_child(self, node: Any, callback: Any) -> None:
@@ -972,30 +973,73 @@ class PatternDispatchNode(_NoCopy, OneInputNode):  # type: ignore[misc]
                 for child in self.by_pattern.get(pattern_id, ()):
                     child.callback(token)
             return
+        pattern_ids = fact.get(self.field, ())
+        plan = self.plans.get(pattern_ids)
+        if plan is None:
+            plan = self._plan(pattern_ids)
         tag, data, context = token.tag, token.data, token.context
-        for pattern_id in sorted(fact.get(self.field, ())):
+        made: list[Token | None] = []  # the token of each distinct chain so far (None: the fact failed it)
+        for types, binds, capture, callbacks, same in plan:
+            if same >= 0:  # the same checks as an earlier chain's: the same token
+                new = made[same]
+                if new is None:
+                    continue
+            elif same == _PASS:
+                new = token
+            else:  # the chain's checks inline (IsolatedFeatureTesterNode's)
+                new = None
+                if not types or not any(type(fact) != fact_type for fact_type in types):
+                    inline = dict(context)
+                    for name, what in binds:
+                        value = dict.get(fact, what, _UNSET)
+                        if value is _UNSET or (name in inline and inline[name] != value):
+                            break
+                        inline[name] = value
+                    else:
+                        if capture is None or capture not in inline or not inline[capture] != fact:
+                            if capture is not None:
+                                inline[capture] = fact
+                            new = _token(tag, data, inline)
+                made.append(new)
+                if new is None:
+                    continue
+            for callback in callbacks:
+                callback(new)
+
+    plans: dict[Any, tuple[PlanStep, ...]]
+
+    def _plan(self, pattern_ids: Any) -> tuple[PlanStep, ...]:
+        """The chains a fact of these pattern ids runs, in order (pattern id, then chain): a chain
+        whose checks (types, bindings, capture) an earlier one has refers to it (its index among the
+        distinct chains), a pattern whose chains are not folded passes the token on (:data:`_PASS`).
+        Facts of one set of patterns share the plan (kept per set, for the network's life)."""
+        programs = self.programs or {}
+        plan: list[PlanStep] = []
+        distinct: dict[tuple[Any, ...], int] = {}
+        for pattern_id in sorted(pattern_ids):
             steps = programs.get(pattern_id, ())
             if steps is None:
-                for child in self.by_pattern[pattern_id]:
-                    child.callback(token)
+                plan.append(((), (), None, tuple(child.callback for child in self.by_pattern[pattern_id]), _PASS))
                 continue
-            for types, binds, capture, callbacks in steps:  # the chains' checks inline (IsolatedFeatureTesterNode's)
-                if types and any(type(fact) != fact_type for fact_type in types):
-                    continue
-                inline = dict(context)
-                for name, what in binds:
-                    value = dict.get(fact, what, _UNSET)
-                    if value is _UNSET or (name in inline and inline[name] != value):
-                        break
-                    inline[name] = value
+            for types, binds, capture, callbacks in steps:
+                checks = (types, binds, capture)
+                if checks in distinct:
+                    plan.append((types, binds, capture, callbacks, distinct[checks]))
                 else:
-                    if capture is not None:
-                        if capture in inline and inline[capture] != fact:
-                            continue
-                        inline[capture] = fact
-                    new = _token(tag, data, inline)
-                    for callback in callbacks:
-                        callback(new)
+                    distinct[checks] = len(distinct)
+                    plan.append((types, binds, capture, callbacks, _FIRST))
+        if len(self.plans) >= MAX_PLANS:
+            self.plans.clear()
+        made = self.plans[pattern_ids] = tuple(plan)
+        return made
+
+
+MAX_PLANS = 10_000
+"""Plans a dispatch node keeps (one per set of pattern ids its facts carried)."""
+_FIRST, _PASS = -1, -2
+PlanStep = tuple[tuple[type, ...], tuple[tuple[str, str], ...], "str | None", tuple[Callable[[Token], Any], ...], int]
+"""A :data:`Step` in a dispatch node's plan for one set of pattern ids, and where its token comes
+from: an earlier step's index among the distinct ones, :data:`_FIRST` (its own checks) or :data:`_PASS`."""
 
 
 class TypeDispatchNode(_NoCopy, OneInputNode):  # type: ignore[misc]
@@ -1054,6 +1098,7 @@ def flatten(dispatch: PatternDispatchNode, negated: bool) -> None:
     conflict sets) receive the same tokens. A pattern whose chains include a check of another kind
     keeps its nodes, as do all of them while the network negates constraints.
     """
+    dispatch.plans = {}
     if negated:
         dispatch.programs = None
         return
@@ -1203,6 +1248,7 @@ def release(engine: Any) -> None:
         node.children = []
         if isinstance(node, PatternDispatchNode):
             node.by_pattern = {}
+            node.plans = {}
     engine.matcher.root_node = None
     engine.matcher.dirty = []
     engine.matcher.__dict__.pop("_conflict_set_nodes", None)
