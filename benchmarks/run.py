@@ -13,6 +13,9 @@ earlier ``--json`` run and exits 1 if any size's findings differ. The end-to-end
 JSON report of ``check`` (root causes, plan and timeline included): it must be the same in every
 repeat, and ``--compare`` checks it against the earlier run too.
 
+scalexpert's modules are compiled to bytecode before anything is timed, as an installed package's are
+(with ``PYTHONDONTWRITEBYTECODE`` set, an edited module would otherwise be compiled in every process).
+
 ``--shapes chain,fanout`` also checks hostile shapes (``benchmarks/shapes.py``): a dependency chain
 and a fan-out of each ``--shape-sizes`` length, end to end (wall time, peak RSS) with the growth
 from the smallest to the largest size, which stays near-linear (about 10x for 10x the size).
@@ -265,6 +268,13 @@ def startup(repeat: int) -> dict[str, tuple[float, float]]:
     return found
 
 
+def compile_bytecode() -> None:
+    """Compile scalexpert's modules to bytecode first, as an installed package is: with PYTHONDONTWRITEBYTECODE
+    set, a module edited since its cached bytecode was written is compiled again in every timed process
+    (about 0.06 s of CPU per check of a freshly changed checkout)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "scalexpert")], capture_output=True, check=False)
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--launch"]:
         launch(sys.argv[2], sys.argv[3:])
@@ -287,6 +297,7 @@ def main() -> None:
     results: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
                                "sizes": {}}
     print(f"machine: {results['machine']}")
+    compile_bytecode()
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
             text = generate_text(size)
