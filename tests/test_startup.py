@@ -103,3 +103,23 @@ def test_a_value_is_written_plain_exactly_when_the_safe_loader_reads_it_back(tex
             emit._scalar(text)
         return
     assert emit._scalar(text) == (text if plain else json.dumps(text))
+
+
+def test_rules_read_back_from_the_cache_have_their_source_maps(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cached rule keeps its source map packed until it is used: then it is the one reading the file gives."""
+    import copy
+
+    from scalexpert.language.ruleset import load_ruleset
+
+    monkeypatch.setenv("SCALEXPERT_CACHE", "off")
+    fresh = load_ruleset()
+    monkeypatch.delenv("SCALEXPERT_CACHE")
+    load_ruleset()  # stores the entry
+    cached = load_ruleset()
+    rule = cached.rules[0]
+    assert "source" not in vars(rule)  # packed until used
+    assert [r.source for r in cached.rules] == [r.source for r in fresh.rules]
+    assert [r.source.position(("id",)) for r in cached.rules] == [r.source.position(("id",)) for r in fresh.rules]
+    assert cached.rules[1] == fresh.rules[1] and copy.deepcopy(cached.rules[2]) == fresh.rules[2]
+    with pytest.raises(AttributeError):
+        getattr(cached.rules[3], "no_such_attribute")

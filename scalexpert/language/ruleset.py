@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostic, InputError, RuleError
 from ..facts.schema import FactType, FieldSpec, FieldType, base_fact_types
@@ -59,6 +60,33 @@ class CompiledRule:
     def title(self) -> str:
         """Title from the knowledge entry, else the description or name."""
         return self.knowledge.title if self.knowledge else (self.spec.description or self.name)
+
+    # Pickled (in the rule cache), a rule keeps its source map (thousands of positions, read only to report
+    # a problem in the rule file) as the bytes of its own pickle, unpacked the first time it is used:
+    # reading the built-in rule set back takes about 10 ms instead of 24.
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        source = state.pop("source", None)
+        packed = state.pop(_PACKED, None)
+        state[_PACKED] = packed if source is None else pickle.dumps(source, protocol=pickle.HIGHEST_PROTOCOL)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    if not TYPE_CHECKING:  # (so that type checkers still refuse unknown attributes)
+        def __getattr__(self, name: str) -> Any:
+            packed = self.__dict__.get(_PACKED) if name == "source" else None
+            if packed is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            source = pickle.loads(packed)  # noqa: S301 - part of the rule-cache entry this rule came from
+            self.__dict__["source"] = source
+            del self.__dict__[_PACKED]
+            return source
+
+
+_PACKED = "_packed_source"
 
 
 @dataclass
