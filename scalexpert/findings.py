@@ -59,7 +59,7 @@ _SORTED_KEYS = PlainSerializer(_capacity_json, return_type=dict[str, Any])
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Location(_Frozen):
