@@ -498,10 +498,19 @@ def _assess(report: Report, loaded: LoadedArchitecture, ruleset: RuleSet, config
         analysed[name] = made
         return made
 
+    original_dump: list[dict[str, Any]] = []
+
     def dumped(item: _Analysed) -> dict[str, Any]:
+        """The design's capacity figures as data (read only), dumped once per capacity model: the designs that
+        reuse the original's share its dump."""
         if item.dumped is None:
             assert item.capacity is not None  # (a design lets its models go once its figures are dumped)
-            item.dumped = item.capacity.model_dump(mode="json")
+            if base is not None and item.capacity is base.capacity:
+                if not original_dump:
+                    original_dump.append(base.capacity.model_dump(mode="json"))
+                item.dumped = original_dump[0]
+            else:
+                item.dumped = item.capacity.model_dump(mode="json")
         return item.dumped
 
     def rerun(overlay: Any) -> Outcome | None:

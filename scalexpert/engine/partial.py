@@ -49,8 +49,8 @@ class PartialRerun:
                  thresholds: dict[str, float] | None = None, enabled: Callable[[CompiledRule], bool] | None = None,
                  severities: Mapping[str, str] | None = None, limits: Limits = Limits(),
                  share: PartialRerun | None = None) -> None:
-        """``share``: another rerunner of the same rules and settings whose networks this one uses too
-        (closing it closes them)."""
+        """``share``: another rerunner of the same rules and settings whose networks (closing it closes them) and
+        records' literal tests this one uses too."""
         self.ruleset = ruleset
         self.owner = share is None
         self.thresholds = thresholds or {}
@@ -74,7 +74,7 @@ class PartialRerun:
         self.sessions: dict[frozenset[str], RuleSession] = share.sessions if share is not None else {}
         self.shared = share
         self.runs = {"skipped": 0, "partial": 0, "full": 0}
-        self.known: dict[str, tuple[dict[str, Any], Any]] = {}
+        self.known: dict[str, tuple[dict[str, Any], Any]] = share.known if share is not None else {}
 
     def rebase(self, records: list[FactRecord], findings: Mapping[str, str]) -> None:
         """Compare later runs with these records and findings (a sequence of changes, each on top of the last)."""
