@@ -128,3 +128,45 @@ def test_the_engine_refuses_the_facts_experta_refuses() -> None:
                 engine.declare(component(**{FACT_KEY: "b", "nested__name": 1}))
         assert engine.declare(component(**{FACT_KEY: "b", "__special__": 1, "_p": frozenset({1})}))["__factid__"] == 2
         assert len(engine.facts) == 3
+
+
+def _pattern_ids_one_by_one(builder: Any, fact_type: str, values: dict[str, Any]) -> frozenset[int]:
+    """Each candidate pattern's literal tests in turn (what ExpertaBuilder.pattern_ids did before
+    remembering outcomes per field value)."""
+    name, by_value, rest = builder._discriminate(fact_type)
+    candidates = by_value.get(values.get(name), []) if name is not None else []
+    return frozenset(pid for pid, tests in (*candidates, *rest) if all(test(values) for test in tests))
+
+
+def test_pattern_ids_remembered_per_value_are_the_patterns_whose_tests_hold() -> None:
+    """Outcomes remembered per field value never stand in for another value: 1, 1.0 and True, absent
+    and None, texts, numbers either side of a threshold, lists; the same values seen twice."""
+    from pathlib import Path
+
+    from scalexpert.analysis.capacity import analyse
+    from scalexpert.analysis.graph import analyse_graph
+    from scalexpert.api import load, rules_for
+    from scalexpert.config import Config
+    from scalexpert.engine.run import compiled_rules
+    from scalexpert.facts.build import build_facts
+
+    ruleset = rules_for(Config())
+    builder = compiled_rules(ruleset, {}).builder
+    loaded = load(Path(__file__).resolve().parents[1] / "examples" / "large-marketplace.yaml")
+    records = build_facts(loaded, analyse_graph(loaded.model), analyse(loaded.model))
+    chance = random.Random(5)
+    choices = [True, False, 1, 0, 1.0, 0.0, -0.0, 2, 3.5, 100, 10_000, float("nan"), None, "", "x", "service",
+               "database", ("a",), ()]
+    checked = 0
+    for _ in range(3):
+        for record in records:
+            values = dict(record.values)
+            for name in chance.sample(sorted(values), min(len(values), 4)):
+                if chance.random() < 0.2:
+                    del values[name]
+                else:
+                    values[name] = chance.choice(choices + [v for v in record.values.values() if isinstance(v, (int, float, str))][:5])
+            for tried in (record.values, values):
+                assert builder.pattern_ids(record.type, tried) == _pattern_ids_one_by_one(builder, record.type, tried)
+                checked += 1
+    assert checked > 300

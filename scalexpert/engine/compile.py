@@ -103,9 +103,7 @@ class ExpertaBuilder:
     pattern_id_of: dict[tuple[Any, ...], int] = field(default_factory=dict)
     required: dict[int, dict[str, frozenset[Any]]] = field(default_factory=dict)
     """Per pattern id: text fields whose value must be one of a set (from ``eq``/``in``)."""
-    _by_value: dict[str, tuple[str | None, dict[Any, list[tuple[int, list[LiteralTest]]]], list[tuple[int, list[LiteralTest]]]]] = (
-        field(default_factory=dict)
-    )
+    _by_value: dict[str, _TypeMatcher] = field(default_factory=dict)
     _tests: dict[tuple[str, str, str], LiteralTest] = field(default_factory=dict)
     _specs: dict[tuple[str, str, str], tuple[Any, ...]] = field(default_factory=dict)
     """Per literal test: what it is made from (``("is", field, op, operand)`` or ``("not", parts)``)."""
@@ -124,22 +122,10 @@ class ExpertaBuilder:
         Patterns are looked up by the value of the field most of them require (``kind`` for
         components), so a fact is tested only against the patterns that could accept it.
         """
-        if fact_type not in self._by_value:
-            self._by_value[fact_type] = self._discriminate(fact_type)
-        name, by_value, rest = self._by_value[fact_type]
-        candidates = by_value.get(values.get(name), []) if name is not None else []
-        known: dict[LiteralTest, bool] = {}  # patterns share tests (``kind: service``): each runs once per fact
-        found = []
-        for pid, tests in (*candidates, *rest):
-            for test in tests:
-                passed = known.get(test)
-                if passed is None:
-                    passed = known[test] = test(values)
-                if not passed:
-                    break
-            else:
-                found.append(pid)
-        return frozenset(found)
+        matcher = self._by_value.get(fact_type)
+        if matcher is None:
+            matcher = self._by_value[fact_type] = _TypeMatcher(self, fact_type)
+        return matcher(values)
 
     def _discriminate(self, fact_type: str) -> tuple[str | None, dict[Any, list[Any]], list[Any]]:
         entries = self.literal_tests.get(fact_type, [])
@@ -277,6 +263,98 @@ class ExpertaBuilder:
 
 
 _MISSING: Any = object()
+_REMEMBERED = frozenset({str, int, float, bool, type(None)})
+"""Types of field values whose test outcomes are remembered per value."""
+REMEMBERED_VALUES = 512
+"""Values remembered per field and type (a field of measured figures has as many values as facts)."""
+
+
+class _TypeMatcher:
+    """The patterns of one fact type whose literal tests a fact's values meet (``ExpertaBuilder.pattern_ids``).
+
+    Every literal test reads one field (a folded ``not`` is made of such tests), so the outcomes of
+    all the tests of a field are one bit set per value of that field, remembered per value (values of
+    the kinds in :data:`_REMEMBERED`; others are tested each time). A fact's bits start as those of
+    every field absent, and each field it holds replaces its own; a pattern holds when its tests'
+    bits are all set. As before, patterns are
+    looked up by the value of the field most of them require, so only those that could hold are
+    compared. The tests are the same functions; only how often each runs changes.
+    """
+
+    def __init__(self, builder: ExpertaBuilder, fact_type: str) -> None:
+        self.name, by_value, rest = builder._discriminate(fact_type)
+        signature_of = {id(test): signature for signature, test in builder._tests.items()}
+        bits: dict[int, int] = {}
+        fields: dict[str, list[tuple[int, LiteralTest]]] = {}
+        self.composites: list[tuple[int, int]] = []
+
+        def bit_of(test: LiteralTest) -> int:
+            found = bits.get(id(test))
+            if found is not None:
+                return found
+            spec = builder._specs[signature_of[id(test)]]
+            if spec[0] == "is":
+                bit = bits[id(test)] = len(bits)
+                fields.setdefault(spec[1], []).append((bit, test))
+            else:  # a folded ``not``: holds unless every one of its tests holds
+                mask = 0
+                for part in spec[1]:
+                    mask |= 1 << bit_of(builder._tests[part])
+                bit = bits[id(test)] = len(bits)
+                self.composites.append((bit, mask))
+            return bit
+
+        def required(entries: list[tuple[int, list[LiteralTest]]]) -> list[tuple[int, int]]:
+            made = []
+            for pid, tests in entries:
+                mask = 0
+                for test in tests:
+                    mask |= 1 << bit_of(test)
+                made.append((pid, mask))
+            return made
+
+        self.rest = required(rest)
+        self.by_value = {value: required(entries) + self.rest for value, entries in by_value.items()}
+        self.fields: dict[str, tuple[list[tuple[int, LiteralTest]], dict[type, dict[Any, int]], int]] = {}
+        """Field → its tests (bit, test), the outcomes remembered per type and value, and the mask of its bits."""
+        self.absent = 0
+        """The bits of every field's tests when the field is absent (a fact's starting point)."""
+        for name, tests in fields.items():
+            mask = 0
+            for bit, test in tests:
+                mask |= 1 << bit
+                if test({}):
+                    self.absent |= 1 << bit
+            self.fields[name] = (tests, {}, mask)
+
+    def __call__(self, values: dict[str, Any]) -> frozenset[int]:
+        bits = self.absent
+        fields = self.fields
+        for name, value in values.items():  # only the fields present change their tests' outcomes
+            field = fields.get(name)
+            if field is None:
+                continue
+            tests, remembered, mask = field
+            kind = type(value)
+            known = remembered.get(kind)
+            outcome = None if known is None else known.get(value)
+            if outcome is None:
+                alone = {name: value}
+                outcome = 0
+                for bit, test in tests:
+                    if test(alone):
+                        outcome |= 1 << bit
+                if kind in _REMEMBERED:
+                    known = remembered.setdefault(kind, {})
+                    if len(known) < REMEMBERED_VALUES:
+                        known[value] = outcome
+            bits = (bits & ~mask) | outcome
+        for bit, mask in self.composites:
+            if bits & mask != mask:
+                bits |= 1 << bit
+        candidates = self.by_value.get(values.get(self.name), self.rest) if self.name is not None else self.rest
+        return frozenset([pid for pid, mask in candidates if bits & mask == mask])
+
 
 
 def literal_function(name: str, op: str, operand: Any) -> LiteralTest:
