@@ -260,3 +260,47 @@ def test_numbers_written_once_per_value_read_as_when_written_afresh():
         for value in values:
             assert num(value) == _num(value), value
     assert num(2**60) != num(2.0**60)  # equal numbers, written apart (the float is tidied to 12 digits)
+
+
+YAML_PIECES = [
+    "a: 1\n", "a: x\n", "b: 'q'\n", 'c: "d"\n', "d: [1, 2.5, true, ~, 2030-01-31, x]\n", "e: {f: g, h: 0x1F}\n",
+    "a: 2\n", "true: x\n", "1: y\n", "~: z\n", "? [k]\n: v\n", "g: &anchor {x: 1}\n", "h: *anchor\n", "i: !!str 12\n",
+    "j: !custom x\n", "<<: {m: 1}\n", "k: =\n", "l: " + "9" * 1001 + "\n", "m: !!int abc\n", "n:\n  - p\n  - [q, {r: s}]\n",
+    "o: [[[[[[x]]]]]]\n", "p: 1_000\n", "q: 1:30\n", "r: .inf\n", "s: \"\\u202e\"\n", "t: [\n", "---\nu: 1\n",
+    "components:\n  c1: {kind: service}\n  c2: {kind: database}\n  c3: {kind: cache}\n", "dependencies: [{from: c1, to: c2}]\n",
+    "v: !!map {w: 1}\n", "x: !!seq [1]\n", "y: !!float 1\n", "z: '2030-01-01'\n", "'a b': null\n", "\"quoted key\": 3\n",
+    "  indented: 1\n", "# a comment\n", "aa: |\n  block\n  text\n", "bb: >\n  folded\n", "cc: -0.0\n", "dd: 0o17\n",
+]
+
+
+def test_reading_from_the_parsers_events_gives_what_the_node_tree_gives(monkeypatch):
+    """Plain documents are built from the parser's events; any other document, and any problem, goes to the node
+    tree's reading. Either way the values, the positions of keys and list items, and the messages are the same."""
+    import random
+
+    from scalexpert.errors import InputError
+    from scalexpert.loader import yamlsource
+
+    def outcome(text, limits):
+        try:
+            value, source, problems = yamlsource.parse_collecting(text, "f.yaml", limits, architecture=True)
+        except InputError as exc:
+            return "error", [str(d) for d in exc.diagnostics]
+        return repr(value), list(source.keys.items()), list(source.values.items()), [str(d) for d in problems]
+
+    def tree(*args, **kwargs):
+        return None
+
+    limits = (yamlsource.Limits(), yamlsource.Limits(max_depth=4, max_components=2))
+    chance = random.Random(2026)
+    texts = [synthetic(60), "", "# nothing\n", "x\n", "[1, 2]\n"] + YAML_PIECES
+    texts += ["".join(chance.sample(YAML_PIECES, chance.randint(1, 6))) for _ in range(600)]
+    quick = 0
+    for text in texts:
+        for limit in limits:
+            quick += yamlsource._read_events(text, "f.yaml", limit, True) is not None
+            events = outcome(text, limit)
+            with monkeypatch.context() as patched:
+                patched.setattr(yamlsource, "_read_events", tree)
+                assert events == outcome(text, limit), text
+    assert quick > 100  # the events did read many of them
