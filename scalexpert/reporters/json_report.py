@@ -11,10 +11,11 @@ import io
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model, field_serializer
 
 from ..version import __version__
-from ..findings import SCHEMA_VERSION, Report
+from ..analysis.capacity.records import CapacityReport
+from ..findings import SCHEMA_VERSION, Report, sorted_keys
 from ..review.score import Score, score_report
 from .common import DEFAULT_OPTIONS, RenderOptions, SEVERITY_ORDER, all_findings, counts, fails, status
 
@@ -163,6 +164,10 @@ def _pieces(document: JsonDocument) -> Iterator[bytes | memoryview]:
             for j, field in enumerate(fields):
                 if j:
                     yield b",\n"
+                if field == "capacity":  # in parts too (whole, its sorted dump was about 130 MB at 10,000 components)
+                    yield b'      "capacity": '
+                    yield from _capacity_parts(report.capacity, 6)
+                    continue
                 outer = b'{\n  "reports": [\n    {\n', b"\n    }\n  ]\n}"
                 count = len(report.findings)
                 if field != "findings" or count == 0:
@@ -179,6 +184,45 @@ def _pieces(document: JsonDocument) -> Iterator[bytes | memoryview]:
             yield b"\n    }"
         yield b"\n  ]"
     yield b"\n}\n"
+
+
+_ANY = TypeAdapter(Any)
+"""Writes the capacity model's sorted dump as the report's serializer does (its return type holds Any)."""
+_RECORDS_PER_PART = 500
+
+
+def _capacity_parts(capacity: CapacityReport, indent: int) -> Iterator[bytes]:
+    """The capacity model's JSON at ``indent``, as the report's serializer writes it (``findings._capacity_json``:
+    the dump with sorted keys), a few hundred records at a time, so that the dump of the whole model (about 130 MB
+    at 10,000 components) is never in memory at once."""
+    pad = b"\n" + b" " * (indent + 2)
+    yield b"{"
+    for k, name in enumerate(sorted(type(capacity).model_fields)):
+        value = getattr(capacity, name)
+        head = (b"," if k else b"") + pad + _ANY.dump_json(name) + b": "
+        if not value or not isinstance(value, (dict, list)):
+            yield head + _indented(_ANY.dump_json(sorted_keys(_dumped(value)), indent=2), indent + 2)
+            continue
+        keys = sorted(value) if isinstance(value, dict) else range(len(value))
+        part: list[bytes] = [head + (b"{" if isinstance(value, dict) else b"[")]
+        for j, key in enumerate(keys):
+            named = _ANY.dump_json(key) + b": " if isinstance(value, dict) else b""
+            item = _ANY.dump_json(sorted_keys(_dumped(value[key])), indent=2)
+            part.append((b"," if j else b"") + pad + b"  " + named + _indented(item, indent + 4))
+            if len(part) >= _RECORDS_PER_PART:
+                yield b"".join(part)
+                part = []
+        yield b"".join(part) + pad + (b"}" if isinstance(value, dict) else b"]")
+    yield b"\n" + b" " * indent + b"}"
+
+
+def _dumped(value: Any) -> Any:
+    return value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+
+
+def _indented(data: bytes, indent: int) -> bytes:
+    """JSON written at the left margin, moved right by ``indent`` spaces (its strings hold no raw line breaks)."""
+    return data.replace(b"\n", b"\n" + b" " * indent)
 
 
 def _piece(document: JsonDocument, include: Any, before: bytes, after: bytes) -> memoryview:
