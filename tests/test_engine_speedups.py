@@ -123,6 +123,8 @@ def test_a_network_given_back_is_reused_and_finds_what_a_new_one_finds() -> None
                if isinstance(node, (rete.IndexedMatchNode, rete.IndexedNotNode)))
     assert all(node.joins.tokens == ({}, {}) and node.joins.pending == [[], []] and node.joins.grouped == [None, None]
                for node in rete.walk(again.engine.matcher.root_node) if isinstance(node, rete.IndexedMatchNode))
+    assert all(node.joins.right == {} for node in rete.walk(again.engine.matcher.root_node)
+               if isinstance(node, rete.IndexedNotNode))
     assert RuleSession.take(ruleset) is not again  # taken: another caller gets a network of its own
     again.give_back()
 

@@ -307,6 +307,51 @@ class _MatchMemories(_Joins):
                 return
 
 
+class _NotMemories(_Joins):
+    """Both memories of a not node: the left side's entries with their counts, as :class:`_Joins`
+    keeps them, and the right side's tokens themselves, in a list per bucket (a right token needs no
+    count: only how many there are per key, and which one a retraction names)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.right: dict[Any, list[Token]] = {}
+
+    def accepts(self, context: dict[Any, Any], side: int) -> bool:
+        known = self.shared
+        accepted = super().accepts(context, side)
+        if known is None and self.shared is not None:  # right tokens stored before the shared variables were known
+            for token in self.right.pop((), []):
+                self.right.setdefault(self.key(token.context), []).append(token)
+        return accepted
+
+    def entries(self, side: int) -> list[list[Any]]:
+        if side == 0:
+            return super().entries(0)
+        return [[t.data, t.context, 0] for tokens in self.right.values() for t in tokens]
+
+    def count(self, side: int, context: dict[str, Any]) -> int:
+        """How many right tokens a left token of this context meets (``side`` 0)."""
+        return len(self.right.get(self.key(context), ()))
+
+    def add_right(self, token: Token) -> None:
+        self.right.setdefault(self.key(token.context), []).append(token)
+
+    def discard_right(self, token: Token) -> bool:
+        """Forget the right token a retraction names (same facts, same bindings); whether there was one."""
+        key = self.key(token.context)
+        tokens = self.right.get(key)
+        if not tokens:
+            return False
+        data, context = token.data, token.context
+        for position, held in enumerate(tokens):
+            if held.context == context and held.data == data:
+                del tokens[position]
+                if not tokens:
+                    del self.right[key]
+                return True
+        return False
+
+
 class _IndexedJoin(_NoCopy):
     """Mixin: a join node's memories kept in a :class:`_Joins` index, handed back as experta's own
     memories (and experta's code path) once a token the index cannot take arrives."""
@@ -397,6 +442,9 @@ class IndexedMatchNode(_IndexedJoin, OrdinaryMatchNode):
 class IndexedNotNode(_IndexedJoin, NotNode):
     """A NotNode that counts, for each left token, the right tokens with equal join-variable values."""
 
+    joins: _NotMemories
+    _memories = _NotMemories
+
     @staticmethod
     def _left_memory(entries: list[list[Any]]) -> Any:
         return {TokenInfo(e[0], e[1]): e[2] for e in entries}  # experta's NotNode: token → matching count
@@ -429,10 +477,10 @@ class IndexedNotNode(_IndexedJoin, NotNode):
             super()._activate_right(token)
             return
         if token.tag is Token.TagType.VALID:
-            joins.add(1, [token.data, context, 0])
+            joins.add_right(token)
             step = 1
         else:
-            if joins.remove(1, token.data, context) is None:
+            if not joins.discard_right(token):
                 return
             step = -1
         for entry in joins.partners(1, context):
