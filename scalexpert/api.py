@@ -328,6 +328,8 @@ def _check(
     phase("building facts")
     flattened: dict[Any, Any] | None = {} if reruns else None  # the re-runs' facts reuse these records' flat form
     records = build_facts(loaded, graph, capacity, flattened)
+    if not reruns:  # nothing reads the graph analysis again but its entry points: let its records go before the rules
+        graph = GraphAnalysis(entry_points=graph.entry_points)  # run (at 10,000 components about 86 MiB)
     report, chosen, severities = _checked(loaded, ruleset, config, limits, graph, capacity, records)
     if not assess:
         return report

@@ -250,3 +250,26 @@ def test_networks_of_the_needed_rules_fed_only_their_fact_types_give_the_full_ne
                 assert rerunner.run(changed) == full, (overlay, share)  # the network reused
             finally:
                 rerunner.close()
+
+
+
+def test_a_check_that_lets_the_graph_analysis_go_before_the_rules_reports_what_one_keeping_it_does(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without re-runs that reuse it (large architectures), a check lets the graph analysis's records go once
+    the facts are built (only its entry points are read again): the report, assessment included, is the same."""
+    import scalexpert.api as api
+
+    kept = check(MARKETPLACE)
+    original = api._checked
+    given: list[Any] = []
+
+    def checked(*args: Any) -> Any:
+        given.append(args[4])
+        return original(*args)
+
+    monkeypatch.setattr(api, "REUSE_FROM", 10**9)  # as at 10,000 components: no re-run reuses the original's parts
+    monkeypatch.setattr(api, "_checked", checked)
+    let_go = check(MARKETPLACE)
+    assert given[0].components == {} and given[0].dependencies == [] and given[0].entry_points  # (let go)
+    assert let_go.model_dump(mode="json") == kept.model_dump(mode="json")
+    assert let_go.plan is not None and let_go.root_causes  # (assessed)
