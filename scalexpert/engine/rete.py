@@ -315,6 +315,12 @@ class _NotMemories(_Joins):
     def __init__(self) -> None:
         super().__init__()
         self.right: dict[Any, list[Token]] = {}
+        self.pending: list[Token] = []
+        """The left tokens held while the right side has had none (:meth:`hold_left`), as they came ..."""
+        self.grouped: dict[Any, list[Token]] | None = None
+        """... or, from the first retraction among them on, by the identity of their facts."""
+        self.settled = False
+        """Whether the right side has had a token (and the held left tokens are entries)."""
 
     def accepts(self, context: dict[Any, Any], side: int) -> bool:
         known = self.shared
@@ -326,8 +332,61 @@ class _NotMemories(_Joins):
 
     def entries(self, side: int) -> list[list[Any]]:
         if side == 0:
-            return super().entries(0)
+            return super().entries(0) + self._held_entries()
         return [[t.data, t.context, 0] for tokens in self.right.values() for t in tokens]
+
+    def _held_entries(self) -> list[list[Any]]:
+        """The held left tokens as entries of count 0, each distinct one once, in the order they came
+        (or grouped by their facts)."""
+        grouped = self.grouped
+        held = self.pending if grouped is None else [t for tokens in grouped.values() for t in tokens]
+        entries: list[list[Any]] = []
+        seen: dict[Any, list[dict[str, Any]]] = {}
+        for token in held:
+            contexts = seen.setdefault(_data_key(token.data), [])
+            if token.context not in contexts:
+                contexts.append(token.context)
+                entries.append([token.data, token.context, 0])
+        return entries
+
+    def hold_left(self, token: Token) -> None:
+        """Keep (or forget) a left token while the right side has had none: every left token then
+        meets no right token (count 0), and most never will (a not whose pattern matches nothing).
+
+        A token arriving again is kept again (:meth:`settle` keeps one entry for it, as experta's left
+        memory keeps one count); a retraction forgets every copy. From the first retraction on, the
+        tokens are kept by the identity of their facts (:func:`_data_key`), so that each retraction
+        finds its token at once.
+        """
+        grouped = self.grouped
+        if token.tag is _VALID:
+            if grouped is None:
+                self.pending.append(token)
+            else:
+                grouped.setdefault(_data_key(token.data), []).append(token)
+            return
+        if grouped is None:
+            grouped = self.grouped = {}
+            for held in self.pending:
+                grouped.setdefault(_data_key(held.data), []).append(held)
+            self.pending = []
+        identity = _data_key(token.data)
+        same = grouped.get(identity)
+        if same:
+            context = token.context
+            kept = [held for held in same if held.context != context]
+            if kept:
+                grouped[identity] = kept
+            else:
+                del grouped[identity]
+
+    def settle(self) -> None:
+        """The right side has its first token: every held left token becomes an entry of count 0."""
+        self.settled = True
+        held = self._held_entries()
+        self.pending, self.grouped = [], None
+        for entry in held:
+            self.add(0, entry)
 
     def count(self, side: int, context: dict[str, Any]) -> int:
         """How many right tokens a left token of this context meets (``side`` 0)."""
@@ -456,6 +515,11 @@ class IndexedNotNode(_IndexedJoin, NotNode):
             self._fallback()
             super()._activate_left(token)
             return
+        if not joins.settled and joins.sizes[1] is None:  # no right token yet: none to count
+            joins.hold_left(token)
+            for child in self.children:
+                child.callback(token)
+            return
         count = joins.count(0, context)
         if token.tag is Token.TagType.VALID:
             existing = joins.find(0, token.data, context)
@@ -476,6 +540,8 @@ class IndexedNotNode(_IndexedJoin, NotNode):
             self._fallback()
             super()._activate_right(token)
             return
+        if not joins.settled:
+            joins.settle()
         if token.tag is Token.TagType.VALID:
             joins.add_right(token)
             step = 1
