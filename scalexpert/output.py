@@ -181,9 +181,9 @@ def check_target(path: str, *, inputs: Iterable[str] = (), overwrite: bool = Tru
             raise OutputError(f"cannot write {what}: it exists; pass --force to overwrite it")
 
 
-def write_file(path: str, data: str | bytes, *, inputs: Iterable[str] = (), overwrite: bool = True,
+def write_file(path: str, data: str | bytes | Iterable[bytes], *, inputs: Iterable[str] = (), overwrite: bool = True,
                make_folders: bool = False, option: str = "") -> None:
-    """Write ``data`` to the regular file ``path`` atomically, after :func:`check_target`.
+    """Write ``data`` (or its consecutive parts) to the regular file ``path`` atomically, after :func:`check_target`.
 
     Readers see the old file or the whole new one, never a part. A replaced file keeps its
     permissions; a new one gets 0666 minus the umask. ``make_folders`` creates missing folders
@@ -212,7 +212,7 @@ def write_file(path: str, data: str | bytes, *, inputs: Iterable[str] = (), over
         raise OutputError(f"cannot write {what}: {exc.strerror or exc}") from None
 
 
-def _write_replacing(path: str, folder: str, raw: bytes, overwrite: bool) -> None:
+def _write_replacing(path: str, folder: str, raw: bytes | Iterable[bytes], overwrite: bool) -> None:
     name = os.path.basename(path)
     remove_stale(folder, name)
     temporary = os.path.join(folder, f"{_temp_prefix(name)}{os.getpid()}-{secrets.token_hex(4)}")
@@ -220,7 +220,8 @@ def _write_replacing(path: str, folder: str, raw: bytes, overwrite: bool) -> Non
     descriptor = os.open(temporary, flags, 0o666)  # 0666 minus the umask, like any program's output
     try:
         with os.fdopen(descriptor, "wb") as stream:
-            stream.write(raw)
+            for part in (raw,) if isinstance(raw, bytes) else raw:  # (parts: a large report is never whole)
+                stream.write(part)
             stream.flush()
             try:
                 old = os.lstat(path)
@@ -343,11 +344,12 @@ def discard_stdout() -> None:
         os.close(devnull)
 
 
-def write_output(path: str, data: str | bytes, *, inputs: Iterable[str] = (), overwrite: bool = True,
+def write_output(path: str, data: str | bytes | Iterable[bytes], *, inputs: Iterable[str] = (), overwrite: bool = True,
                  make_folders: bool = False, option: str = "") -> None:
-    """:func:`write_stdout` for ``-`` (and its spellings), else :func:`write_file`."""
+    """:func:`write_stdout` for ``-`` (and its spellings), else :func:`write_file`; ``data`` may come in parts."""
     if is_stdout(path):
-        write_stdout(data)
+        for part in (data,) if isinstance(data, (str, bytes)) else data:
+            write_stdout(part)
     else:
         write_file(path, data, inputs=inputs, overwrite=overwrite, make_folders=make_folders, option=option)
 

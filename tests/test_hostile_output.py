@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,40 @@ def test_targets_are_compared_as_files_not_spellings(tmp_path: Path, monkeypatch
     os.link(tmp_path / "a.txt", tmp_path / "b.txt")
     assert same_target("a.txt", str(tmp_path / "b.txt")) and same_target("new.txt", "./new.txt")
     assert not same_target("a.txt", "new.txt") and not same_target("new.txt", "other.txt")
+
+
+def test_a_crash_between_the_parts_of_a_report_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    """A large report is written part by part as it is serialized: a failure after the first part still
+    leaves the old file whole and no temporary."""
+    from scalexpert.output import write_file
+
+    target = tmp_path / "report.json"
+    target.write_text(OLD_REPORT, encoding="utf-8")
+
+    def parts() -> Iterator[bytes]:
+        yield b"{\n"
+        raise RuntimeError("reporter bug")
+
+    with pytest.raises(RuntimeError, match="reporter bug"):
+        write_file(str(target), parts())
+    assert target.read_text(encoding="utf-8") == OLD_REPORT
+    assert leftovers(tmp_path) == []
+    write_file(str(target), iter([b"{\n", b"", b'  "a": 1\n', b"}\n"]))
+    assert target.read_bytes() == b'{\n  "a": 1\n}\n'
+    assert leftovers(tmp_path) == []
+
+
+def test_a_json_report_file_written_in_parts_is_the_whole_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``-o report.json`` writes a large report in parts (json_report.PIECES_FROM): the file holds the bytes of
+    the report rendered whole."""
+    from scalexpert.api import check
+    from scalexpert.reporters import RenderOptions, json_report, render_bytes, render_parts
+
+    monkeypatch.setattr(json_report, "PIECES_FROM", 0)
+    monkeypatch.setattr(json_report, "_FINDINGS_PER_PIECE", 1)
+    report = tmp_path / "report.json"
+    assert run(["check", "--format", "json", "--fail-on", "never", "-o", str(report), str(EXAMPLE)]) == 0
+    reports = [check(str(EXAMPLE))]
+    assert len(list(render_parts("json", reports, RenderOptions(fail_on="never")))) > 2
+    whole = render_bytes("json", reports, RenderOptions(fail_on="never"))
+    assert report.read_bytes().replace(str(tmp_path).encode(), b"") == whole.replace(str(tmp_path).encode(), b"")

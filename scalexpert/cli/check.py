@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -130,7 +130,8 @@ def terminal_width() -> int:
     return 100
 
 
-def emit(text: str | bytes, output: str | None, *, inputs: Sequence[str] = (), option: str = "--output") -> None:
+def emit(text: str | bytes | Iterable[bytes], output: str | None, *, inputs: Sequence[str] = (),
+         option: str = "--output") -> None:
     """Write the report to ``output`` (a regular file, replaced atomically; ``-`` is stdout) or to stdout.
 
     Targets that are not regular files, symlinks and inputs of the run are refused with exit 2
@@ -142,7 +143,8 @@ def emit(text: str | bytes, output: str | None, *, inputs: Sequence[str] = (), o
     if output:
         write_output(output, text, inputs=inputs, make_folders=True, option=option)
     else:
-        write_stdout(text)
+        for part in (text,) if isinstance(text, (str, bytes)) else text:
+            write_stdout(part)
 
 
 def check_outputs(outputs: Sequence[tuple[str, str]], to_stdout: bool, inputs: Sequence[str]) -> None:
@@ -322,7 +324,7 @@ def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], bas
     """
     from ..api import rules_for
     from ..review.baseline import apply_baseline, baseline_of, read_baseline, render_baseline
-    from ..reporters import ASSESSED, RenderOptions, render_bytes, render_parts
+    from ..reporters import ASSESSED, RenderOptions, render_parts
     from ..reporters.common import fails
 
     config, config_files = resolve_loaded(
@@ -360,7 +362,7 @@ def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], bas
                             baseline_used=bool(write_baseline) or accepted is not None, docs_url=config.docs_url,
                             base_dir=os.path.abspath(base_dir) if base_dir else repository_root(), findings=every)
     for name, path in targets:  # every file first: a report on stdout that ends in a pipe never blocks them
-        emit(render_bytes(name, reports, options), path, inputs=inputs)
+        emit(render_parts(name, reports, options), path, inputs=inputs)  # (a large JSON report: written as serialized)
     if to_stdout:
         terminal = replace(options, color=fmt == "text" and use_color(no_color, None, color), width=terminal_width())
         for part in render_parts(fmt, reports, terminal):  # a large JSON report is written as it is serialized
