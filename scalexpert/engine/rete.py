@@ -127,13 +127,17 @@ class _Joins:
             other = self.names[1 - side]
             if other is not None:
                 self.shared = tuple(sorted(other & frozenset(context)))
-                for index in (0, 1):  # entries stored before the shared variables were known
-                    old = self.buckets[index].pop((), {})
-                    for entries in old.values():
-                        for entry in entries:
-                            self._bucket(index, entry[1]).setdefault(_data_key(entry[0]), []).append(entry)
+                self._shared_known()
             return True
         return len(context) == size
+
+    def _shared_known(self) -> None:
+        """Put the entries stored before the shared variables were known in their buckets."""
+        for index in (0, 1):
+            old = self.buckets[index].pop((), {})
+            for entries in old.values():
+                for entry in entries:
+                    self._bucket(index, entry[1]).setdefault(_data_key(entry[0]), []).append(entry)
 
     def key(self, context: dict[str, Any]) -> tuple[Any, ...]:
         shared = self.shared
@@ -216,21 +220,8 @@ class _MatchMemories(_Joins):
         self.settled = False
         """Whether both sides have had a token (and the pending ones are in their buckets)."""
 
-    def accepts(self, context: dict[Any, Any], side: int) -> bool:
-        """As :meth:`_Joins.accepts`; no token is stored before both sides' shapes are known."""
-        if self.disabled:
-            return False
-        size = self.sizes[side]
-        if size is None:
-            if not all(isinstance(k, str) for k in context):
-                return False
-            self.sizes[side] = len(context)
-            self.names[side] = frozenset(context)
-            other = self.names[1 - side]
-            if other is not None:
-                self.shared = tuple(sorted(other & frozenset(context)))
-            return True
-        return len(context) == size
+    def _shared_known(self) -> None:
+        """Nothing to move: no token is stored before both sides' shapes are known."""
 
     def key(self, context: dict[str, Any]) -> Any:
         shared = self.shared
@@ -322,13 +313,10 @@ class _NotMemories(_Joins):
         self.settled = False
         """Whether the right side has had a token (and the held left tokens are entries)."""
 
-    def accepts(self, context: dict[Any, Any], side: int) -> bool:
-        known = self.shared
-        accepted = super().accepts(context, side)
-        if known is None and self.shared is not None:  # right tokens stored before the shared variables were known
-            for token in self.right.pop((), []):
-                self.right.setdefault(self.key(token.context), []).append(token)
-        return accepted
+    def _shared_known(self) -> None:
+        super()._shared_known()
+        for token in self.right.pop((), []):  # right tokens stored before the shared variables were known
+            self.right.setdefault(self.key(token.context), []).append(token)
 
     def entries(self, side: int) -> list[list[Any]]:
         if side == 0:
