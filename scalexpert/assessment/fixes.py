@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from ..findings import Change
+from ..loader.yamlsource import safe_load
 from ..language.template import show_value
 from ..model.roles import field_role
 from .changes import Entities
@@ -66,10 +67,6 @@ def _diff(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[tuple[str, Any, An
 
 _CACHE: dict[tuple[str, str, str], tuple[FieldFix, ...]] = {}
 
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""The C parser when PyYAML has it (the same documents, several times faster)."""
-
-
 def entry_fixes(entry: Any) -> tuple[FieldFix, ...]:
     """The near miss of an entry's examples as field fixes (empty without examples or an expected subject)."""
     examples = getattr(entry, "examples", None)
@@ -84,7 +81,7 @@ def entry_fixes(entry: Any) -> tuple[FieldFix, ...]:
 
 def _compute(anti_text: str, good_text: str, names: list[str]) -> tuple[FieldFix, ...]:
     try:
-        anti, good = yaml.load(anti_text, Loader=_LOADER), yaml.load(good_text, Loader=_LOADER)
+        anti, good = safe_load(anti_text), safe_load(good_text)
     except yaml.YAMLError:  # pragma: no cover - the knowledge tests load every example
         return ()
     if not isinstance(anti, Mapping) or not isinstance(good, Mapping):

@@ -9,10 +9,10 @@ import textwrap
 import typing
 from typing import Any
 
-import yaml
 from pydantic import BaseModel
 
 from ..errors import printable
+from ..loader.yamlsource import safe_load
 from ..model import Component, Dependency
 from .draft import Draft, Edge, Fact
 
@@ -201,11 +201,7 @@ def _scalar(value: Any) -> str:
 @functools.lru_cache(maxsize=4096)
 def _reads_back(text: str) -> bool:
     """Whether ``text`` written plain reads back as the same string (not a number, boolean, null or date)."""
-    return bool(yaml.load(text, Loader=_LOADER) == text)
-
-
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""The safe loader, in C when PyYAML was built with libyaml."""
+    return bool(safe_load(text) == text)
 
 
 def _plain(tree: Tree) -> dict[str, Any]:

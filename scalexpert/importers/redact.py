@@ -53,10 +53,9 @@ class Patterns:
 @lru_cache(maxsize=1)
 def patterns() -> Patterns:
     """The shipped table of secret-looking keys and values."""
-    import yaml
+    from ..loader.yamlsource import safe_load
 
-    text = (shipped_dir("scalexpert.builtin_knowledge", "knowledge") / FILE).read_text("utf-8")
-    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # the safe loader, in C when built with it
+    raw = safe_load((shipped_dir("scalexpert.builtin_knowledge", "knowledge") / FILE).read_text("utf-8"))
     return Patterns(
         marker=str(raw["marker"]),
         words=tuple(str(w) for w in raw["words"]),
