@@ -78,5 +78,5 @@ engine finds quickly): one search of the alternation above took about 0.4 s over
 
 def _json_risk(data: bytes) -> bool:
     """Whether ``data`` holds any of :data:`_JSON_RISK`'s characters."""
-    return (b"\x7f" in data or (b"\xd8\x9c" in data if b"\xd8" in data else False)
+    return (b"\x7f" in data or b"\xd8\x9c" in data
             or any(part.search(data) is not None for part in _JSON_RISK_PARTS))

@@ -940,15 +940,14 @@ _SWITCH = {ConflictSetNode: TrackedConflictSetNode, WhereNode: QuickWhereNode}
 _INDEXED = {OrdinaryMatchNode: IndexedMatchNode, NotNode: IndexedNotNode}
 
 
-def adjust_network(matcher: Any, *, indexed: bool = True, budget: MatchBudget | None = None,
-                   fold_chains: bool = True) -> None:
+def adjust_network(matcher: Any, *, indexed: bool = True, budget: MatchBudget | None = None) -> None:
     """Adjust the network of a DispatchingReteMatcher after experta built it.
 
     Plain feature tests become isolated ones, conflict-set and test nodes skip the token copy, join
     nodes become indexed ones (if ``indexed``), chains of feature tests are folded, and every
     stored callback is bound again so that it reaches the new classes. With a ``budget``, what each
-    join node passes on is counted against its rule (:class:`MatchBudget`). With ``fold_chains``, the
-    chains below each pattern run inline in their dispatch node (:func:`flatten`).
+    join node passes on is counted against its rule (:class:`MatchBudget`). The chains below each
+    pattern run inline in their dispatch node (:func:`flatten`).
     """
     root = matcher.root_node
     matcher.__dict__.pop("_nodes", None)
@@ -987,12 +986,11 @@ def adjust_network(matcher: Any, *, indexed: bool = True, budget: MatchBudget | 
         if isinstance(node, PatternDispatchNode):
             for pattern_id, children in node.by_pattern.items():
                 node.by_pattern[pattern_id] = [_rebound(c) for c in children]
-    if fold_chains:
-        for node in nodes:
-            if isinstance(node, PatternDispatchNode):
-                flatten(node, negated)
-        dispatch_types(root)
-        matcher.__dict__.pop("_nodes", None)
+    for node in nodes:
+        if isinstance(node, PatternDispatchNode):
+            flatten(node, negated)
+    dispatch_types(root)
+    matcher.__dict__.pop("_nodes", None)
 
 
 _DIRECT = {"activate": "_activate", "activate_left": "_activate_left", "activate_right": "_activate_right"}
@@ -1331,8 +1329,7 @@ def walk(root: Any) -> list[Any]:
 def empty(engine: Any) -> None:
     """Empty a finished engine's memories, agenda and fact list, keeping its network for another run
     (freed as :func:`release` frees them)."""
-    for node in engine.matcher.nodes():
-        node._reset()
+    engine.matcher.reset()
     engine.agenda = type(engine.agenda)()
     engine.facts = type(engine.facts)()
 
