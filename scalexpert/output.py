@@ -297,8 +297,9 @@ def remove_stale(folder: str, name: str) -> list[str]:
     return removed
 
 
-def write_stdout(data: str | bytes) -> None:
-    """Write ``data`` to standard output as UTF-8 whatever the locale, appending where it is redirected.
+def write_stdout(data: str | bytes | Iterable[bytes]) -> None:
+    """Write ``data`` (which may come in parts: a large report is never whole) to standard output as UTF-8
+    whatever the locale, appending where it is redirected.
 
     The stream is written as it is (never reopened, seeked or truncated). A reader that left
     (``| head``) ends the output quietly; a closed standard output or a failed write (a full disk)
@@ -307,22 +308,24 @@ def write_stdout(data: str | bytes) -> None:
     stream = sys.stdout
     if stream is None:
         raise OutputError("cannot write the report to standard output: it is closed; redirect it or use --output FILE")
-    raw = data.encode("utf-8") if isinstance(data, str) else data
     binary = getattr(stream, "buffer", None)
-    try:
-        if binary is None:
-            stream.write(raw.decode("utf-8"))
-            stream.flush()
-        else:
-            stream.flush()
-            binary.write(raw)
-            binary.flush()
-    except BrokenPipeError:  # `scalexpert check ... | head`: the reader left; the exit code still counts
-        discard_stdout()
-    except (OSError, ValueError) as exc:
-        discard_stdout()
-        reason = getattr(exc, "strerror", None) or ("it is closed" if isinstance(exc, ValueError) else str(exc))
-        raise OutputError(f"cannot write the report to standard output: {reason}") from None
+    for part in (data,) if isinstance(data, (str, bytes)) else data:
+        raw = part.encode("utf-8") if isinstance(part, str) else part
+        try:
+            if binary is None:
+                stream.write(raw.decode("utf-8"))
+                stream.flush()
+            else:
+                stream.flush()
+                binary.write(raw)
+                binary.flush()
+        except BrokenPipeError:  # `scalexpert check ... | head`: the reader left; the exit code still counts
+            discard_stdout()
+            return  # (the parts still to come would go nowhere)
+        except (OSError, ValueError) as exc:
+            discard_stdout()
+            reason = getattr(exc, "strerror", None) or ("it is closed" if isinstance(exc, ValueError) else str(exc))
+            raise OutputError(f"cannot write the report to standard output: {reason}") from None
 
 
 def discard_stdout() -> None:
@@ -348,8 +351,7 @@ def write_output(path: str, data: str | bytes | Iterable[bytes], *, inputs: Iter
                  make_folders: bool = False, option: str = "") -> None:
     """:func:`write_stdout` for ``-`` (and its spellings), else :func:`write_file`; ``data`` may come in parts."""
     if is_stdout(path):
-        for part in (data,) if isinstance(data, (str, bytes)) else data:
-            write_stdout(part)
+        write_stdout(data)
     else:
         write_file(path, data, inputs=inputs, overwrite=overwrite, make_folders=make_folders, option=option)
 

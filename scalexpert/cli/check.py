@@ -143,8 +143,7 @@ def emit(text: str | bytes | Iterable[bytes], output: str | None, *, inputs: Seq
     if output:
         write_output(output, text, inputs=inputs, make_folders=True, option=option)
     else:
-        for part in (text,) if isinstance(text, (str, bytes)) else text:
-            write_stdout(part)
+        write_stdout(text)
 
 
 def check_outputs(outputs: Sequence[tuple[str, str]], to_stdout: bool, inputs: Sequence[str]) -> None:
@@ -365,8 +364,7 @@ def check(files: tuple[str, ...], fmt: str | None, outputs: tuple[str, ...], bas
         emit(render_parts(name, reports, options), path, inputs=inputs)  # (a large JSON report: written as serialized)
     if to_stdout:
         terminal = replace(options, color=fmt == "text" and use_color(no_color, None, color), width=terminal_width())
-        for part in render_parts(fmt, reports, terminal):  # a large JSON report is written as it is serialized
-            emit(part, None)
+        emit(render_parts(fmt, reports, terminal), None)
     if stale:
         click.echo(f"baseline: {stale:,} accepted finding(s) no longer occur; refresh it with --write-baseline", err=True)
     failing = any(fails(f, config.fail_on) for r in reports for f in r.findings)

@@ -66,7 +66,7 @@ def render_bytes(name: str, reports: Sequence[Report], options: RenderOptions = 
 
 
 def render_parts(name: str, reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> Iterator[bytes]:
-    """:func:`render_bytes` in consecutive parts (for standard output): a format that writes a large document in
+    """:func:`render_bytes` in consecutive parts (for standard output and files): a format that writes a large document in
     parts (JSON) never holds all of it. Each part ends at a line's end, so the guard of each part escapes what the
     guard of the whole would; joined, the parts are :func:`render_bytes`' output byte for byte."""
     parts = getattr(reporter(name), "render_parts", None)

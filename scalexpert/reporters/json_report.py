@@ -127,7 +127,7 @@ def render_bytes(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPT
 
 def render_parts(reports: Sequence[Report], options: RenderOptions = DEFAULT_OPTIONS) -> Iterator[bytes]:
     """:func:`render_bytes` in consecutive parts, each ending at a line's end, for a writer that need not hold
-    the whole document (standard output): a large document is never in memory at once (170 MB at 10,000
+    the whole document (standard output, a file): a large document is never in memory at once (170 MB at 10,000
     components). Joined, the parts are :func:`render_bytes`' output byte for byte."""
     if sum(len(r.findings) for r in reports) < PIECES_FROM:
         yield render_bytes(reports, options)
